@@ -1,0 +1,1 @@
+"""backoffice-bot runtime: settings, database, Slack app, outbox, scheduler, console, CLI."""

@@ -1,0 +1,222 @@
+"""``backoffice-bot``: serve, socket, console, scheduler, import, demo, db, manifest, job."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+class CliError(Exception):
+    """A problem the operator can fix; printed as one line, no traceback."""
+
+
+def _runtime(settings: Settings, *, upgrade: bool = False):  # type: ignore[no-untyped-def]
+    from bot.runtime import Runtime
+
+    runtime = Runtime(settings)
+    if upgrade:
+        runtime.db.upgrade()
+    elif not runtime.db.is_current():
+        raise CliError("The database schema is not up to date: run `backoffice-bot db upgrade` first.")
+    return runtime
+
+
+def _actor_id(runtime, who: str | None) -> int | None:  # type: ignore[no-untyped-def]
+    if not who:
+        return None
+    from models.people import find_person
+
+    with runtime.db.session(readonly=True) as s:
+        person = find_person(s, who)
+        if person is None:
+            raise CliError(f"Nobody is known as {who!r}: use an e-mail or a Slack user id of an imported person.")
+        return person.id
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime import Runtime
+
+    runtime = Runtime(settings)
+    if args.action == "upgrade":
+        runtime.db.upgrade()
+        print("Database is up to date.")
+        return 0
+    print("up to date" if runtime.db.is_current() else "needs `backoffice-bot db upgrade`")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.imports_cli import run_import
+
+    runtime = _runtime(settings)
+    return run_import(runtime, args.kind, Path(args.file), actor_id=_actor_id(runtime, args.as_))
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.demo import load_demo
+
+    runtime = _runtime(settings, upgrade=settings.is_sqlite)
+    print(load_demo(runtime))
+    return 0
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import Console
+
+    runtime = _runtime(settings, upgrade=settings.is_sqlite)
+    if args.demo:
+        from bot.demo import demo_loaded, load_demo
+
+        if not demo_loaded(runtime):
+            print(load_demo(runtime))
+    return Console(runtime, who=args.as_).run(sys.stdin)
+
+
+def cmd_manifest(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from bot.manifest import build_manifest
+    from bot.registry import build_registry
+
+    if not args.socket and not args.url:
+        raise CliError("Say how Slack reaches the bot: --url https://your.host (HTTP) or --socket (Socket Mode).")
+    print(json.dumps(build_manifest(build_registry(), url=args.url, socket=args.socket), indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runtime import Runtime
+    from bot.web import serve_gunicorn
+
+    settings.require("slack_bot_token", "slack_signing_secret")
+    _runtime(settings)  # fail fast, in the parent, if the schema is behind
+
+    def factory() -> Runtime:
+        runtime = Runtime(settings)
+        if settings.run_scheduler:
+            from bot.scheduler import start_in_background
+
+            start_in_background(runtime)
+        return runtime
+
+    workers = 1 if settings.run_scheduler else settings.web_concurrency
+    serve_gunicorn(factory, args.port or settings.port, workers)
+    return 0
+
+
+def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.slack_app import create_app
+
+    settings.require("slack_bot_token", "slack_app_token")
+    if settings.slack_signing_secret is None:
+        # Socket Mode requests are not signed; Bolt still wants a value to build the app.
+        settings = settings.model_copy(update={"slack_signing_secret": "socket-mode-unsigned"})
+    runtime = _runtime(settings)
+    if settings.run_scheduler:
+        from bot.scheduler import start_in_background
+
+        start_in_background(runtime)
+    app = create_app(runtime)
+    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[union-attr]
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.scheduler import run_forever
+
+    runtime = _runtime(settings)
+    run_forever(runtime)
+    return 0
+
+
+def cmd_job(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.registry import build_registry
+
+    registry = build_registry()
+    if args.name in (None, "list"):
+        for job in registry.jobs.values():
+            print(f"{job.name:28} every {job.every_minutes} min  {job.help}")
+        return 0
+    job = registry.jobs.get(args.name)
+    if job is None:
+        raise CliError(f"No job {args.name!r}. Jobs: {', '.join(registry.jobs) or 'none yet'}.")
+    runtime = _runtime(settings)
+    runtime._registry = registry
+    at = dt.datetime.fromisoformat(args.at) if args.at else None
+    if at is not None and at.tzinfo is None:
+        raise CliError("--at needs a time zone, e.g. 2026-11-25T09:00:00-03:00")
+    if at is not None:
+        from bot.clock import FrozenClock
+
+        runtime.clock = FrozenClock(at)
+    print(job.run(runtime, runtime.clock.now()) or "done")
+    runtime.sender.sweep()
+    runtime.sender.wait_idle()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backoffice-bot", description="The back office, run from Slack.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="HTTP app: /slack/events and /healthz (gunicorn)")
+    p.add_argument("--port", type=int)
+    p.set_defaults(fn=cmd_serve)
+    sub.add_parser("socket", help="Socket Mode (no public URL needed)").set_defaults(fn=cmd_socket)
+    p = sub.add_parser("console", help="chat with the bot in this terminal, no Slack needed")
+    p.add_argument("--as", dest="as_", metavar="EMAIL|SLACK_ID", help="who you are (default: the first admin)")
+    p.add_argument("--demo", action="store_true", help="load the demo data first if the database is empty")
+    p.set_defaults(fn=cmd_console)
+    sub.add_parser("scheduler", help="the clock process: digests, reminders, cut-off, SLAs, outbox").set_defaults(
+        fn=cmd_scheduler)
+    p = sub.add_parser("import", help="import a CSV or XLSX file, all or nothing")
+    p.add_argument("kind", help="people, stock, trades or confirmations")
+    p.add_argument("file")
+    p.add_argument("--as", dest="as_", metavar="EMAIL|SLACK_ID", help="who is importing (recorded in the audit)")
+    p.set_defaults(fn=cmd_import)
+    sub.add_parser("demo", help="load the demo data set").set_defaults(fn=cmd_demo)
+    p = sub.add_parser("db", help="database schema")
+    p.add_argument("action", choices=["upgrade", "current"])
+    p.set_defaults(fn=cmd_db)
+    p = sub.add_parser("manifest", help="print the Slack app manifest")
+    p.add_argument("--url", help="public base URL, e.g. https://bot.example.com")
+    p.add_argument("--socket", action="store_true", help="Socket Mode manifest")
+    p.set_defaults(fn=cmd_manifest)
+    p = sub.add_parser("job", help="run one periodic job now (or `list`)")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--at", help="pretend it is this time (ISO 8601 with zone)")
+    p.set_defaults(fn=cmd_job)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(level=getattr(logging, settings.log_level.upper(), logging.INFO),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return int(args.fn(args, settings) or 0)
+    except (SettingsError, CliError) as exc:
+        print(f"backoffice-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one line for the operator, not a traceback
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print("backoffice-bot: cannot reach the database given by DATABASE_URL "
+                  f"({type(exc.orig).__name__}); is it running and is the URL right?", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Reading import files (CSV or XLSX) the way real files come: BOM, ``;`` separators, Brazilian
+decimals (``1.234,56``), columns in any order, stray spaces. Domain validation lives in models;
+this module only turns a file into a table of text with the file's own row numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from models.errors import N_
+from models.imports import ImportRefused, RowError
+
+__all__ = ["ImportRefused", "RowError", "read_table", "decimal_column", "to_decimal", "Progress"]
+
+
+def read_table(path: str | Path, required: list[str], optional: list[str] = ()) -> pd.DataFrame:  # type: ignore[assignment]
+    """The file as a DataFrame of stripped strings with normalised column names and a ``_row`` column.
+
+    Raises :class:`ImportRefused` when the file cannot be read or a required column is missing.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportRefused([RowError(0, None, N_("File not found: {path}"), {"path": str(path)})])
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        else:
+            raw = path.read_bytes()
+            text_head = raw[:4096].decode("utf-8-sig", errors="replace")
+            sep = sniff_separator(text_head)
+            df = pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                             skipinitialspace=True)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as exc:
+        raise ImportRefused([RowError(0, None, N_("The file could not be read as CSV or XLSX: {reason}"),
+                                      {"reason": str(exc)[:200]})]) from None
+    df.columns = [normalise_column(c) for c in df.columns]
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ImportRefused([RowError(1, None, N_("Missing column(s): {columns}. Expected: {expected}."),
+                                      {"columns": ", ".join(missing), "expected": ", ".join(required)})])
+    keep = [c for c in df.columns if c in required or c in optional]
+    df = df.loc[:, keep].copy()
+    for col in keep:
+        df[col] = df[col].astype("string").str.strip().fillna("")
+    df["_row"] = range(2, len(df) + 2)
+    # Blank lines at the end of a spreadsheet are not rows.
+    blank = (df.loc[:, keep] == "").all(axis=1)
+    return df.loc[~blank].reset_index(drop=True)
+
+
+def sniff_separator(head: str) -> str:
+    first = head.splitlines()[0] if head else ""
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda k: counts[k])
+    if counts[best] == 0:
+        try:
+            return csv.Sniffer().sniff(head).delimiter
+        except csv.Error:
+            return ","
+    return best
+
+
+def normalise_column(name: object) -> str:
+    text = str(name).strip().lower().lstrip("\ufeff")
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+_BR = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
+
+
+def decimal_column(series: pd.Series) -> pd.Series:
+    """Text to Decimal-ready text: ``1.234,56`` and ``1234,56`` become ``1234.56``; ``1234.56`` stays.
+
+    Per column: if any value has a decimal comma, the column is Brazilian style.
+    """
+    s = series.astype("string").str.strip().str.replace(r"^R\$\s*", "", regex=True).str.replace(" ", "", regex=False)
+    if s.str.match(_BR).fillna(False).any():
+        s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return s
+
+
+def to_decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+class Progress:
+    """A plain progress bar on stderr for long imports (silent for small files or when not a TTY)."""
+
+    def __init__(self, total: int, label: str, min_total: int = 20_000, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+        self.total, self.label, self.stream = total, label, stream
+        self.enabled = total >= min_total
+        self._last = -1
+
+    def update(self, done: int) -> None:
+        if not self.enabled or self.total <= 0:
+            return
+        pct = int(done * 100 / self.total)
+        if pct == self._last:
+            return
+        self._last = pct
+        bar = "#" * (pct // 4) + "-" * (25 - pct // 4)
+        self.stream.write(f"\r{self.label} [{bar}] {pct:3d}% ({done:,}/{self.total:,})")
+        if done >= self.total:
+            self.stream.write("\n")
+        self.stream.flush()

@@ -1,0 +1,238 @@
+"""The outbox sender: delivers queued notifications to Slack, once each, whatever Slack does.
+
+Rows are claimed with a lease (``sending`` until ``lease_until``), sent, then marked ``sent``
+with Slack's ``ts``. A failed send goes back to ``pending`` with its next attempt after
+Slack's ``Retry-After`` (or an exponential back-off); a permanent error (``channel_not_found``)
+marks it ``failed`` and logs it. A process that dies mid-send leaves a lease that expires,
+and the sweep takes the row again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import or_, select
+
+from bot import i18n
+from bot.render import render
+from models.outbox import OutboxKind, OutboxMessage, OutboxStatus
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(seconds=120)
+MAX_ATTEMPTS = 12
+PERMANENT = {
+    "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "user_not_found",
+    "cant_update_message", "message_not_found", "no_text", "user_disabled",
+}
+
+
+class OutboxSender:
+    """Delivers outbox rows through a Slack Web API client (or a console printer)."""
+
+    def __init__(self, runtime: "Runtime", deliver_fn: Callable[[OutboxMessage, dict], dict] | None = None,
+                 workers: int = 2) -> None:
+        self.runtime = runtime
+        self._deliver_fn = deliver_fn
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outbox")
+        self._pending: set[Future] = set()
+        self._lock = threading.Lock()
+        self._client = None
+
+    # -- public -------------------------------------------------------------------------
+    @property
+    def enabled(self) -> bool:
+        """False when this process has no way to reach Slack; rows then wait for one that has."""
+        return self._deliver_fn is not None or self.runtime.settings.slack_bot_token is not None
+
+    def deliver_soon(self, ids: Iterable[int]) -> None:
+        """Deliver these rows in the background, right after the commit that created them."""
+        if not self.enabled:
+            return
+        fut = self._pool.submit(self.deliver, list(ids))
+        with self._lock:
+            self._pending.add(fut)
+        fut.add_done_callback(self._forget)
+
+    def sweep(self, limit: int = 200) -> int:
+        """Deliver everything due (retries, leftovers of a crash). Returns how many were sent."""
+        return self.deliver(None, limit=limit)
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Wait for background deliveries started so far (tests, shutdown)."""
+        with self._lock:
+            futures = list(self._pending)
+        for fut in futures:
+            fut.result(timeout=timeout)
+
+    def deliver(self, ids: list[int] | None = None, limit: int = 200) -> int:
+        if not self.enabled:
+            return 0
+        sent = 0
+        for row_id in self._claim(ids, limit):
+            sent += self._send_one(row_id)
+        return sent
+
+    # -- internals ----------------------------------------------------------------------
+    def _forget(self, fut: Future) -> None:
+        with self._lock:
+            self._pending.discard(fut)
+        if fut.exception() is not None:
+            log.error("outbox delivery crashed: %r", fut.exception())
+
+    def _claim(self, ids: list[int] | None, limit: int) -> list[int]:
+        now = self.runtime.clock.now()
+        db = self.runtime.db
+        with db.session() as s:
+            stmt = select(OutboxMessage).where(
+                or_(
+                    (OutboxMessage.status == OutboxStatus.pending.value) & (OutboxMessage.next_attempt_at <= now),
+                    (OutboxMessage.status == OutboxStatus.sending.value) & (OutboxMessage.lease_until < now),
+                )
+            )
+            if ids is not None:
+                stmt = stmt.where(OutboxMessage.id.in_(ids))
+            stmt = stmt.order_by(OutboxMessage.id).limit(limit)
+            if db.dialect == "postgresql":
+                stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
+            rows = list(s.scalars(stmt).unique())
+            for row in rows:
+                row.status = OutboxStatus.sending.value
+                row.lease_until = now + LEASE
+                row.attempts += 1
+            s.commit()
+            return [r.id for r in rows]
+
+    def _send_one(self, row_id: int) -> int:
+        db = self.runtime.db
+        with db.session() as s:
+            row = s.get(OutboxMessage, row_id)
+            if row is None or row.status != OutboxStatus.sending.value:
+                return 0
+            waiting_on = row.updates or row.thread_of
+            if waiting_on is not None and waiting_on.slack_ts is None:
+                if waiting_on.status == OutboxStatus.failed.value:
+                    self._fail(row, "the message it follows could not be sent")
+                else:  # the message it follows is not out yet: try again in a moment
+                    self._retry_later(row, dt.timedelta(seconds=2), "waiting for the earlier message")
+                s.commit()
+                return 0
+            try:
+                locale, tz = self._reader(row)
+                content = render(row.template, row.data, locale=locale, tz=tz)
+                result = (self._deliver_fn or self._deliver_slack)(row, content)
+            except SlackApiError as exc:
+                self._handle_slack_error(row, exc)
+                s.commit()
+                return 0
+            except Exception as exc:  # noqa: BLE001 - keep the row; the sweep retries
+                log.exception("outbox %s failed", row.id)
+                self._retry_later(row, self._backoff(row), f"{type(exc).__name__}: {exc}"[:500])
+                s.commit()
+                return 0
+            row.status = OutboxStatus.sent.value
+            row.sent_at = self.runtime.clock.now()
+            row.lease_until = None
+            row.slack_channel = result.get("channel") or row.slack_channel
+            row.slack_ts = result.get("ts") or (row.updates.slack_ts if row.updates else None)
+            row.last_error = None
+            s.commit()
+            return 1
+
+    def _reader(self, row: OutboxMessage) -> tuple[str, str]:
+        settings = self.runtime.settings
+        person = row.person
+        if person is not None:
+            return i18n.normalize_locale(person.locale, settings.locale_default), person.timezone or settings.tz_default
+        return settings.locale_default, settings.tz_default
+
+    def _retry_later(self, row: OutboxMessage, delay: dt.timedelta, error: str) -> None:
+        row.status = OutboxStatus.pending.value
+        row.lease_until = None
+        row.next_attempt_at = self.runtime.clock.now() + delay
+        row.last_error = error
+
+    def _fail(self, row: OutboxMessage, error: str) -> None:
+        row.status = OutboxStatus.failed.value
+        row.lease_until = None
+        row.last_error = error
+        log.error("outbox %s (%s) gave up: %s", row.id, row.template, error)
+
+    @staticmethod
+    def _backoff(row: OutboxMessage) -> dt.timedelta:
+        return dt.timedelta(seconds=min(600, 2 ** min(row.attempts, 10)))
+
+    def _handle_slack_error(self, row: OutboxMessage, exc: SlackApiError) -> None:
+        status = getattr(exc.response, "status_code", None)
+        code = (exc.response.get("error") if exc.response is not None else None) or "unknown_error"
+        if status == 429:
+            retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after") or "1"
+            try:
+                delay = dt.timedelta(seconds=max(1, int(float(retry_after if isinstance(retry_after, str) else retry_after[0]))))
+            except ValueError:
+                delay = dt.timedelta(seconds=5)
+            self._retry_later(row, delay, f"rate limited ({code})")
+        elif code in PERMANENT or row.attempts >= MAX_ATTEMPTS:
+            self._fail(row, code)
+        else:
+            self._retry_later(row, self._backoff(row), code)
+
+    # -- Slack --------------------------------------------------------------------------
+    def client(self):  # type: ignore[no-untyped-def]
+        if self._client is None:
+            self._client = self.runtime.web_client()
+        return self._client
+
+    def _deliver_slack(self, row: OutboxMessage, content: dict) -> dict:
+        client = self.client()
+        text, blocks = content.get("text", ""), content.get("blocks")
+        kind = row.kind
+        if kind == OutboxKind.update.value:
+            target = row.updates
+            assert target is not None
+            resp = client.chat_update(channel=target.slack_channel, ts=target.slack_ts, text=text, blocks=blocks)
+            return {"channel": resp.get("channel"), "ts": target.slack_ts}
+        channel = self._channel_for(row)
+        thread_ts = row.thread_ts or (row.thread_of.slack_ts if row.thread_of else None)
+        if kind == OutboxKind.ephemeral.value:
+            user = row.person.slack_user_id if row.person else None
+            resp = client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts)
+            return {"channel": channel, "ts": resp.get("message_ts")}
+        if kind == OutboxKind.file.value:
+            files = row.data.get("files") or []
+            resp = client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                initial_comment=text,
+                file_uploads=[
+                    {"content": _file_bytes(f), "filename": f["filename"], "title": f.get("title") or f["filename"]}
+                    for f in files
+                ],
+            )
+            return {"channel": channel, "ts": None}
+        resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks, thread_ts=thread_ts,
+                                       unfurl_links=False)
+        return {"channel": resp.get("channel"), "ts": resp.get("ts")}
+
+    def _channel_for(self, row: OutboxMessage) -> str:
+        if row.channel:
+            return row.channel
+        if row.person is not None and row.person.slack_user_id:
+            return row.person.slack_user_id
+        raise SlackApiError("no Slack user id for this person", {"ok": False, "error": "user_not_found"})
+
+
+def _file_bytes(spec: dict) -> bytes:
+    import base64
+
+    if "base64" in spec:
+        return base64.b64decode(spec["base64"])
+    return str(spec.get("text", "")).encode("utf-8")

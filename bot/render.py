@@ -1,0 +1,118 @@
+"""Render a message template in a reader's language and time zone.
+
+Templates live in ``bot/templates/<desk>/<name>.j2`` and produce JSON through the
+:mod:`bot.blocks` builders; text is written with gettext (``_()``, ``{% trans %}``).
+Filters format values for the reader: ``date``, ``datetime``, ``time``, ``money``,
+``number``, ``percent``, ``delta``, ``esc`` (user text into mrkdwn).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+
+from bot import blocks, i18n
+from models.errors import DomainError
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+
+
+@pass_context
+def _date(ctx, value, fmt="medium"):  # type: ignore[no-untyped-def]
+    if isinstance(value, str) and value:
+        value = dt.date.fromisoformat(value[:10])
+    return i18n.format_date(value, ctx["_locale"], fmt)
+
+
+@pass_context
+def _datetime(ctx, value, fmt="short"):  # type: ignore[no-untyped-def]
+    if isinstance(value, str) and value:
+        value = dt.datetime.fromisoformat(value)
+    return i18n.format_datetime(value, ctx["_locale"], ctx["_tz"], fmt)
+
+
+@pass_context
+def _time(ctx, value):  # type: ignore[no-untyped-def]
+    if isinstance(value, str) and value:
+        value = dt.datetime.fromisoformat(value)
+    return i18n.format_time(value, ctx["_locale"], ctx["_tz"])
+
+
+@pass_context
+def _money(ctx, value, currency="BRL"):  # type: ignore[no-untyped-def]
+    return i18n.format_money(value, currency or "BRL", ctx["_locale"])
+
+
+@pass_context
+def _number(ctx, value, digits=None):  # type: ignore[no-untyped-def]
+    return i18n.format_number(value, ctx["_locale"], digits)
+
+
+@pass_context
+def _percent(ctx, value):  # type: ignore[no-untyped-def]
+    return i18n.format_percent(value, ctx["_locale"])
+
+
+@pass_context
+def _delta(ctx, seconds):  # type: ignore[no-untyped-def]
+    return i18n.format_delta(seconds, ctx["_locale"])
+
+
+@functools.cache
+def environment(locale: str) -> Environment:
+    """One Jinja environment per language, with that language's catalog installed."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        extensions=["jinja2.ext.i18n", "jinja2.ext.do", "jinja2.ext.loopcontrols"],
+        autoescape=False,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(blocks.BUILDERS)
+    env.filters.update(
+        date=_date, datetime=_datetime, time=_time, money=_money, number=_number, percent=_percent,
+        delta=_delta, esc=blocks.escape,
+    )
+    return env
+
+
+def render(template: str, data: dict[str, Any] | None = None, *, locale: str = "pt-BR", tz: str | None = None) -> dict:
+    """Render ``template`` (``desk/name``) to a message or view dict for ``locale`` and ``tz``."""
+    env = environment(i18n.normalize_locale(locale))
+    name = template if template.endswith(".j2") else template + ".j2"
+    context = dict(data or {})
+    context.update(_locale=i18n.normalize_locale(locale), _tz=tz or "America/Sao_Paulo")
+    text = env.get_template(name).render(context)
+    return json.loads(text)
+
+
+def render_text(message: str, locale: str, **params: Any) -> str:
+    """Translate a message id and fill ``{name}`` placeholders with values formatted for ``locale``."""
+    translated = i18n.gettext(locale, message)
+    formatted = {k: format_value(v, locale) for k, v in params.items()}
+    try:
+        return translated.format(**formatted)
+    except (KeyError, IndexError, ValueError):
+        return translated
+
+
+def format_value(value: Any, locale: str) -> str:
+    if isinstance(value, dt.datetime):
+        return i18n.format_datetime(value, locale)
+    if isinstance(value, dt.date):
+        return i18n.format_date(value, locale)
+    return blocks.escape(value)
+
+
+def render_error(err: DomainError, *, locale: str, tz: str | None = None) -> dict:
+    """A domain error as a short ephemeral message (with its hint, if any)."""
+    text = render_text(err.message, locale, **err.params)
+    hint = render_text(err.hint, locale, **err.params) if err.hint else None
+    return render("platform/error", {"text": text, "hint": hint, "kind": err.kind}, locale=locale, tz=tz)

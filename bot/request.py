@@ -1,0 +1,62 @@
+"""The request a handler receives, the same from Slack and from the console."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot import i18n
+from models.context import Ctx
+from models.people import Person
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+
+@dataclass
+class Request:
+    """Who asks, in which language and zone, with which text, values or button value.
+
+    ``ctx`` is the open unit of work: handlers pass it to the domain, which commits with the
+    request (or not at all).
+    """
+
+    runtime: "Runtime"
+    ctx: Ctx
+    text: str = ""
+    source: str = "slack"
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    message_ts: str | None = None
+    value: str | None = None
+    action_id: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+    private_metadata: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def actor(self) -> Person:
+        assert self.ctx.actor is not None
+        return self.ctx.actor
+
+    @property
+    def locale(self) -> str:
+        return i18n.normalize_locale(self.actor.locale, self.runtime.settings.locale_default)
+
+    @property
+    def tz(self) -> str:
+        return self.actor.timezone or self.runtime.settings.tz_default
+
+    @property
+    def settings(self):  # type: ignore[no-untyped-def]
+        return self.runtime.settings
+
+    @property
+    def args(self) -> list[str]:
+        return self.text.split()
+
+    def t(self, message: str, **params: Any) -> str:
+        """``message`` translated for the asker, with ``{name}`` placeholders filled."""
+        from bot.render import render_text
+
+        return render_text(message, self.locale, **params)

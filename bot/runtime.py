@@ -1,0 +1,139 @@
+"""The runtime: settings, database, clock, registry and outbox sender, shared by every adapter."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterator
+
+from sqlalchemy import event, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.settings import Settings
+from models.context import Ctx
+from models.people import Person
+from models.platform import ProcessedRequest
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
+
+    from bot.outbox import OutboxSender
+    from bot.registry import Registry
+
+log = logging.getLogger(__name__)
+
+
+class DuplicateRequest(Exception):
+    """This Slack request (same event id or trigger id) was already acted on."""
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_wrote(session: Session, _flush_context) -> None:  # type: ignore[no-untyped-def]
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _mark_dml(state) -> None:  # type: ignore[no-untyped-def]
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["wrote"] = True
+
+
+class Runtime:
+    """Everything a request needs, built once per process."""
+
+    def __init__(self, settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
+                 registry: "Registry | None" = None) -> None:
+        self.settings = settings
+        self.db = db or Database(settings.database_url)
+        self.clock = clock or Clock()
+        self._registry = registry
+
+    @cached_property
+    def registry(self) -> "Registry":
+        if self._registry is None:
+            from bot.registry import build_registry
+
+            self._registry = build_registry()
+        return self._registry
+
+    @cached_property
+    def sender(self) -> "OutboxSender":
+        from bot.outbox import OutboxSender
+
+        return OutboxSender(self)
+
+    def web_client(self) -> "WebClient":
+        """A Web API client on ``SLACK_API_URL`` that retries rate limits and server errors."""
+        from bot.slack_client import make_web_client
+
+        return make_web_client(self.settings)
+
+    @contextlib.contextmanager
+    def unit_of_work(self, *, actor: Person | int | None = None, source: str = "cli",
+                     request_key: str | None = None, readonly: bool = False) -> Iterator[Ctx]:
+        """One transaction: the changes, their audit records and their outbox rows, or nothing.
+
+        With ``request_key``, a request that wrote anything is remembered in the same
+        transaction, so the same Slack request retried (in any process) cannot act twice:
+        :class:`DuplicateRequest` is raised instead.
+        """
+        session = self.db.session(readonly=readonly)
+        session.info["wrote"] = False
+        ctx = Ctx(session=session, actor=None, now=self.clock.now(), config=self.settings, source=source,
+                  request_id=request_key)
+        try:
+            if actor is not None:
+                ctx.actor = session.get(Person, actor if isinstance(actor, int) else actor.id)
+            yield ctx
+            session.flush()
+            if request_key and session.info.get("wrote"):
+                session.add(ProcessedRequest(key=request_key, at=ctx.now))
+                session.flush()
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            if request_key and self.already_processed(request_key):
+                raise DuplicateRequest(request_key) from None
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        ids = [m.id for m in ctx.outbox]
+        if ids:
+            self.sender.deliver_soon(ids)
+
+    def already_processed(self, request_key: str) -> bool:
+        with self.db.session(readonly=True) as s:
+            return s.get(ProcessedRequest, request_key) is not None
+
+    def person_id_for_slack_user(self, user_id: str, client: "WebClient | None" = None) -> int:
+        """The person behind a Slack user id; the first time, created from ``users.info``."""
+        from models.people_sync import person_from_slack_profile
+
+        with self.db.session(readonly=True) as s:
+            found = s.scalar(select(Person.id).where(Person.slack_user_id == user_id))
+        if found is not None:
+            return found
+        profile: dict = {}
+        try:
+            resp = (client or self.web_client()).users_info(user=user_id, include_locale=True)
+            profile = resp.get("user") or {}
+        except Exception as exc:  # noqa: BLE001 - an unknown profile must not block the request
+            log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
+        try:
+            with self.unit_of_work(source="slack") as ctx:
+                person = person_from_slack_profile(ctx, user_id, profile)
+                return person.id
+        except IntegrityError:
+            # Another request created them a moment ago.
+            with self.db.session(readonly=True) as s:
+                found = s.scalar(select(Person.id).where(Person.slack_user_id == user_id))
+            if found is None:
+                raise
+            return found

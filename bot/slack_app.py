@@ -1,0 +1,370 @@
+"""The Bolt app: listeners generated from the registry, retries recognised, errors made friendly.
+
+Every listener follows one recipe: find the person, open a unit of work keyed by the Slack
+request, let the handler call the domain, render its reply for the person, commit, then
+answer Slack (ack, modal, respond). Notifications leave through the outbox after commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from typing import Any, Callable
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.request import BoltRequest
+
+from bot import i18n
+from bot.dispatch import dispatch_action, dispatch_command, dispatch_text, dispatch_view
+from bot.render import render, render_error
+from bot.replies import Attachment, CloseModal, ModalErrors, Nothing, OpenModal, Reply
+from bot.request import Request
+from bot.runtime import DuplicateRequest, Runtime
+from models.errors import DomainError
+from models.people import Person
+
+log = logging.getLogger(__name__)
+
+
+def request_key(body: dict) -> str | None:
+    """What makes a Slack request unique: the event id, or the trigger id of a user's gesture."""
+    if body.get("event_id"):
+        return "event:" + str(body["event_id"])
+    trigger = body.get("trigger_id")
+    if trigger:
+        action_ts = ""
+        if body.get("actions"):
+            action_ts = ":" + str(body["actions"][0].get("action_ts", ""))
+        return f"{body.get('type') or 'command'}:{trigger}{action_ts}"
+    return None
+
+
+class SlackAdapter:
+    """Turns Bolt listener calls into :class:`Request` objects and handler results into Slack calls."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.registry = runtime.registry
+
+    # -- middleware -----------------------------------------------------------------------
+    def middleware(self, body: dict, context: Any, next: Callable[[], BoltResponse], client: Any) -> BoltResponse | None:
+        key = request_key(body)
+        context["request_key"] = key
+        if key and self.runtime.already_processed(key):
+            log.info("request %s already handled; acknowledging the retry without acting", key)
+            return BoltResponse(status=200, body="")
+        user_id = context.get("user_id")
+        if user_id and not body.get("event", {}).get("bot_id"):
+            context["person_id"] = self.runtime.person_id_for_slack_user(user_id, client)
+        return next()
+
+    # -- the recipe -----------------------------------------------------------------------
+    def run(self, context: Any, build: Callable[[Request], None], handle: Callable[[Request], Any],
+            view_blocks: list | None = None) -> tuple[str, Any, Request | None]:
+        """Run a handler in a unit of work; return ("ok", rendered) or ("error", rendered)."""
+        person_id = context.get("person_id")
+        locale, tz = self.runtime.settings.locale_default, self.runtime.settings.tz_default
+        try:
+            with self.runtime.unit_of_work(actor=person_id, source="slack",
+                                           request_key=context.get("request_key")) as ctx:
+                req = Request(self.runtime, ctx)
+                build(req)
+                if ctx.actor is not None:
+                    locale, tz = req.locale, req.tz
+                result = handle(req)
+                rendered = self.render_result(result, req)
+            return "ok", rendered, req
+        except DuplicateRequest:
+            return "duplicate", None, None
+        except DomainError as err:
+            if view_blocks is not None:
+                return "field_error", {_field_block(err.field, view_blocks): _error_text(err, locale)}, None
+            return "error", render_error(err, locale=locale, tz=tz), None
+        except Exception:  # noqa: BLE001 - the user gets an apology with a reference, the log the details
+            ref = uuid.uuid4().hex[:8]
+            log.exception("unexpected error, reference %s", ref)
+            return "error", render("platform/apology", {"ref": ref}, locale=locale, tz=tz), None
+
+    def render_result(self, result: Any, req: Request) -> Any:
+        if isinstance(result, Reply):
+            msg = render(result.template, result.data, locale=req.locale, tz=req.tz)
+            return ("reply", result, msg)
+        if isinstance(result, OpenModal):
+            return ("modal", result, render(result.template, result.data, locale=req.locale, tz=req.tz))
+        if isinstance(result, ModalErrors):
+            return ("errors", result, {k: req.t(v) for k, v in result.errors.items()})
+        if isinstance(result, CloseModal):
+            then = self.render_result(result.then, req) if result.then else None
+            return ("close", result, then)
+        return ("nothing", result, None)
+
+    # -- listeners ------------------------------------------------------------------------
+    def on_command(self, ack, body, context, client, respond):  # type: ignore[no-untyped-def]
+        name = body["command"].lstrip("/")
+
+        def build(req: Request) -> None:
+            req.text = body.get("text", "") or ""
+            req.channel_id = body.get("channel_id")
+            req.payload = body
+
+        status, out, req = self.run(context, build, lambda req: dispatch_command(self.registry, name, req))
+        if status == "duplicate":
+            return ack()
+        if status == "error":
+            return ack(response_type="ephemeral", **_message(out))
+        kind, result, rendered = out
+        if kind == "reply":
+            ack(response_type="in_channel" if result.public else "ephemeral", **_message(rendered))
+            self._send_files(client, context, result.files, body.get("channel_id"))
+        elif kind == "modal":
+            ack()
+            rendered.setdefault("private_metadata", "")
+            rendered["private_metadata"] = _metadata(rendered["private_metadata"], body.get("channel_id"))
+            client.views_open(trigger_id=body["trigger_id"], view=rendered)
+        else:
+            ack()
+
+    def on_action(self, ack, body, context, client, respond):  # type: ignore[no-untyped-def]
+        action = body["actions"][0]
+
+        def build(req: Request) -> None:
+            req.action_id = action.get("action_id")
+            req.value = action.get("value") or (action.get("selected_option") or {}).get("value") \
+                or action.get("selected_user") or action.get("selected_date")
+            req.channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+            req.message_ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts")
+            req.payload = body
+            if body.get("view"):
+                req.private_metadata = body["view"].get("private_metadata", "")
+
+        status, out, req = self.run(context, build, lambda req: dispatch_action(self.registry, req))
+        ack()
+        if status == "duplicate":
+            return
+        if status == "error":
+            return self._tell(client, respond, body, out)
+        kind, result, rendered = out
+        if kind == "modal":
+            if (body.get("container") or {}).get("type") == "view" and body.get("view", {}).get("type") == "modal":
+                client.views_push(trigger_id=body["trigger_id"], view=rendered)
+            else:
+                rendered["private_metadata"] = _metadata(rendered.get("private_metadata", ""),
+                                                         (body.get("channel") or {}).get("id"),
+                                                         (body.get("message") or {}).get("ts"))
+                client.views_open(trigger_id=body["trigger_id"], view=rendered)
+        elif kind == "reply":
+            if result.replace_original and body.get("response_url"):
+                respond(replace_original=True, **_message(rendered))
+            elif result.replace_original and body.get("container", {}).get("message_ts"):
+                client.chat_update(channel=body["container"]["channel_id"], ts=body["container"]["message_ts"],
+                                   **_message(rendered))
+            else:
+                self._tell(client, respond, body, rendered)
+
+    def on_view(self, ack, body, context, client, view):  # type: ignore[no-untyped-def]
+        callback_id = view.get("callback_id", "")
+        blocks = view.get("blocks") or []
+
+        def build(req: Request) -> None:
+            req.values = view_values(view)
+            req.private_metadata = view.get("private_metadata", "")
+            meta = _parse_metadata(req.private_metadata)
+            req.channel_id = meta.get("channel")
+            req.message_ts = meta.get("message_ts")
+            req.payload = body
+
+        status, out, req = self.run(context, build, lambda req: dispatch_view(self.registry, callback_id, req),
+                                    view_blocks=blocks)
+        if status == "duplicate":
+            return ack()
+        if status == "field_error":
+            return ack(response_action="errors", errors=out)
+        if status == "error":
+            ack()
+            return self._dm(client, context.get("user_id"), out)
+        kind, result, rendered = out
+        if kind == "errors":
+            return ack(response_action="errors", errors=rendered)
+        if kind == "modal":
+            return ack(response_action="update", view=rendered)
+        ack()
+        msg = rendered[2] if kind == "close" and rendered is not None else (rendered if kind == "reply" else None)
+        if msg is not None:
+            meta = _parse_metadata(view.get("private_metadata", ""))
+            self._ephemeral_or_dm(client, meta.get("channel"), context.get("user_id"), msg)
+
+    def on_shortcut(self, ack, body, context, client, shortcut):  # type: ignore[no-untyped-def]
+        entry = self.registry.shortcuts.get(shortcut.get("callback_id", ""))
+
+        def build(req: Request) -> None:
+            req.payload = body
+            req.channel_id = (body.get("channel") or {}).get("id")
+            req.message_ts = (body.get("message") or {}).get("ts")
+            req.text = (body.get("message") or {}).get("text", "")
+
+        status, out, req = self.run(context, build, lambda req: entry.handler(req))  # type: ignore[union-attr]
+        ack()
+        if status in ("duplicate",):
+            return
+        if status == "error":
+            return self._dm(client, context.get("user_id"), out)
+        kind, result, rendered = out
+        if kind == "modal":
+            rendered["private_metadata"] = _metadata(rendered.get("private_metadata", ""), req.channel_id if req else None)
+            client.views_open(trigger_id=body["trigger_id"], view=rendered)
+        elif kind == "reply":
+            self._dm(client, context.get("user_id"), rendered)
+
+    def on_text(self, body, context, client, event):  # type: ignore[no-untyped-def]
+        """A mention or a DM: answer in the thread (mention) or in the DM."""
+        if event.get("bot_id") or event.get("subtype"):
+            return
+
+        def build(req: Request) -> None:
+            req.text = event.get("text", "")
+            req.channel_id = event.get("channel")
+            req.thread_ts = event.get("thread_ts") or event.get("ts")
+            req.payload = body
+
+        status, out, req = self.run(context, build, lambda req: dispatch_text(self.registry, req))
+        if status == "duplicate":
+            return
+        msg = out if status == "error" else (out[2] if out[0] == "reply" else None)
+        if msg is None:
+            return
+        thread_ts = None if event.get("channel_type") == "im" and not event.get("thread_ts") else \
+            (event.get("thread_ts") or event.get("ts"))
+        client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **_message(msg))
+
+    def on_event(self, event_type: str):  # type: ignore[no-untyped-def]
+        def listener(body, context, client, event):  # type: ignore[no-untyped-def]
+            for handler in self.registry.events.get(event_type, []):
+                def build(req: Request) -> None:
+                    req.payload = event
+                    req.channel_id = event.get("channel") or (event.get("item") or {}).get("channel")
+
+                status, out, req = self.run(context, build, handler)
+                if status == "ok" and out[0] == "reply":
+                    self._dm(client, context.get("user_id"), out[2])
+
+        return listener
+
+    # -- answering --------------------------------------------------------------------------
+    def _tell(self, client, respond, body, msg: dict) -> None:  # type: ignore[no-untyped-def]
+        if body.get("response_url"):
+            respond(response_type="ephemeral", replace_original=False, **_message(msg))
+        else:
+            self._dm(client, (body.get("user") or {}).get("id"), msg)
+
+    def _ephemeral_or_dm(self, client, channel: str | None, user: str | None, msg: dict) -> None:  # type: ignore[no-untyped-def]
+        if channel and user and not channel.startswith("D"):
+            try:
+                client.chat_postEphemeral(channel=channel, user=user, **_message(msg))
+                return
+            except Exception:  # noqa: BLE001 - not in that channel: a DM always works
+                log.info("ephemeral reply failed; sending a DM instead")
+        self._dm(client, user, msg)
+
+    def _dm(self, client, user: str | None, msg: dict) -> None:  # type: ignore[no-untyped-def]
+        if user:
+            client.chat_postMessage(channel=user, **_message(msg))
+
+    def _send_files(self, client, context, files: list[Attachment], channel: str | None) -> None:  # type: ignore[no-untyped-def]
+        if not files:
+            return
+        user = context.get("user_id")
+        dm = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(
+            channel=dm,
+            file_uploads=[{"content": f.content, "filename": f.filename, "title": f.title or f.filename} for f in files],
+        )
+
+
+def _message(msg: dict) -> dict:
+    out = {"text": msg.get("text", "")}
+    if msg.get("blocks"):
+        out["blocks"] = msg["blocks"]
+    return out
+
+
+def _error_text(err: DomainError, locale: str) -> str:
+    from bot.render import render_text
+
+    return render_text(err.message, locale, **err.params)
+
+
+def _field_block(field: str | None, blocks: list[dict]) -> str:
+    inputs = [b.get("block_id") for b in blocks if b.get("type") == "input" and b.get("block_id")]
+    if field and field in inputs:
+        return field
+    return inputs[0] if inputs else (field or "general")
+
+
+def _metadata(existing: str, channel: str | None, message_ts: str | None = None) -> str:
+    meta = _parse_metadata(existing)
+    if channel:
+        meta.setdefault("channel", channel)
+    if message_ts:
+        meta.setdefault("message_ts", message_ts)
+    return json.dumps(meta)
+
+
+def _parse_metadata(text: str) -> dict:
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        value = {"value": text}
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def view_values(view: dict) -> dict[str, Any]:
+    """A view's state as ``{block_id: value}``: text, a selected option's value, a date, a list, a user."""
+    out: dict[str, Any] = {}
+    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
+        for _action_id, el in actions.items():
+            kind = el.get("type")
+            if kind in ("plain_text_input", "email_text_input", "url_text_input", "number_input"):
+                out[block_id] = el.get("value")
+            elif kind in ("static_select", "external_select", "radio_buttons"):
+                out[block_id] = (el.get("selected_option") or {}).get("value")
+            elif kind == "checkboxes":
+                out[block_id] = [o.get("value") for o in el.get("selected_options") or []]
+            elif kind == "datepicker":
+                out[block_id] = el.get("selected_date")
+            elif kind == "users_select":
+                out[block_id] = el.get("selected_user")
+            elif kind == "conversations_select" or kind == "channels_select":
+                out[block_id] = el.get("selected_conversation") or el.get("selected_channel")
+            else:
+                out[block_id] = el.get("value")
+    return out
+
+
+def create_app(runtime: Runtime) -> App:
+    """The Bolt app for ``runtime``: signature verification on, listeners from the registry."""
+    settings = runtime.settings
+    settings.require("slack_bot_token", "slack_signing_secret")
+    adapter = SlackAdapter(runtime)
+    app = App(
+        client=runtime.web_client(),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
+        request_verification_enabled=True,
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    app.middleware(adapter.middleware)
+    for name in runtime.registry.commands:
+        app.command("/" + name)(adapter.on_command)
+    app.action(re.compile(".+"))(adapter.on_action)
+    app.view(re.compile(".+"))(adapter.on_view)
+    if runtime.registry.shortcuts:
+        app.shortcut(re.compile(".+"))(adapter.on_shortcut)
+    app.event("app_mention")(adapter.on_text)
+    app.event({"type": "message", "channel_type": "im"})(adapter.on_text)
+    for event_type in runtime.registry.events:
+        app.event(event_type)(adapter.on_event(event_type))
+    app.event("message")(lambda: None)  # channel chatter: acknowledged and ignored
+    return app
