@@ -200,8 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(level=getattr(logging, settings.log_level.upper(), logging.INFO),
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        quiet = args.command in ("console", "demo", "import", "manifest", "db", "job")
+        level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
         return int(args.fn(args, settings) or 0)
     except (SettingsError, CliError) as exc:
         print(f"backoffice-bot: {exc}", file=sys.stderr)
