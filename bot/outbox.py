@@ -195,6 +195,9 @@ class OutboxSender:
         client = self.client()
         text, blocks = content.get("text", ""), content.get("blocks")
         kind = row.kind
+        custom = self.runtime.registry.outbox_kinds.get(kind)
+        if custom is not None:
+            return custom(self.runtime, client, row, content)
         if kind == OutboxKind.update.value:
             target = row.updates
             assert target is not None

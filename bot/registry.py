@@ -220,6 +220,7 @@ class Registry:
         self.digest_sections: list[DigestSection] = []
         self.home_sections: list[HomeSection] = []
         self.digest_series: list[DigestSeries] = []
+        self.outbox_kinds: dict[str, Callable[..., dict]] = {}
         self.scopes: set[str] = {"commands", "chat:write", "users:read", "users:read.email", "im:write",
                                  "app_mentions:read", "im:history"}
         self.bot_events: set[str] = {"app_mention", "message.im"}
@@ -313,6 +314,19 @@ class Registry:
     def series(self, label: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
         def deco(fn: Callable[..., dict]) -> Callable[..., dict]:
             self.digest_series.append(DigestSeries(label, fn))
+            return fn
+
+        return deco
+
+    def outbox_kind(self, kind: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+        """Deliver outbox rows of a desk-specific ``kind`` (e.g. creating an incident channel).
+
+        ``fn(runtime, client, row, content) -> {"channel": ..., "ts": ...}`` runs in the sender,
+        after commit, with Slack errors retried like any other notification.
+        """
+
+        def deco(fn: Callable[..., dict]) -> Callable[..., dict]:
+            self.outbox_kinds[kind] = fn
             return fn
 
         return deco

@@ -80,7 +80,7 @@ def notify(
     *,
     person: "Person | None" = None,
     channel: str | None = None,
-    kind: OutboxKind = OutboxKind.post,
+    kind: OutboxKind | str = OutboxKind.post,
     updates: OutboxMessage | None = None,
     thread_of: OutboxMessage | None = None,
     thread_ts: str | None = None,
@@ -92,11 +92,11 @@ def notify(
     ``#name``. ``updates`` rewrites an earlier message in place; ``thread_of`` answers in its
     thread. ``dedup_key`` makes a notification happen at most once, ever.
     """
-    if updates is None and person is None and channel is None and kind is not OutboxKind.update:
+    if updates is None and person is None and channel is None and kind in (OutboxKind.post, OutboxKind.ephemeral):
         raise ValueError("a notification needs a person or a channel")
     row = OutboxMessage(
         created_at=ctx.now,
-        kind=(OutboxKind.update if updates is not None else kind).value,
+        kind=OutboxKind.update.value if updates is not None else (kind.value if isinstance(kind, OutboxKind) else kind),
         person=person,
         channel=channel,
         updates=updates,
