@@ -62,14 +62,20 @@ class SlackAdapter:
 
     # -- the recipe -----------------------------------------------------------------------
     def run(self, context: Any, build: Callable[[Request], None], handle: Callable[[Request], Any],
-            view_blocks: list | None = None) -> tuple[str, Any, Request | None]:
-        """Run a handler in a unit of work; return ("ok", rendered) or ("error", rendered)."""
+            view_blocks: list | None = None, remember: bool = False) -> tuple[str, Any, Request | None]:
+        """Run a handler in a unit of work; return ("ok", rendered) or ("error", rendered).
+
+        ``remember`` records the request as handled even if it changed nothing, for requests
+        whose answer is a new message (events, buttons): a retry must not post it twice.
+        """
         person_id = context.get("person_id")
         locale, tz = self.runtime.settings.locale_default, self.runtime.settings.tz_default
         try:
             with self.runtime.unit_of_work(actor=person_id, source="slack",
                                            request_key=context.get("request_key")) as ctx:
                 req = Request(self.runtime, ctx)
+                if remember:
+                    ctx.session.info["wrote"] = True
                 build(req)
                 if ctx.actor is not None:
                     locale, tz = req.locale, req.tz
@@ -139,7 +145,7 @@ class SlackAdapter:
             if body.get("view"):
                 req.private_metadata = body["view"].get("private_metadata", "")
 
-        status, out, req = self.run(context, build, lambda req: dispatch_action(self.registry, req))
+        status, out, req = self.run(context, build, lambda req: dispatch_action(self.registry, req), remember=True)
         ack()
         if status == "duplicate":
             return
@@ -204,7 +210,8 @@ class SlackAdapter:
             req.message_ts = (body.get("message") or {}).get("ts")
             req.text = (body.get("message") or {}).get("text", "")
 
-        status, out, req = self.run(context, build, lambda req: entry.handler(req))  # type: ignore[union-attr]
+        status, out, req = self.run(context, build, lambda req: entry.handler(req),  # type: ignore[union-attr]
+                                    remember=True)
         ack()
         if status in ("duplicate",):
             return
@@ -228,7 +235,7 @@ class SlackAdapter:
             req.thread_ts = event.get("thread_ts") or event.get("ts")
             req.payload = body
 
-        status, out, req = self.run(context, build, lambda req: dispatch_text(self.registry, req))
+        status, out, req = self.run(context, build, lambda req: dispatch_text(self.registry, req), remember=True)
         if status == "duplicate":
             return
         msg = out if status == "error" else (out[2] if out[0] == "reply" else None)
@@ -240,12 +247,15 @@ class SlackAdapter:
 
     def on_event(self, event_type: str):  # type: ignore[no-untyped-def]
         def listener(body, context, client, event):  # type: ignore[no-untyped-def]
-            for handler in self.registry.events.get(event_type, []):
+            base_key = context.get("request_key")
+            for n, handler in enumerate(self.registry.events.get(event_type, [])):
                 def build(req: Request) -> None:
                     req.payload = event
                     req.channel_id = event.get("channel") or (event.get("item") or {}).get("channel")
 
-                status, out, req = self.run(context, build, handler)
+                # Each handler of the event remembers its own share, so one cannot block another.
+                context["request_key"] = base_key if n == 0 or base_key is None else f"{base_key}#{n}"
+                status, out, req = self.run(context, build, handler, remember=True)
                 if status == "ok" and out[0] == "reply":
                     self._dm(client, context.get("user_id"), out[2])
 

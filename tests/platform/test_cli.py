@@ -1,0 +1,93 @@
+"""The command line as an operator meets it: clear one-line errors, the manifest, the console."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args: str, env: dict | None = None, cwd: Path | None = None, stdin: str | None = None,
+        timeout: int = 120) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "TZ_DEFAULT",
+                                                                      "LOCALE_DEFAULT", "PORT"))}
+    base.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], env=base, cwd=cwd or ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.mark.parametrize("env,expected", [
+    ({}, "SLACK_BOT_TOKEN is not set"),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET is not set"),
+    ({"SLACK_BOT_TOKEN": "xoxp-user-token", "SLACK_SIGNING_SECRET": "s"}, "expected a bot token starting with xoxb-"),
+    ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL is invalid"),
+    ({"TZ_DEFAULT": "Mars/Olympus"}, "TZ_DEFAULT is invalid: expected an IANA time zone"),
+    ({"PORT": "http"}, "PORT is invalid"),
+    ({"DIGEST_TIME": "9h"}, "DIGEST_TIME is invalid: expected a time of day as HH:MM"),
+])
+def test_a_missing_or_bad_setting_stops_with_one_clear_line(tmp_path, env, expected):
+    result = cli("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_secret_is_never_echoed_in_a_settings_error(tmp_path):
+    result = cli("serve", env={"SLACK_BOT_TOKEN": "xoxp-super-secret-value", "SLACK_SIGNING_SECRET": "shh"},
+                 cwd=tmp_path)
+    assert "super-secret" not in result.stderr + result.stdout
+
+
+def test_manifest_lists_every_command_scope_and_endpoint():
+    from bot.registry import build_registry
+
+    result = cli("manifest", "--url", "https://bot.example.com")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(result.stdout)
+    commands = {c["command"]: c for c in manifest["features"]["slash_commands"]}
+    assert set(commands) == {"/" + name for name in build_registry().commands}
+    assert all(c["url"] == "https://bot.example.com/slack/events" for c in commands.values())
+    assert manifest["settings"]["interactivity"]["request_url"] == "https://bot.example.com/slack/events"
+    assert "app_mention" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert {"commands", "chat:write", "users:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    socket = json.loads(cli("manifest", "--socket").stdout)
+    assert socket["settings"]["socket_mode_enabled"] is True
+    assert "url" not in socket["features"]["slash_commands"][0]
+
+
+def test_manifest_without_a_target_explains_the_choice():
+    result = cli("manifest")
+    assert result.returncode == 2 and "--url" in result.stderr and "--socket" in result.stderr
+
+
+def test_the_readme_console_command_works_on_a_fresh_directory(tmp_path):
+    """README: `backoffice-bot console --demo` on a new SQLite file answers help and whoami."""
+    result = cli("console", "--demo", cwd=tmp_path, stdin="/backoffice help\n/backoffice whoami\n")
+    assert result.returncode == 0, result.stderr
+    assert "Ajuda do backoffice-bot" in result.stdout
+    assert "Eduarda Silva" in result.stdout and "Quem sou eu" in result.stdout
+    assert (tmp_path / "backoffice.db").exists()
+    again = cli("console", "--as", "U070000004", cwd=tmp_path, stdin="/backoffice whoami\n")
+    assert "Mariana Souza" in again.stdout and "Tiago Costa" in again.stdout
+
+
+def test_db_upgrade_then_current(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    assert "needs" in cli("db", "current", env=env, cwd=tmp_path).stdout
+    assert cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    assert cli("db", "current", env=env, cwd=tmp_path).stdout.strip() == "up to date"
+
+
+def test_serve_refuses_a_database_that_is_behind(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+    result = cli("serve", env=env, cwd=tmp_path)
+    assert result.returncode == 2 and "db upgrade" in result.stderr

@@ -1,0 +1,105 @@
+"""`backoffice-bot import people FILE`: the sample file, and every kind of bad file refused whole."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from bot.imports_cli import run_import
+from models.audit import AuditRecord
+from models.people import Person
+from tests.conftest import DATA
+
+HEADER = "slack_user_id,email,name,manager_email,team,country,subdivision,timezone,locale,roles"
+
+
+def _import(runtime, path: Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run_import(runtime, "people", path, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _people(runtime) -> int:
+    with runtime.db.session() as s:
+        return s.scalar(select(func.count()).select_from(Person)) or 0
+
+
+def test_the_sample_file_gives_24_people_with_managers_and_roles(runtime):
+    code, out, err = _import(runtime, DATA / "people.csv")
+    assert code == 0, err
+    assert "24 criados" in out
+    with runtime.db.session() as s:
+        assert _people(runtime) == 24
+        mariana = s.scalar(select(Person).where(Person.email == "mariana.souza@empresa.com.br"))
+        assert mariana.manager.name == "Tiago Costa"
+        assert mariana.roles == {"employee", "sales"}
+        assert (mariana.country, mariana.subdivision, mariana.timezone) == ("BR", "MG", "America/Sao_Paulo")
+        with_manager = s.scalar(select(func.count()).select_from(Person).where(Person.manager_id.is_not(None)))
+        assert with_manager == 20
+        assert s.scalar(select(func.count()).select_from(AuditRecord).where(
+            AuditRecord.action == "person.imported")) == 24
+    # The same file again changes nothing.
+    code, out, _ = _import(runtime, DATA / "people.csv")
+    assert code == 0 and "0 criados, 0 atualizados, 24 sem mudança" in out
+
+
+def test_semicolons_bom_and_xlsx_are_read_too(runtime, tmp_path):
+    df = pd.read_csv(DATA / "people.csv", dtype=str, keep_default_na=False)
+    semi = tmp_path / "people_semicolon.csv"
+    semi.write_bytes(b"\xef\xbb\xbf" + df.to_csv(sep=";", index=False).encode("utf-8"))
+    code, out, err = _import(runtime, semi)
+    assert code == 0, err
+    assert _people(runtime) == 24
+    xlsx = tmp_path / "people.xlsx"
+    df.loc[df["email"] == "joao.santos@empresa.com.br", "team"] = "Pessoas"
+    df.to_excel(xlsx, index=False)
+    code, out, err = _import(runtime, xlsx)
+    assert code == 0, err
+    assert "1 atualizados" in out
+
+
+BAD_FILES = {
+    "missing column": ("slack_user_id,name,roles\nU0AAAAAAA1,Ana,employee\n", ["linha 1", "email"]),
+    "bad email": (HEADER + "\nU0AAAAAAA1,ana-at-empresa,Ana,,TI,BR,SP,America/Sao_Paulo,pt-BR,employee\n"
+                  "U0AAAAAAA2,bia@empresa.com.br,Bia,,TI,BR,SP,America/Sao_Paulo,pt-BR,employee\n",
+                  ["linha 2", "ana-at-empresa", "não é um endereço de e-mail"]),
+    "unknown manager": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,chefe@empresa.com.br,TI,BR,SP,"
+                        "America/Sao_Paulo,pt-BR,employee\n", ["linha 2", "chefe@empresa.com.br"]),
+    "duplicate id": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,BR,SP,America/Sao_Paulo,pt-BR,employee\n"
+                     "U0AAAAAAA1,bia@empresa.com.br,Bia,,TI,BR,SP,America/Sao_Paulo,pt-BR,employee\n",
+                     ["linha 3", "U0AAAAAAA1", "linha 2"]),
+    "duplicate email": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,BR,SP,America/Sao_Paulo,pt-BR,employee\n"
+                        "U0AAAAAAA2,ANA@empresa.com.br,Ana B,,TI,BR,SP,America/Sao_Paulo,pt-BR,employee\n",
+                        ["linha 3", "ana@empresa.com.br"]),
+    "manager cycle": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,bia@empresa.com.br,TI,BR,SP,America/Sao_Paulo,"
+                      "pt-BR,employee\nU0AAAAAAA2,bia@empresa.com.br,Bia,caio@empresa.com.br,TI,BR,SP,"
+                      "America/Sao_Paulo,pt-BR,employee\nU0AAAAAAA3,caio@empresa.com.br,Caio,ana@empresa.com.br,"
+                      "TI,BR,SP,America/Sao_Paulo,pt-BR,employee\n", ["círculo", "ana@empresa.com.br →"]),
+    "unknown role": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,BR,SP,America/Sao_Paulo,pt-BR,chef\n",
+                     ["linha 2", "chef"]),
+    "bad time zone": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,BR,SP,America/Sao_Pablo,pt-BR,employee\n",
+                      ["linha 2", "America/Sao_Pablo"]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_a_bad_file_is_refused_whole_with_row_numbered_reasons(runtime, tmp_path, kind):
+    content, expected = BAD_FILES[kind]
+    good_rows = "\nU0GOOD0001,good@empresa.com.br,Good Person,,TI,BR,SP,America/Sao_Paulo,pt-BR,employee\n"
+    path = tmp_path / "people.csv"
+    path.write_text(content.rstrip("\n") + (good_rows if content.startswith(HEADER) else "\n"), encoding="utf-8")
+    code, out, err = _import(runtime, path)
+    assert code == 1
+    assert "nada foi alterado" in err
+    for fragment in expected:
+        assert fragment in err, (kind, err)
+    assert _people(runtime) == 0  # the good row was not imported either
+
+
+def test_a_missing_file_says_so(runtime, tmp_path):
+    code, _, err = _import(runtime, tmp_path / "nope.csv")
+    assert code == 1 and "nope.csv" in err
