@@ -89,12 +89,32 @@ def cmd_manifest(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _check_slack_token(settings: Settings) -> None:
+    """Stop now, with one line, if Slack rejects the token; a Slack outage only warns."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.slack_client import make_web_client
+
+    try:
+        make_web_client(settings).auth_test()
+    except SlackApiError as exc:
+        code = exc.response.get("error") if exc.response is not None else "unknown"
+        if code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"):
+            raise CliError(f"Slack refused SLACK_BOT_TOKEN ({code}): copy the bot token again from the app's "
+                           "OAuth & Permissions page.") from None
+        logging.getLogger(__name__).warning("auth.test failed (%s); starting anyway", code)
+    except Exception as exc:  # noqa: BLE001 - Slack unreachable: serve anyway, requests will tell
+        logging.getLogger(__name__).warning("cannot reach Slack at SLACK_API_URL (%s); starting anyway",
+                                            type(exc).__name__)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import Runtime
     from bot.web import serve_gunicorn
 
     settings.require("slack_bot_token", "slack_signing_secret")
     _runtime(settings)  # fail fast, in the parent, if the schema is behind
+    _check_slack_token(settings)
 
     def factory() -> Runtime:
         runtime = Runtime(settings)
@@ -119,6 +139,7 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
         # Socket Mode requests are not signed; Bolt still wants a value to build the app.
         settings = settings.model_copy(update={"slack_signing_secret": "socket-mode-unsigned"})
     runtime = _runtime(settings)
+    _check_slack_token(settings)
     if settings.run_scheduler:
         from bot.scheduler import start_in_background
 

@@ -352,15 +352,29 @@ def view_values(view: dict) -> dict[str, Any]:
     return out
 
 
+class _DropTokenWarning(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN (read from the environment) is unused when a client is given;
+    that is on purpose here (our client carries the base URL and retry handlers)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def create_app(runtime: Runtime) -> App:
     """The Bolt app for ``runtime``: signature verification on, listeners from the registry."""
     settings = runtime.settings
     settings.require("slack_bot_token", "slack_signing_secret")
     adapter = SlackAdapter(runtime)
+    bolt_log = logging.getLogger("slack_bolt")
+    if not any(isinstance(f, _DropTokenWarning) for f in bolt_log.filters):
+        bolt_log.addFilter(_DropTokenWarning())
     app = App(
         client=runtime.web_client(),
         signing_secret=settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
         request_verification_enabled=True,
+        # The CLI checks the token once before the workers start; a worker must boot even if
+        # Slack is briefly unreachable (Bolt then authorizes on the first request).
+        token_verification_enabled=False,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt"),
