@@ -1,0 +1,117 @@
+"""/trade subcommands, buttons and the dispute form: parse, call the domain, reply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zoneinfo
+
+from bot.replies import Attachment, CloseModal, OpenModal, Reply
+from bot.request import Request
+from handlers.trades.cards import conf_row, event_row, report_data, trade_row
+from models import trades_flow as flow
+from models.errors import N_, ValidationError
+from models.trades import get_trade
+from models.trades_report import build_report, report_csv
+
+REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+
+
+def _ref(req: Request, usage: str) -> str:
+    words = req.args
+    if not words or not REF.match(words[0]):
+        raise ValidationError(N_("Say which trade, e.g. `{usage}`."), usage=usage)
+    return words[0].upper()
+
+
+def pending(req: Request) -> Reply:
+    found, total = flow.pending(req.ctx.session)
+    return Reply("trades/pending", {"trades": [trade_row(t) for t in found], "total": total})
+
+
+def show(req: Request) -> Reply:
+    trade = get_trade(req.ctx.session, _ref(req, "/trade show T20261123-0001"))
+    return _card(req, trade)
+
+
+def _card(req: Request, trade) -> Reply:  # type: ignore[no-untyped-def]
+    events = [event_row(e) for e in flow.history(req.ctx.session, trade)]
+    return Reply("trades/show", {"trade": trade_row(trade), "events": events[-8:]})
+
+
+def confirm(req: Request) -> Reply:
+    trade = flow.confirm(req.ctx, _ref(req, "/trade confirm T20261123-0001"))
+    return Reply("trades/decision", {"action": "confirmed", "trade": trade_row(trade)})
+
+
+def accept(req: Request) -> Reply:
+    trade = flow.accept_broker_values(req.ctx, _ref(req, "/trade accept T20261123-0003"))
+    return Reply("trades/decision", {"action": "accepted", "trade": trade_row(trade)})
+
+
+def dispute(req: Request) -> Reply:
+    ref = _ref(req, "/trade dispute T20261123-0003 broker price is 2% off")
+    reason = req.text.strip()[len(ref):].strip()
+    trade = flow.dispute(req.ctx, ref, reason)
+    return Reply("trades/decision", {"action": "disputed", "trade": trade_row(trade)})
+
+
+def breaks(req: Request) -> Reply:
+    trades, alleged = flow.breaks(req.ctx.session)
+    return Reply("trades/breaks", {"trades": [trade_row(t) for t in trades[:15]], "total": len(trades),
+                                   "alleged": [conf_row(c) for c in alleged[:15]], "alleged_total": len(alleged)})
+
+
+def parse_day(text: str, today: dt.date) -> dt.date:
+    """``2026-11-23``, ``23/11/2026``, ``today``/``hoje`` or ``yesterday``/``ontem``."""
+    word = text.strip().lower()
+    if word in ("", "today", "hoje"):
+        return today
+    if word in ("yesterday", "ontem"):
+        return today - dt.timedelta(days=1)
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(word, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(N_("“{value}” is not a date. Try `/trade report 2026-11-23` or `/trade report 23/11/2026`."),
+                          value=text.strip())
+
+
+def report(req: Request) -> Reply:
+    today = req.ctx.now.astimezone(zoneinfo.ZoneInfo(req.settings.trades_tz)).date()
+    day = parse_day(req.text, today)
+    rep = build_report(req.ctx, day)
+    name = f"trades-report-{day.isoformat()}.csv"
+    return Reply("trades/report", report_data(rep),
+                 files=[Attachment(name, report_csv(rep), title=req.t(N_("Trades report {day}"), day=day))])
+
+
+# -- buttons and the dispute form ----------------------------------------------------------------
+def click_show(req: Request) -> Reply:
+    return _card(req, get_trade(req.ctx.session, req.value or ""))
+
+
+def click_confirm(req: Request) -> Reply:
+    trade = flow.confirm(req.ctx, req.value or "")
+    return Reply("trades/decision", {"action": "confirmed", "trade": trade_row(trade)})
+
+
+def click_accept(req: Request) -> Reply:
+    trade = flow.accept_broker_values(req.ctx, req.value or "")
+    return Reply("trades/decision", {"action": "accepted", "trade": trade_row(trade)})
+
+
+def click_dispute(req: Request) -> OpenModal:
+    trade = get_trade(req.ctx.session, req.value or "")
+    return OpenModal("trades/dispute_modal", {"trade": trade_row(trade)})
+
+
+def submit_dispute(req: Request) -> CloseModal:
+    try:
+        ref = json.loads(req.private_metadata or "{}").get("ref", "")
+    except ValueError:
+        ref = ""
+    trade = flow.dispute(req.ctx, ref, req.values.get("reason") or "")
+    return CloseModal(then=Reply("trades/decision", {"action": "disputed", "trade": trade_row(trade)}))
