@@ -235,8 +235,13 @@ def main(argv: list[str] | None = None) -> int:
         from sqlalchemy.exc import OperationalError
 
         if isinstance(exc, OperationalError):
-            print("backoffice-bot: cannot reach the database given by DATABASE_URL "
-                  f"({type(exc.orig).__name__}); is it running and is the URL right?", file=sys.stderr)
+            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+            if "no such table" in reason or "does not exist" in reason and "relation" in reason:
+                print("backoffice-bot: the database schema is behind the code: run `backoffice-bot db upgrade`.",
+                      file=sys.stderr)
+            else:
+                print(f"backoffice-bot: database error ({reason}); is DATABASE_URL right and the server running?",
+                      file=sys.stderr)
             return 2
         raise
 

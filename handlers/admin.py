@@ -59,9 +59,21 @@ def import_people(ctx, df):  # type: ignore[no-untyped-def]
     return run(ctx, df)
 
 
+def prune_requests(runtime, now):  # type: ignore[no-untyped-def]
+    """Job: forget Slack request keys older than a week."""
+    from models.platform import prune_processed_requests
+
+    with runtime.db.session() as session:
+        removed = prune_processed_requests(session, now)
+        session.commit()
+    return f"forgot {removed} old request keys"
+
+
 def register(registry: Registry) -> None:
     from models.people_import import OPTIONAL, REQUIRED
 
+    registry.job("platform.prune_requests", every_minutes=60 * 24,
+                 help="forget Slack request keys older than a week")(prune_requests)
     registry.importer("people", required=REQUIRED, optional=OPTIONAL,
                       help="people.csv: email, name, manager_email, team, country, subdivision, timezone, locale, roles")(
         import_people)

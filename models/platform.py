@@ -21,3 +21,11 @@ class ProcessedRequest(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+def prune_processed_requests(session, now: dt.datetime, keep: dt.timedelta = dt.timedelta(days=7)) -> int:  # type: ignore[no-untyped-def]
+    """Forget request keys older than ``keep``: Slack retries within minutes, never after days."""
+    from sqlalchemy import delete
+
+    result = session.execute(delete(ProcessedRequest).where(ProcessedRequest.at < now - keep))
+    return result.rowcount or 0

@@ -106,3 +106,17 @@ def test_an_unexpected_error_gets_an_apology_with_a_reference_and_no_secret(bot,
     assert runtime.settings.slack_bot_token.get_secret_value() not in caplog.text
     assert runtime.settings.slack_signing_secret.get_secret_value() not in caplog.text
     assert runtime.settings.slack_bot_token.get_secret_value() not in resp.body
+
+
+def test_request_keys_are_forgotten_after_a_week(people, clock):
+    import datetime as dt
+
+    from models.platform import ProcessedRequest
+
+    with people.db.session() as s:
+        s.add_all([ProcessedRequest(key="old", at=clock.now() - dt.timedelta(days=8)),
+                   ProcessedRequest(key="new", at=clock.now() - dt.timedelta(hours=1))])
+        s.commit()
+    result = people.registry.jobs["platform.prune_requests"].run(people, clock.now())
+    assert "1" in result
+    assert not people.already_processed("old") and people.already_processed("new")
