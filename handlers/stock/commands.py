@@ -1,0 +1,95 @@
+"""`/stock <query>`, `/stock low`, `/stock watch|unwatch <sku>`, and the buttons on stock messages."""
+
+from __future__ import annotations
+
+from bot.registry import Registry
+from bot.replies import Reply
+from bot.request import Request
+from models.errors import N_, ValidationError
+from models.stock import find_by_code, low_stock, product_card, product_summaries
+from models.stock_search import search
+from models.stock_watch import product_for, unwatch, watch, watched
+
+MAX_QUERY = 200
+
+
+def card(req: Request, product) -> Reply:  # type: ignore[no-untyped-def]
+    """One product's card, with the buttons that fit (watch when nothing is available)."""
+    return Reply("stock/card", {"p": product_card(req.ctx.session, product, person_id=req.actor.id)})
+
+
+def lookup(req: Request, text: str, *, question: bool = False) -> Reply:
+    """Exact SKU or barcode first; then words: one hit -> card, several -> a list, none -> did you mean."""
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY:
+        raise ValidationError(N_("That is too long to search for; a few words of the name or the SKU are enough."))
+    product = find_by_code(req.ctx.session, text)
+    if product is not None:
+        return card(req, product)
+    result = search(req.ctx.session, text, question=question)
+    if not result.words:
+        return Reply("stock/ask_what", {"text": text})
+    if len(result.hits) == 1:
+        from models.stock import Product
+
+        return card(req, req.ctx.session.get(Product, result.hits[0][0]))
+    ids = [pid for pid, _score in result.hits or result.suggestions]
+    summaries = product_summaries(req.ctx.session, ids)
+    items = [summaries[pid] for pid in ids if pid in summaries]
+    if result.hits:
+        return Reply("stock/results", {"query": text, "items": items})
+    return Reply("stock/none", {"query": text, "suggestions": items})
+
+
+def free_text(req: Request) -> Reply:
+    return lookup(req, req.text)
+
+
+def low(req: Request) -> Reply:
+    items, total = low_stock(req.ctx.session, limit=30)
+    return Reply("stock/low", {"items": items, "total": total})
+
+
+def watch_command(req: Request) -> Reply:
+    if not req.text.strip():
+        return Reply("stock/watch_list", {"items": watched(req.ctx)})
+    code = req.text.split()[0]
+    outcome = watch(req.ctx, code)
+    return Reply("stock/watch", {"status": outcome.status, "p": outcome.product})
+
+
+def unwatch_command(req: Request) -> Reply:
+    if not req.text.strip():
+        raise ValidationError(N_("Say which product to stop watching: `/stock unwatch PRD-1042`."))
+    return Reply("stock/unwatched", unwatch(req.ctx, req.text.split()[0]))
+
+
+def open_button(req: Request) -> Reply:
+    return card(req, product_for(req.ctx, req.value or ""))
+
+
+def watch_button(req: Request) -> Reply:
+    outcome = watch(req.ctx, req.value or "")
+    return Reply("stock/watch", {"status": outcome.status, "p": outcome.product})
+
+
+def unwatch_button(req: Request) -> Reply:
+    return Reply("stock/unwatched", unwatch(req.ctx, req.value or ""))
+
+
+def register(registry: Registry) -> None:
+    cmd = registry.command("stock", summary=N_("availability per warehouse, low stock, back-in-stock alerts"),
+                           usage_hint="<sku | barcode | words> | low | watch <sku> | unwatch <sku>")
+    cmd.sub("low", usage=N_("/stock low"), help=N_("Products at or below their reorder level, worst first."),
+            aliases=("baixo", "falta"))(low)
+    cmd.sub("watch", usage=N_("/stock watch [sku]"),
+            help=N_("DM me when a product is back in stock (without a SKU: what I am watching)."),
+            aliases=("avisar", "acompanhar"))(watch_command)
+    cmd.sub("unwatch", usage=N_("/stock unwatch <sku>"), help=N_("Stop watching a product."),
+            aliases=("desavisar",))(unwatch_command)
+    cmd.free_text(usage=N_("/stock <sku, barcode or words of the name>"),
+                  help=N_("Availability per warehouse: on hand, reserved, available, incoming and when. "
+                          "Typos and missing accents are fine: `/stock cadeira ergonomica azul`."))(free_text)
+    registry.action("stock_open")(open_button)
+    registry.action("stock_watch")(watch_button)
+    registry.action("stock_unwatch")(unwatch_button)

@@ -1,0 +1,35 @@
+"""The stock parts of the managers' digest (sales) and of the App Home (my watched products)."""
+
+from __future__ import annotations
+
+from bot.registry import DigestScope, Registry
+from bot.request import Request
+from models.stock import low_stock
+from models.stock_watch import watched
+
+DIGEST_ITEMS = 5
+
+
+def digest(session, scope: DigestScope) -> dict[int, dict]:  # type: ignore[no-untyped-def]
+    """Low stock, worst first: the same list for every sales manager, read once for all of them."""
+    items, total = low_stock(session, limit=DIGEST_ITEMS)
+    if not total:
+        return {}
+    data = {"items": items, "total": total}
+    out = {}
+    for row in scope.managers.itertuples(index=False):
+        roles = set(row.roles or ())
+        if "sales" in roles:
+            out[int(row.person_id)] = data
+    return out
+
+
+def home(req: Request) -> dict | None:
+    """What I am waiting for; hidden when I watch nothing."""
+    items = watched(req.ctx)
+    return {"items": items} if items else None
+
+
+def register(registry: Registry) -> None:
+    registry.digest_section("stock", template="stock/digest_section.j2", order=40, roles=("sales",))(digest)
+    registry.home_section("stock", template="stock/home_section.j2", order=40)(home)
