@@ -368,13 +368,20 @@ def create_app(runtime: Runtime) -> App:
     bolt_log = logging.getLogger("slack_bolt")
     if not any(isinstance(f, _DropTokenWarning) for f in bolt_log.filters):
         bolt_log.addFilter(_DropTokenWarning())
+    client = runtime.web_client()
+    try:
+        client.auth_test()
+        slack_reachable = True
+    except Exception as exc:  # noqa: BLE001 - boot anyway; Bolt authorizes on the first request
+        log.warning("auth.test failed at start-up (%s); will retry on the first request", type(exc).__name__)
+        slack_reachable = False
     app = App(
-        client=runtime.web_client(),
+        client=client,
         signing_secret=settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
         request_verification_enabled=True,
-        # The CLI checks the token once before the workers start; a worker must boot even if
-        # Slack is briefly unreachable (Bolt then authorizes on the first request).
-        token_verification_enabled=False,
+        # A worker must boot even if Slack is briefly unreachable (the CLI has already refused a
+        # bad token); Bolt then authorizes on the first request instead.
+        token_verification_enabled=slack_reachable,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt"),
