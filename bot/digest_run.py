@@ -1,0 +1,243 @@
+"""Sending the digests that are due: managers' (business mornings) and channels' (subscriptions).
+
+Each digest is a period claimed in ``job_runs`` (``digest:manager:U123:2026-11-25``) in the
+same transaction as its outbox rows, so several clocks, or a restart, send it once. A period
+found within the grace window after its time is sent late; past it, it is recorded as missed,
+logged and reported to the admins, never sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from sqlalchemy import select
+
+from bot.registry import DigestScope
+from models import digest as subs
+from models.audit import record
+from models.digest_build import assemble, readers_frame, series_data
+from models.outbox import OutboxKind, notify
+from models.people import Person, admins
+from models.scheduling import Claim, RunStatus, claim_many, finish, taken
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+CHART_DAYS = 14
+CHART_KIND = "digest_chart"  # a file into a person's DM (files need a D... channel id, not a user id)
+
+
+@dataclass
+class Candidate:
+    """A reader whose period has come: a manager (DM) or a subscribed channel."""
+
+    claim: Claim
+    person_id: int
+    late: bool
+    missed: bool
+    channel: str | None = None
+    frequency: str | None = None
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    late: int = 0
+    empty: int = 0
+    missed: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.sent} sent ({self.late} late), {self.empty} empty, {len(self.missed)} missed"
+
+
+def _grace(runtime: "Runtime") -> dt.timedelta:
+    return dt.timedelta(hours=runtime.settings.digest_grace_hours)
+
+
+def _days_off(runtime: "Runtime") -> frozenset[dt.date]:
+    return frozenset(runtime.settings.days_off)
+
+
+def _frame(runtime: "Runtime", session, now: dt.datetime, person_ids=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    s = runtime.settings
+    return readers_frame(session, now, person_ids=person_ids, tz_default=s.tz_default,
+                         country_default=s.country_default)
+
+
+def manager_candidates(runtime: "Runtime", session, now: dt.datetime, frame: pd.DataFrame) -> list[Candidate]:  # type: ignore[no-untyped-def]
+    """Managers whose digest time has come today (local), on a business day of their country and state."""
+    out: list[Candidate] = []
+    grace, days_off = _grace(runtime), _days_off(runtime)
+    for row in frame.itertuples(index=False):
+        due = subs.due_today(now, row.timezone, runtime.settings.digest_time, grace)
+        if due is None or not subs.is_business_day(due.day, row.country, row.subdivision, days_off):
+            continue
+        who = row.slack_user_id or f"P{row.person_id}"
+        key = f"digest:manager:{who}:{due.day.isoformat()}"
+        out.append(Candidate(Claim(key, "digest.manager", due.day.isoformat(), due.due_at, who),
+                             int(row.person_id), due.late, due.missed))
+    return out
+
+
+def channel_candidates(runtime: "Runtime", session, now: dt.datetime) -> list[Candidate]:  # type: ignore[no-untyped-def]
+    """Subscribed channels whose time has come today, by their frequency."""
+    out: list[Candidate] = []
+    grace, days_off = _grace(runtime), _days_off(runtime)
+    for sub in subs.subscriptions(session):
+        person = sub.person
+        if person is None or not person.active:
+            continue  # the subscriber left: nobody's digest to post
+        due = subs.due_today(now, sub.timezone, sub.at_time, grace)
+        if due is None or not subs.channel_day_wanted(sub.frequency, due.day, person.country, person.subdivision,
+                                                      days_off):
+            continue
+        key = f"digest:channel:{sub.channel}:{due.day.isoformat()}"
+        out.append(Candidate(Claim(key, "digest.channel", due.day.isoformat(), due.due_at, sub.channel),
+                             person.id, due.late, due.missed, channel=sub.channel, frequency=sub.frequency))
+    return out
+
+
+def build_parts(runtime: "Runtime", session, now: dt.datetime, frame: pd.DataFrame,  # type: ignore[no-untyped-def]
+                audience: str) -> dict[int, list[dict]]:
+    """Every reader's digest parts, from the registered sections, in one call per section."""
+    frame = frame.assign(audience=audience)
+    return assemble(session, runtime.registry.digest_sections, frame, now, DigestScope)
+
+
+def chart_files(runtime: "Runtime", session, now: dt.datetime, locales: set[str]) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
+    """The chart of the registered series over the last 14 days, one PNG per language; empty if no data."""
+    if not runtime.registry.digest_series:
+        return {}
+    last = now.astimezone(runtime.settings.zone).date()
+    data = series_data(session, runtime.registry.digest_series, last - dt.timedelta(days=CHART_DAYS - 1), last)
+    if not data:
+        return {}
+    from bot.digest_chart import chart_file
+
+    return {loc: [chart_file(data, loc)] for loc in locales}
+
+
+def run(runtime: "Runtime", now: dt.datetime) -> dict[str, Outcome]:
+    """One pass: managers' and channels' digests that are due at ``now``."""
+    return {"manager": run_managers(runtime, now), "channel": run_channels(runtime, now)}
+
+
+def run_managers(runtime: "Runtime", now: dt.datetime) -> Outcome:
+    with runtime.db.session(readonly=True) as session:
+        frame = _frame(runtime, session, now)
+        candidates = manager_candidates(runtime, session, now, frame)
+        candidates = _untaken(session, candidates)
+        if not candidates:
+            return Outcome()
+        due = [c for c in candidates if not c.missed]
+        due_ids = {c.person_id for c in due}
+        parts = build_parts(runtime, session, now, frame[frame["person_id"].isin(due_ids)], "manager") if due else {}
+        locales = {_locale(runtime, loc) for loc in frame.loc[frame["person_id"].isin(parts), "locale"]}
+        charts = chart_files(runtime, session, now, locales) if parts else {}
+    return _commit(runtime, now, candidates, parts, charts)
+
+
+def run_channels(runtime: "Runtime", now: dt.datetime) -> Outcome:
+    with runtime.db.session(readonly=True) as session:
+        candidates = _untaken(session, channel_candidates(runtime, session, now))
+        if not candidates:
+            return Outcome()
+        due_ids = {c.person_id for c in candidates if not c.missed}
+        frame = _frame(runtime, session, now, person_ids=sorted(due_ids))
+        parts = build_parts(runtime, session, now, frame, "channel") if due_ids else {}
+        locales = {_locale(runtime, loc) for loc in frame["locale"]}
+        charts = chart_files(runtime, session, now, locales) if parts else {}
+    return _commit(runtime, now, candidates, parts, charts)
+
+
+def _locale(runtime: "Runtime", value: str | None) -> str:
+    from bot.i18n import normalize_locale
+
+    return normalize_locale(value, runtime.settings.locale_default)
+
+
+def _untaken(session, candidates: list[Candidate]) -> list[Candidate]:  # type: ignore[no-untyped-def]
+    done = taken(session, [c.claim.key for c in candidates])
+    return [c for c in candidates if c.claim.key not in done]
+
+
+def _commit(runtime: "Runtime", now: dt.datetime, candidates: list[Candidate], parts: dict[int, list[dict]],
+            charts: dict[str, list[dict]]) -> Outcome:
+    """Claim, queue and record, in one transaction: whatever another clock claimed first is skipped."""
+    outcome = Outcome()
+    missed = [c for c in candidates if c.missed]
+    due = [c for c in candidates if not c.missed]
+    with runtime.unit_of_work(source="scheduler") as ctx:
+        s = ctx.session
+        won_missed = claim_many(s, [c.claim for c in missed], now, status=RunStatus.missed,
+                                detail="past the grace window when the scheduler found it")
+        won = claim_many(s, [c.claim for c in due], now)
+        people = {p.id: p for p in s.scalars(select(Person).where(
+            Person.id.in_({c.person_id for c in candidates}))).unique()}
+        for c in due:
+            if c.claim.key not in won:
+                continue
+            mine = parts.get(c.person_id)
+            if not mine:
+                finish(s, c.claim.key, now, result={"sent": 0, "empty": True})
+                outcome.empty += 1
+                continue
+            person = people[c.person_id]
+            ids = _queue(ctx, c, person, mine, charts.get(_locale(runtime, person.locale)) or [])
+            finish(s, c.claim.key, now, result={"sent": 1, "late": c.late, "outbox": ids,
+                                                "sections": [p["desk"] for p in mine]})
+            outcome.sent += 1
+            outcome.late += int(c.late)
+        for c in missed:
+            if c.claim.key in won_missed:
+                record(ctx, "digest.missed", ("job_runs", c.claim.key),
+                       after={"due_at": c.claim.due_at.isoformat(), "found_at": now.isoformat()})
+                outcome.missed.append(c.claim.key)
+        if outcome.missed:
+            _report_missed(ctx, runtime, [c for c in missed if c.claim.key in won_missed], people)
+    for key in outcome.missed:
+        log.warning("digest %s missed: past the %.1f h grace window, not sent", key, runtime.settings.digest_grace_hours)
+    return outcome
+
+
+def _queue(ctx, c: Candidate, person: Person, mine: list[dict], files: list[dict]) -> list[int]:  # type: ignore[no-untyped-def]
+    data = {"name": person.name, "day": c.claim.period, "late": c.late, "due_at": c.claim.due_at.isoformat(),
+            "sections": mine, "audience": "channel" if c.channel else "manager", "frequency": c.frequency}
+    rows = []
+    if c.channel:
+        # The channel reads the subscriber's digest in the subscriber's language: person names the reader.
+        rows.append(notify(ctx, "digest/manager", data, channel=c.channel, person=person,
+                           dedup_key=c.claim.key))
+        if files:
+            rows.append(notify(ctx, "digest/chart", {"files": files, "day": c.claim.period}, channel=c.channel,
+                               person=person, kind=OutboxKind.file, dedup_key=c.claim.key + ":chart"))
+    else:
+        rows.append(notify(ctx, "digest/manager", data, person=person, dedup_key=c.claim.key))
+        if files:
+            rows.append(notify(ctx, "digest/chart", {"files": files, "day": c.claim.period}, person=person,
+                               kind=CHART_KIND, dedup_key=c.claim.key + ":chart"))
+    ctx.session.flush()
+    return [r.id for r in rows]
+
+
+def _report_missed(ctx, runtime: "Runtime", missed: list[Candidate], people: dict[int, Person]) -> None:  # type: ignore[no-untyped-def]
+    """Tell the admins, once per batch, which digests were not sent and why."""
+    items = [{"who": people[c.person_id].name if c.person_id in people else c.claim.subject,
+              "channel": c.channel, "day": c.claim.period, "due_at": c.claim.due_at.isoformat()} for c in missed]
+    data = {"items": items[:40], "more": max(0, len(items) - 40), "grace": runtime.settings.digest_grace_hours,
+            "found_at": ctx.now.isoformat()}
+    for admin in admins(ctx.session):
+        notify(ctx, "digest/missed", data, person=admin,
+               dedup_key=f"digest:missed:{admin.id}:{missed[0].claim.key}")
+
+
+def preview(runtime: "Runtime", session, person: Person, now: dt.datetime) -> list[dict]:  # type: ignore[no-untyped-def]
+    """My digest parts right now (``/digest now``), whatever the day and time."""
+    frame = _frame(runtime, session, now, person_ids=[person.id])
+    return build_parts(runtime, session, now, frame, "manager").get(person.id, [])
