@@ -71,6 +71,7 @@ class SlackStandIn:
         self.calls: list[Call] = []
         self.users: dict[str, dict] = {}
         self.taken_channels: set[str] = set()
+        self.history: dict[str, list[dict]] = {}  # channel id -> messages, for conversations.history/replies
         self.failures: list[Failure] = []
         self.rejected: list[Call] = []
         self._ts = itertools.count(1)
@@ -225,6 +226,10 @@ class SlackStandIn:
             if isinstance(files, str):
                 files = json.loads(files)
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files or []]}
+        if method in ("conversations.history", "conversations.replies"):
+            ts = args.get("ts") or args.get("latest")
+            found = [m for m in self.history.get(args.get("channel", ""), []) if not ts or m.get("ts") == ts]
+            return {"ok": True, "messages": found, "has_more": False}
         if method == "conversations.info":
             return {"ok": True, "channel": {"id": args.get("channel"), "name": "channel"}}
         return {"ok": True}
@@ -246,7 +251,8 @@ class SlackStandIn:
                 ctype = self.headers.get("Content-Type", "")
                 if raw and "json" in ctype:
                     args.update(json.loads(raw))
-                elif raw and "form" in ctype:
+                elif raw and "form" in ctype and not parsed.path.startswith("/upload/"):
+                    # Uploads are raw bytes that urllib labels as a form (a PNG is not UTF-8).
                     args.update({k: v[-1] for k, v in urllib.parse.parse_qs(raw.decode()).items()})
                 elif raw:
                     args["_body"] = raw
