@@ -83,7 +83,7 @@ class Trade(Base):
 
     booked_by: Mapped[Person | None] = relationship(foreign_keys=[booked_by_id], lazy="joined")
     imported_by: Mapped[Person | None] = relationship(foreign_keys=[imported_by_id])
-    confirmed_by: Mapped[Person | None] = relationship(foreign_keys=[confirmed_by_id])
+    confirmed_by: Mapped[Person | None] = relationship(foreign_keys=[confirmed_by_id], lazy="joined")
     confirmation: Mapped["Confirmation | None"] = relationship(foreign_keys=[confirmation_id], lazy="joined")
 
     @property

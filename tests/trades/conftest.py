@@ -1,0 +1,69 @@
+"""The trade desk's fixtures: the sample people, trades and confirmations, imported as the CLI does."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.imports_cli import run_import
+from bot.runtime import Runtime
+from models.trades import Trade
+
+DATA = Path(__file__).resolve().parents[2] / "bot" / "demo_data"
+TRADES_CHANNEL = "C0TRADES1"
+
+QUESIA = "U070000005"  # back office; booked T20261119-0007 and others
+NICOLAS = "U070000009"  # back office; booked T20261123-0001, T20261119-0005...
+GABRIELA = "U070000001"  # back office manager
+ANA = "U070000021"  # back office; booked T20261123-0003
+MARIANA = "U070000004"  # sales: no back-office role
+
+
+def import_file(runtime: Runtime, kind: str, path: Path, actor: str | None = None) -> tuple[int, str, str]:
+    """``backoffice-bot import <kind> FILE [--as actor]``: exit code, stdout, stderr."""
+    actor_id = None
+    if actor is not None:
+        actor_id = runtime.person_id_for_slack_user(actor)
+    out, err = io.StringIO(), io.StringIO()
+    code = run_import(runtime, kind, path, actor_id=actor_id, out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def desk(people: Runtime) -> Runtime:
+    """People, then the sample trades and confirmations (imported by the CLI, nobody named)."""
+    for kind in ("trades", "confirmations"):
+        code, _out, err = import_file(people, kind, DATA / f"{kind}.csv")
+        assert code == 0, err
+    people.sender.wait_idle(timeout=30)
+    return people
+
+
+def trade(runtime: Runtime, ref: str) -> Trade:
+    with runtime.db.session() as s:
+        found = s.scalars(select(Trade).where(Trade.ref == ref)).unique().one()
+        s.expunge_all()
+        return found
+
+
+def write_csv(tmp_path: Path, name: str, source: Path, edit=None, sep: str = ",") -> Path:  # type: ignore[no-untyped-def]
+    """A copy of ``source`` with ``edit(lines)`` applied (a list of rows as lists of text)."""
+    rows = [line.split(",") for line in source.read_text(encoding="utf-8").splitlines()]
+    if edit is not None:
+        rows = edit(rows)
+    path = tmp_path / name
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def channel_posts(standin, count: int = 1) -> list:  # type: ignore[no-untyped-def]
+    return standin.wait_for("chat.postMessage", count, where=lambda c: c.get("channel") == TRADES_CHANNEL)
+
+
+def opened_view(standin) -> dict:  # type: ignore[no-untyped-def]
+    view = standin.wait_for("views.open")[-1]["view"]
+    return json.loads(view) if isinstance(view, str) else view
