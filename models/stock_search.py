@@ -28,7 +28,7 @@ from models.stock import Product, catalogue_stamp, compact_code
 from models.stock_text import SYNONYMS, query_words, words
 
 HIT = 72.0  # a product this close is an answer
-SUGGEST = 40.0  # this close: "did you mean"
+SUGGEST = 30.0  # this close: "did you mean"
 WORD_CUTOFF = 70.0  # a misspelt word must be at least this similar to count
 MAX_TRIGRAM_CANDIDATES = 400
 

@@ -6,11 +6,12 @@ from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
 from models.errors import N_, ValidationError
-from models.stock import find_by_code, low_stock, product_card, product_summaries
+from models.stock import Product, find_by_code, low_stock, product_card, product_summaries
 from models.stock_search import search
 from models.stock_watch import product_for, unwatch, watch, watched
 
 MAX_QUERY = 200
+CLEAR_WINNER = 15.0  # a top hit this far ahead of the next is the answer, not a list
 
 
 def card(req: Request, product) -> Reply:  # type: ignore[no-untyped-def]
@@ -29,10 +30,9 @@ def lookup(req: Request, text: str, *, question: bool = False) -> Reply:
     result = search(req.ctx.session, text, question=question)
     if not result.words:
         return Reply("stock/ask_what", {"text": text})
-    if len(result.hits) == 1:
-        from models.stock import Product
-
-        return card(req, req.ctx.session.get(Product, result.hits[0][0]))
+    hits = result.hits
+    if len(hits) == 1 or (len(hits) > 1 and hits[0][1] - hits[1][1] >= CLEAR_WINNER):
+        return card(req, req.ctx.session.get(Product, hits[0][0]))
     ids = [pid for pid, _score in result.hits or result.suggestions]
     summaries = product_summaries(req.ctx.session, ids)
     items = [summaries[pid] for pid in ids if pid in summaries]

@@ -1,0 +1,148 @@
+"""A salesperson asks `/stock ...` in Slack and gets availability per warehouse."""
+
+from __future__ import annotations
+
+from tests.stock.conftest import CATALOGUE
+
+MARIANA = "U070000004"  # sales, pt-BR
+
+
+def buttons(resp) -> list[dict]:  # type: ignore[no-untyped-def]
+    found = []
+    for block in resp.json.get("blocks", []):
+        if block.get("accessory", {}).get("type") == "button":
+            found.append(block["accessory"])
+        found.extend(e for e in block.get("elements", []) if e.get("type") == "button")
+    return found
+
+
+def mrkdwn(resp) -> str:  # type: ignore[no-untyped-def]
+    """The message text and every mrkdwn text in it: where Slack would turn <!channel> into a ping."""
+    parts = [resp.json.get("text", "")]
+
+    def walk(obj):  # type: ignore[no-untyped-def]
+        if isinstance(obj, dict):
+            if obj.get("type") == "mrkdwn":
+                parts.append(obj.get("text", ""))
+            for value in obj.values():
+                walk(value)
+        elif isinstance(obj, list):
+            for value in obj:
+                walk(value)
+
+    walk(resp.json.get("blocks", []))
+    return "\n".join(parts)
+
+
+def test_exact_sku_gets_the_card_per_warehouse_in_portuguese(bot, catalogue):
+    resp = bot.command("/stock", "PRD-2001", user=MARIANA)
+    assert resp.status == 200
+    assert resp.json["response_type"] == "ephemeral"
+    text = resp.text
+    assert "Cadeira ergonômica azul" in text
+    assert "SP-CD01" in text and "RJ-CD02" in text
+    assert "Em estoque 12 · reservado 2 · *disponível 10*" in text
+    assert "a chegar 20, previsto para 10 de dez. de 2026" in text
+    assert "Total disponível: 13 UN" in text
+    assert "R$ 1.499,90" in text
+    assert "Estoque de 25/11/2026 08:00" in text
+
+
+def test_sku_is_found_whatever_the_case_and_dashes_and_by_barcode(bot, catalogue):
+    assert "Parafuso sextavado M8 x 40" in bot.command("/stock", "prd2003", user=MARIANA).text
+    assert "Parafuso sextavado M8 x 40" in bot.command("/stock", "prd-2003", user=MARIANA).text
+    by_barcode = bot.command("/stock", "7890000020006", user=MARIANA)
+    assert "Porca sextavada M8" in by_barcode.text and "Em estoque 900" in by_barcode.text
+
+
+def test_words_without_accents_find_the_product(bot, catalogue):
+    resp = bot.command("/stock", "cadeira ergonomica azul", user=MARIANA)
+    text = resp.text
+    assert "Cadeira ergonômica azul" in text and "Total disponível: 13 UN" in text  # one clear answer: its card
+    assert "preta" not in text
+
+
+def test_several_bolts_come_as_a_list_whose_button_opens_the_card(bot, standin, catalogue):
+    resp = bot.command("/stock", "parafuso m8", user=MARIANA)
+    text = resp.text
+    assert "2 produtos encontrados para “parafuso m8”" in text
+    assert "Parafuso sextavado M8 x 40" in text and "Parafuso sextavado M8 x 60" in text
+    assert "M6" not in text and "Porca" not in text
+    opens = [b for b in buttons(resp) if b["action_id"].startswith("stock_open")]
+    assert [b["value"] for b in opens] == ["PRD-2003", "PRD-2004"]
+    assert len({b["action_id"] for b in opens}) == 2  # Slack wants unique action ids in one message
+    click = bot.click(opens[1], user=MARIANA)
+    assert click.status == 200
+    shown = standin.wait_for("response_url")[-1]
+    assert "Parafuso sextavado M8 x 60" in shown.text and "MG-CD03" in shown.text
+    assert shown["response_type"] == "ephemeral"
+
+
+def test_typos_still_find_it(bot, catalogue):
+    assert "Office chair mesh" in bot.command("/stock", "ofice chiar", user=MARIANA).text
+    assert "Toner HP 58A" in bot.command("/stock", "tonner hp", user=MARIANA).text
+    plural = bot.command("/stock", "cadeiras azuis", user=MARIANA).text
+    assert "Cadeira ergonômica azul" in plural and "preta" not in plural
+
+
+def test_nothing_found_suggests_close_products_and_how_to_search(bot, catalogue):
+    resp = bot.command("/stock", "cadeira gamer vermelha", user=MARIANA)
+    text = resp.text
+    assert "Nada encontrado para “cadeira gamer vermelha”" in text
+    assert "Você quis dizer" in text and "Cadeira ergonômica" in text
+    assert "/stock PRD-1042" in text
+    nothing = bot.command("/stock", "xyzzy", user=MARIANA).text
+    assert "Nada encontrado" in nothing and "Você quis dizer" not in nothing
+
+
+def test_out_of_stock_card_offers_to_watch(bot, catalogue):
+    resp = bot.command("/stock", "PRD-2008", user=MARIANA)
+    assert "Total disponível: 0 UN" in resp.text
+    assert "A chegar 30; projetado 30" in resp.text
+    watch = [b for b in buttons(resp) if b["action_id"].startswith("stock_watch")]
+    assert watch and watch[0]["value"] == "PRD-2008"
+
+
+def test_user_text_cannot_ping_or_break_the_message(bot, importer):
+    evil = [("PRD-6666", "", "Caixa <!channel> & <@U070000023>", "SP-CD01", 1, 0, 0, "", 0, 0, "1,00")]
+    assert importer.file(evil)[0] == 0
+    resp = bot.command("/stock", "PRD-6666", user=MARIANA)
+    assert "&lt;!channel&gt; &amp; &lt;@U070000023&gt;" in resp.json["text"]
+    assert "<!channel>" not in mrkdwn(resp) and "<@U070000023>" not in mrkdwn(resp)
+    assert "&lt;!channel&gt;" in mrkdwn(resp)
+    query = bot.command("/stock", "<!here> nada", user=MARIANA)
+    assert "<!here>" not in mrkdwn(query) and "&lt;!here&gt;" in mrkdwn(query)
+
+
+def test_english_speakers_get_english(bot, standin, catalogue):
+    standin.add_user("U0ENGLISH", name="Emma Stone", email="emma@empresa.com.br", locale="en-US")
+    resp = bot.command("/stock", "PRD-2009", user="U0ENGLISH")
+    text = resp.text
+    assert "On hand 4 · reserved 4 · *available 0*" in text
+    assert "Total available: 0 UN" in text
+    assert "R$1,187.08" in text
+    assert "At or below its reorder level (10)" in text
+
+
+def test_help_lists_every_stock_command(bot, people):
+    text = bot.command("/stock", "help", user=MARIANA).text
+    for usage in ("/stock low", "/stock watch [sku]", "/stock unwatch <sku>", "/stock <sku, código de barras"):
+        assert usage in text
+
+
+def test_index_follows_imports_without_a_restart(bot, catalogue):
+    assert "Nada encontrado" in bot.command("/stock", "grampeador", user=MARIANA).text
+    new = [("PRD-3001", "", "Grampeador de mesa", "SP-CD01", 15, 0, 0, "", 0, 0, "35,00")]
+    assert catalogue.file(new)[0] == 0
+    assert "Grampeador de mesa" in bot.command("/stock", "grampeador", user=MARIANA).text
+    # And what was there stays findable.
+    assert len(CATALOGUE) and "Porca sextavada M8" in bot.command("/stock", "porca", user=MARIANA).text
+
+
+def test_demo_snapshot_answers_the_product_examples(bot, demo_stock):
+    card = bot.command("/stock", "PRD-1042", user=MARIANA).text
+    assert "Mesa de escritório 120 cm" in card and "Total disponível: 1.390 UN" in card
+    bolts = bot.command("/stock", "parafuso m8", user=MARIANA).text
+    assert "Parafuso sextavado M8 x 40" in bolts and "Porca" not in bolts
+    chairs = bot.command("/stock", "cadeira ergonomica azul", user=MARIANA).text
+    assert "Cadeira ergonômica azul" in chairs and "preta" not in chairs
