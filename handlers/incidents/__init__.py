@@ -1,0 +1,17 @@
+"""/incident: report, follow and close incidents; their cards, channels, SLAs and digest parts."""
+
+from __future__ import annotations
+
+from bot.registry import Registry
+
+
+def register(registry: Registry) -> None:
+    from handlers.incidents.commands import register_commands
+    from handlers.incidents.forms import register_forms
+    from handlers.incidents.hooks import register_hooks
+    from handlers.incidents.slack_ops import register_slack_ops
+
+    register_commands(registry)
+    register_forms(registry)
+    register_slack_ops(registry)
+    register_hooks(registry)

@@ -1,0 +1,41 @@
+"""Shared steps of the incident stories: who is who, and reporting through the real modal."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models.incidents import Incident
+
+ADMIN = "U070000023"  # Eduarda Silva, admin
+SOFIA = "U070000002"  # on call and manager of IT
+HENRIQUE = "U070000006"  # on call, manager Sofia
+KARINA = "U070000010"  # on call
+MARIANA = "U070000004"  # sales: reports, cannot acknowledge
+INCIDENTS = "C0INCIDNT"
+ONCALL = "C0ONCALL1"
+
+
+def report(bot, standin, *, title="Checkout fora do ar", severity="3", service="Loja online",
+           description="Clientes não conseguem pagar.", user=MARIANA, channel="C0GENERAL"):
+    """Open /incident, fill in the modal and submit it; returns the submit response."""
+    before = len(standin.of("views.open"))
+    bot.command("/incident", "", user=user, channel=channel)
+    view = standin.wait_for("views.open", before + 1)[-1]["view"]
+    return bot.submit(view, {"title": title, "severity": severity, "service": service, "description": description},
+                      user=user)
+
+
+def card_posts(standin):
+    return standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == INCIDENTS)
+
+
+def incident(runtime, number: int = 1) -> Incident:
+    with runtime.db.session() as s:
+        inc = s.scalar(select(Incident).where(Incident.number == number))
+        assert inc is not None
+        _ = inc.timeline, inc.assignee, inc.reporter
+        return inc
+
+
+def kinds(inc: Incident) -> list[str]:
+    return [e.kind for e in inc.timeline]

@@ -1,0 +1,92 @@
+"""Reporting: the modal, the message shortcut, field errors, the card in the incidents channel."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from models.audit import AuditRecord
+from models.incidents import Incident
+from tests.incidents.helpers import INCIDENTS, MARIANA, card_posts, incident, kinds, report
+
+
+def test_slash_command_opens_the_report_modal_with_four_fields(bot, standin, people):
+    resp = bot.command("/incident", "", user=MARIANA)
+    assert resp.status == 200
+    view = standin.wait_for("views.open")[0]["view"]
+    assert view["callback_id"] == "incident_report"
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["title", "severity", "service",
+                                                                              "description"]
+    assert view["title"]["text"] == "Reportar um incidente"
+    severities = [o["value"] for o in view["blocks"][2]["element"]["options"]]
+    assert severities == ["1", "2", "3", "4"]
+
+
+def test_a_report_gets_a_number_a_card_with_buttons_and_a_private_answer(bot, standin, people, runtime):
+    resp = report(bot, standin, title="Checkout fora do ar", severity="3")
+    assert resp.status == 200 and resp.body == ""  # the modal closes
+    answer = standin.wait_for("chat.postEphemeral")[0]
+    assert answer["user"] == MARIANA and answer["channel"] == "C0GENERAL"
+    assert "INC-0001" in answer.text and "reportado" in answer.text
+    card = card_posts(standin)[0]
+    assert "INC-0001" in card.text and "Checkout fora do ar" in card.text and "SEV3" in card.text
+    assert "Mariana Souza" in card.text or f"<@{MARIANA}>" in card.text
+    buttons = [e["text"]["text"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == ["Reconhecer", "Assumir", "Mitigado", "Resolvido"]
+    inc = incident(runtime)
+    assert (inc.ref, inc.severity, inc.status, inc.service) == ("INC-0001", 3, "open", "Loja online")
+    assert inc.reporter.slack_user_id == MARIANA
+    assert kinds(inc) == ["reported"]
+    assert inc.card_id is not None
+    assert not standin.of("conversations.create")  # SEV3: no channel of its own
+    with runtime.db.session() as s:
+        rec = s.scalar(select(AuditRecord).where(AuditRecord.action == "incident.reported"))
+        assert rec.after["ref"] == "INC-0001" and rec.actor_id == inc.reporter_id
+
+
+def test_numbers_follow_one_another(bot, standin, people, runtime):
+    for n in range(3):
+        report(bot, standin, title=f"Problema {n}")
+    standin.wait_for("chat.postMessage", 3, where=lambda c: c.get("channel") == INCIDENTS)
+    with runtime.db.session() as s:
+        assert list(s.scalars(select(Incident.number).order_by(Incident.number))) == [1, 2, 3]
+
+
+def test_a_blank_title_is_refused_next_to_the_field_and_nothing_is_stored(bot, standin, people, runtime):
+    resp = report(bot, standin, title="   ")
+    assert resp.json["response_action"] == "errors"
+    assert "título" in resp.json["errors"]["title"]
+    with runtime.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Incident)) == 0
+
+
+def test_a_missing_severity_is_refused_next_to_its_field(bot, standin, people):
+    resp = report(bot, standin, severity=None)
+    assert resp.json["response_action"] == "errors"
+    assert "SEV1" in resp.json["errors"]["severity"]
+
+
+def test_message_shortcut_prefills_text_and_permalink_and_keeps_the_link(bot, standin, people, runtime):
+    message = {"type": "message", "ts": "1764000500.000200", "user": "U070000008",
+               "text": "O ERP não abre desde as 8h\nNinguém consegue faturar"}
+    resp = bot.shortcut("report_incident", message, user=MARIANA, channel="C0VENDAS1")
+    assert resp.status == 200
+    view = standin.wait_for("views.open")[0]["view"]
+    permalink = standin.of("chat.getPermalink")[0]
+    assert permalink["channel"] == "C0VENDAS1" and permalink["message_ts"] == "1764000500.000200"
+    inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert inputs["title"]["initial_value"] == "O ERP não abre desde as 8h"
+    assert "Ninguém consegue faturar" in inputs["description"]["initial_value"]
+    assert "https://acme.slack.com/archives/C0VENDAS1/" in inputs["description"]["initial_value"]
+    bot.submit(view, {"title": "ERP fora", "severity": "2", "service": "ERP",
+                      "description": inputs["description"]["initial_value"]}, user=MARIANA)
+    card = card_posts(standin)[0]
+    assert "https://acme.slack.com/archives/C0VENDAS1/" in card.text
+    inc = incident(runtime)
+    assert inc.source_link.startswith("https://acme.slack.com/archives/C0VENDAS1/")
+    assert "Ninguém consegue faturar" in inc.description
+
+
+def test_report_subcommand_prefills_the_title(bot, standin, people):
+    bot.command("/incident", "report VPN caiu", user=MARIANA)
+    view = standin.wait_for("views.open")[0]["view"]
+    assert view["blocks"][1]["element"]["initial_value"] == "VPN caiu"
