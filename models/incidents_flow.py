@@ -110,8 +110,8 @@ def report(ctx: Ctx, *, title: str | None, severity: Any, service: str | None = 
                    ack_due_at=ack_deadline(ctx.config, sev, ctx.now))
     ctx.session.add(inc)
     ctx.session.flush()
+    add_entry(ctx, inc, "reported", detail={"severity": sev}, news=False)  # before the card: nothing to rewrite yet
     inc.card = notify(ctx, "incidents/card", incident_data(inc), channel=ctx.config.incidents_channel)
-    add_entry(ctx, inc, "reported", detail={"severity": sev}, news=False)
     record(ctx, "incident.reported", inc, after={"ref": inc.ref, "severity": sev, "title": title, "service": service})
     if sev in CHANNEL_SEVERITIES:
         open_channel(ctx, inc)

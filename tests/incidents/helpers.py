@@ -39,3 +39,12 @@ def incident(runtime, number: int = 1) -> Incident:
 
 def kinds(inc: Incident) -> list[str]:
     return [e.kind for e in inc.timeline]
+
+
+def card_ts(runtime, number: int = 1) -> str:
+    """The Slack ts of the incident's card (what chat.update and thread replies point at)."""
+    from models.outbox import OutboxMessage
+
+    inc = incident(runtime, number)
+    with runtime.db.session() as s:
+        return s.get(OutboxMessage, inc.card_id).slack_ts
