@@ -7,38 +7,23 @@ answer Slack (ack, modal, respond). Notifications leave through the outbox after
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import uuid
 from typing import Any, Callable
 
 from slack_bolt import App, BoltResponse
-from slack_bolt.request import BoltRequest
 
-from bot import i18n
 from bot.dispatch import dispatch_action, dispatch_command, dispatch_text, dispatch_view
 from bot.render import render, render_error
-from bot.replies import Attachment, CloseModal, ModalErrors, Nothing, OpenModal, Reply
+from bot.replies import Attachment, CloseModal, ModalErrors, OpenModal, Reply
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
+from bot.slack_payloads import (error_text, field_block, message_args, parse_metadata, request_key, view_values,
+                                with_metadata)
 from models.errors import DomainError
-from models.people import Person
 
 log = logging.getLogger(__name__)
-
-
-def request_key(body: dict) -> str | None:
-    """What makes a Slack request unique: the event id, or the trigger id of a user's gesture."""
-    if body.get("event_id"):
-        return "event:" + str(body["event_id"])
-    trigger = body.get("trigger_id")
-    if trigger:
-        action_ts = ""
-        if body.get("actions"):
-            action_ts = ":" + str(body["actions"][0].get("action_ts", ""))
-        return f"{body.get('type') or 'command'}:{trigger}{action_ts}"
-    return None
 
 
 class SlackAdapter:
@@ -86,7 +71,7 @@ class SlackAdapter:
             return "duplicate", None, None
         except DomainError as err:
             if view_blocks is not None:
-                return "field_error", {_field_block(err.field, view_blocks): _error_text(err, locale)}, None
+                return "field_error", {field_block(err.field, view_blocks): error_text(err, locale)}, None
             return "error", render_error(err, locale=locale, tz=tz), None
         except Exception:  # noqa: BLE001 - the user gets an apology with a reference, the log the details
             ref = uuid.uuid4().hex[:8]
@@ -119,15 +104,15 @@ class SlackAdapter:
         if status == "duplicate":
             return ack()
         if status == "error":
-            return ack(response_type="ephemeral", **_message(out))
+            return ack(response_type="ephemeral", **message_args(out))
         kind, result, rendered = out
         if kind == "reply":
-            ack(response_type="in_channel" if result.public else "ephemeral", **_message(rendered))
+            ack(response_type="in_channel" if result.public else "ephemeral", **message_args(rendered))
             self._send_files(client, context, result.files, body.get("channel_id"))
         elif kind == "modal":
             ack()
             rendered.setdefault("private_metadata", "")
-            rendered["private_metadata"] = _metadata(rendered["private_metadata"], body.get("channel_id"))
+            rendered["private_metadata"] = with_metadata(rendered["private_metadata"], body.get("channel_id"))
             client.views_open(trigger_id=body["trigger_id"], view=rendered)
         else:
             ack()
@@ -156,16 +141,16 @@ class SlackAdapter:
             if (body.get("container") or {}).get("type") == "view" and body.get("view", {}).get("type") == "modal":
                 client.views_push(trigger_id=body["trigger_id"], view=rendered)
             else:
-                rendered["private_metadata"] = _metadata(rendered.get("private_metadata", ""),
+                rendered["private_metadata"] = with_metadata(rendered.get("private_metadata", ""),
                                                          (body.get("channel") or {}).get("id"),
                                                          (body.get("message") or {}).get("ts"))
                 client.views_open(trigger_id=body["trigger_id"], view=rendered)
         elif kind == "reply":
             if result.replace_original and body.get("response_url"):
-                respond(replace_original=True, **_message(rendered))
+                respond(replace_original=True, **message_args(rendered))
             elif result.replace_original and body.get("container", {}).get("message_ts"):
                 client.chat_update(channel=body["container"]["channel_id"], ts=body["container"]["message_ts"],
-                                   **_message(rendered))
+                                   **message_args(rendered))
             else:
                 self._tell(client, respond, body, rendered)
 
@@ -176,7 +161,7 @@ class SlackAdapter:
         def build(req: Request) -> None:
             req.values = view_values(view)
             req.private_metadata = view.get("private_metadata", "")
-            meta = _parse_metadata(req.private_metadata)
+            meta = parse_metadata(req.private_metadata)
             req.channel_id = meta.get("channel")
             req.message_ts = meta.get("message_ts")
             req.payload = body
@@ -198,7 +183,7 @@ class SlackAdapter:
         ack()
         msg = rendered[2] if kind == "close" and rendered is not None else (rendered if kind == "reply" else None)
         if msg is not None:
-            meta = _parse_metadata(view.get("private_metadata", ""))
+            meta = parse_metadata(view.get("private_metadata", ""))
             self._ephemeral_or_dm(client, meta.get("channel"), context.get("user_id"), msg)
 
     def on_shortcut(self, ack, body, context, client, shortcut):  # type: ignore[no-untyped-def]
@@ -219,7 +204,7 @@ class SlackAdapter:
             return self._dm(client, context.get("user_id"), out)
         kind, result, rendered = out
         if kind == "modal":
-            rendered["private_metadata"] = _metadata(rendered.get("private_metadata", ""), req.channel_id if req else None)
+            rendered["private_metadata"] = with_metadata(rendered.get("private_metadata", ""), req.channel_id if req else None)
             client.views_open(trigger_id=body["trigger_id"], view=rendered)
         elif kind == "reply":
             self._dm(client, context.get("user_id"), rendered)
@@ -243,7 +228,7 @@ class SlackAdapter:
             return
         thread_ts = None if event.get("channel_type") == "im" and not event.get("thread_ts") else \
             (event.get("thread_ts") or event.get("ts"))
-        client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **_message(msg))
+        client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **message_args(msg))
 
     def on_event(self, event_type: str):  # type: ignore[no-untyped-def]
         def listener(body, context, client, event):  # type: ignore[no-untyped-def]
@@ -264,14 +249,14 @@ class SlackAdapter:
     # -- answering --------------------------------------------------------------------------
     def _tell(self, client, respond, body, msg: dict) -> None:  # type: ignore[no-untyped-def]
         if body.get("response_url"):
-            respond(response_type="ephemeral", replace_original=False, **_message(msg))
+            respond(response_type="ephemeral", replace_original=False, **message_args(msg))
         else:
             self._dm(client, (body.get("user") or {}).get("id"), msg)
 
     def _ephemeral_or_dm(self, client, channel: str | None, user: str | None, msg: dict) -> None:  # type: ignore[no-untyped-def]
         if channel and user and not channel.startswith("D"):
             try:
-                client.chat_postEphemeral(channel=channel, user=user, **_message(msg))
+                client.chat_postEphemeral(channel=channel, user=user, **message_args(msg))
                 return
             except Exception:  # noqa: BLE001 - not in that channel: a DM always works
                 log.info("ephemeral reply failed; sending a DM instead")
@@ -279,7 +264,7 @@ class SlackAdapter:
 
     def _dm(self, client, user: str | None, msg: dict) -> None:  # type: ignore[no-untyped-def]
         if user:
-            client.chat_postMessage(channel=user, **_message(msg))
+            client.chat_postMessage(channel=user, **message_args(msg))
 
     def _send_files(self, client, context, files: list[Attachment], channel: str | None) -> None:  # type: ignore[no-untyped-def]
         if not files:
@@ -290,66 +275,6 @@ class SlackAdapter:
             channel=dm,
             file_uploads=[{"content": f.content, "filename": f.filename, "title": f.title or f.filename} for f in files],
         )
-
-
-def _message(msg: dict) -> dict:
-    out = {"text": msg.get("text", "")}
-    if msg.get("blocks"):
-        out["blocks"] = msg["blocks"]
-    return out
-
-
-def _error_text(err: DomainError, locale: str) -> str:
-    from bot.render import render_text
-
-    return render_text(err.message, locale, **err.params)
-
-
-def _field_block(field: str | None, blocks: list[dict]) -> str:
-    inputs = [b.get("block_id") for b in blocks if b.get("type") == "input" and b.get("block_id")]
-    if field and field in inputs:
-        return field
-    return inputs[0] if inputs else (field or "general")
-
-
-def _metadata(existing: str, channel: str | None, message_ts: str | None = None) -> str:
-    meta = _parse_metadata(existing)
-    if channel:
-        meta.setdefault("channel", channel)
-    if message_ts:
-        meta.setdefault("message_ts", message_ts)
-    return json.dumps(meta)
-
-
-def _parse_metadata(text: str) -> dict:
-    try:
-        value = json.loads(text) if text else {}
-    except ValueError:
-        value = {"value": text}
-    return value if isinstance(value, dict) else {"value": value}
-
-
-def view_values(view: dict) -> dict[str, Any]:
-    """A view's state as ``{block_id: value}``: text, a selected option's value, a date, a list, a user."""
-    out: dict[str, Any] = {}
-    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
-        for _action_id, el in actions.items():
-            kind = el.get("type")
-            if kind in ("plain_text_input", "email_text_input", "url_text_input", "number_input"):
-                out[block_id] = el.get("value")
-            elif kind in ("static_select", "external_select", "radio_buttons"):
-                out[block_id] = (el.get("selected_option") or {}).get("value")
-            elif kind == "checkboxes":
-                out[block_id] = [o.get("value") for o in el.get("selected_options") or []]
-            elif kind == "datepicker":
-                out[block_id] = el.get("selected_date")
-            elif kind == "users_select":
-                out[block_id] = el.get("selected_user")
-            elif kind == "conversations_select" or kind == "channels_select":
-                out[block_id] = el.get("selected_conversation") or el.get("selected_channel")
-            else:
-                out[block_id] = el.get("value")
-    return out
 
 
 class _DropTokenWarning(logging.Filter):
