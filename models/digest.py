@@ -90,7 +90,7 @@ def subscribe(ctx: "Ctx", channel: str, *, channel_name: str | None, frequency: 
               timezone: str) -> tuple[Subscription, bool]:
     """Subscribe ``channel`` (or change its schedule). Managers and admins. Returns (row, created)."""
     ctx.actor.require(Role.manager)
-    sub = ctx.session.scalar(select(Subscription).where(Subscription.channel == channel).with_for_update())
+    sub = ctx.session.scalar(select(Subscription).where(Subscription.channel == channel).with_for_update(of=Subscription))
     after = {"channel": channel, "frequency": frequency.value, "time": at_time, "timezone": timezone}
     if sub is None:
         sub = Subscription(channel=channel, channel_name=channel_name, frequency=frequency.value, at_time=at_time,
@@ -112,7 +112,7 @@ def subscribe(ctx: "Ctx", channel: str, *, channel_name: str | None, frequency: 
 def unsubscribe(ctx: "Ctx", channel: str) -> dict:
     """Stop a channel's digest. The subscriber, any manager or an admin."""
     ctx.actor.require(Role.manager)
-    sub = ctx.session.scalar(select(Subscription).where(Subscription.channel == channel).with_for_update())
+    sub = ctx.session.scalar(select(Subscription).where(Subscription.channel == channel).with_for_update(of=Subscription))
     if sub is None:
         raise NotFound(N_("<#{channel}> has no digest subscription. See them all with `/digest settings`."),
                        channel=channel)
