@@ -33,7 +33,7 @@ def incident(runtime, number: int = 1) -> Incident:
     with runtime.db.session() as s:
         inc = s.scalar(select(Incident).where(Incident.number == number))
         assert inc is not None
-        _ = inc.timeline, inc.assignee, inc.reporter
+        _ = inc.assignee, inc.reporter, [e.author for e in inc.timeline]
         return inc
 
 
