@@ -122,8 +122,7 @@ def cancel(ctx: "Ctx", request_id: int | str) -> LeaveRequest:
         raise PermissionDenied(N_("Only {name}, their approver or an admin can cancel request #{id}."),
                                name=req.person.name, id=req.id)
     if not req.is_active:
-        raise Conflict(N_("Request #{id} is already {status}; there is nothing to cancel."), id=req.id,
-                       status=_STATUS_WORD[req.status])
+        raise Conflict(_NOTHING_TO_CANCEL[req.status], id=req.id)
     today = local_today(req.person, ctx.config, ctx.now)
     if own and req.start <= today and not ctx.actor.is_admin:
         raise PermissionDenied(N_("Request #{id} has already started ({start}); ask your approver to cancel it."),
@@ -135,11 +134,9 @@ def cancel(ctx: "Ctx", request_id: int | str) -> LeaveRequest:
     return req
 
 
-_STATUS_WORD = {
-    LeaveStatus.pending.value: N_("pending"),
-    LeaveStatus.approved.value: N_("approved"),
-    LeaveStatus.rejected.value: N_("rejected"),
-    LeaveStatus.cancelled.value: N_("cancelled"),
+_NOTHING_TO_CANCEL = {
+    LeaveStatus.rejected.value: N_("Request #{id} was rejected; there is nothing to cancel."),
+    LeaveStatus.cancelled.value: N_("Request #{id} is already cancelled."),
 }
 
 
@@ -215,7 +212,7 @@ def approval_data(ctx: "Ctx", req: LeaveRequest, approver: Person) -> dict:
         "team": req.person.team,
         # The team list is a who's-out list: it says "out", never why (LGPD).
         "team_out": [{"name": o.person.name, "start": o.start.isoformat(), "end": o.end.isoformat(),
-                      "status": o.status} for o in others],
+                      "half_start": o.half_start, "half_end": o.half_end, "status": o.status} for o in others],
         "over_limit": {"day": peak_day.isoformat(), "count": peak, "limit": limit} if limit and peak > limit else None,
         "decided_by": req.decided_by.name if req.decided_by else None,
         "fallback": req.person.manager is None or req.person.manager_id == req.person_id,

@@ -43,7 +43,7 @@ def balance_report(ctx: "Ctx", person: Person | None = None) -> dict:
         "name": person.name, "year": year,
         "place": person.country + (f"/{person.subdivision}" if person.subdivision else ""),
         "balances": [b.as_dict() for b in balances(ctx.session, person, year, ctx.now)],
-        "unlimited": [t.name for t in leave_types(ctx.session) if not t.keeps_balance],
+        "unlimited": [{"type": t.code, "type_name": t.name} for t in leave_types(ctx.session) if not t.keeps_balance],
     }
 
 
