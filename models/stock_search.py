@@ -121,14 +121,15 @@ class CatalogueIndex:
         if q.isalpha() and len(q) >= 3:
             for wid, score in self._fuzzy(q).items():
                 found[wid] = max(found.get(wid, 0.0), score)
-        if exact is None:
-            synonym = SYNONYMS.get(q)
-            if synonym is None and q.isalpha() and len(q) >= 4:
-                guess = process.extractOne(q, SYNONYMS.keys(), scorer=fuzz.ratio, score_cutoff=78)
-                synonym = SYNONYMS[guess[0]] if guess else None
-            if synonym is not None:
-                for wid, score in self.meanings(synonym).items():
-                    found[wid] = max(found.get(wid, 0.0), score * 0.97)
+        # An English word also means its Portuguese twin ("blue chair" -> "cadeira azul"), even
+        # when the catalogue happens to hold the English word too ("Office chair").
+        synonym = SYNONYMS.get(q)
+        if synonym is None and exact is None and q.isalpha() and len(q) >= 4:
+            guess = process.extractOne(q, SYNONYMS.keys(), scorer=fuzz.ratio, score_cutoff=78)
+            synonym = SYNONYMS[guess[0]] if guess else None
+        if synonym is not None:
+            for wid, score in self.meanings(synonym).items():
+                found[wid] = max(found.get(wid, 0.0), score * 0.97)
         return found
 
     # -- products -------------------------------------------------------------------------------

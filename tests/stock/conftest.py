@@ -31,9 +31,8 @@ CATALOGUE = [
 
 def row(sku, barcode, name, wh, on_hand, reserved, incoming, eta, level, qty, price, snap=SNAP, *,  # type: ignore[no-untyped-def]
         sep: str = ","):
-    price = f'"{price}"' if sep == "," and "," in str(price) else price
-    return sep.join(str(v) for v in (snap, sku, barcode, name, wh, "UN", on_hand, reserved, incoming, eta, level,
-                                     qty, price, "BRL"))
+    values = (snap, sku, barcode, name, wh, "UN", on_hand, reserved, incoming, eta, level, qty, price, "BRL")
+    return sep.join(f'"{v}"' if sep in str(v) else str(v) for v in values)
 
 
 def write_csv(path: Path, rows: list[tuple], *, sep: str = ",", bom: bool = False) -> Path:
