@@ -47,7 +47,8 @@ def flag_late(ctx) -> list[Trade]:  # type: ignore[no-untyped-def]
         "count": len(trades), "cutoff": ctx.config.trades_cutoff, "tz": ctx.config.trades_tz,
         "day": last_day.isoformat(),
         "trades": [{"ref": t.ref, "ticker": t.ticker, "side": t.side, "quantity": t.quantity, "account": t.account,
-                    "broker": t.broker, "status": t.status, "trade_date": t.trade_date.isoformat()} for t in trades[:SHOWN]],
+                    "broker": t.broker, "status": t.status, "trade_date": t.trade_date.isoformat(), "price": str(t.price),
+                    "currency": t.currency, "breaks": list(t.breaks or []), "late": True} for t in trades[:SHOWN]],
     }, channel=ctx.config.trades_channel, dedup_key=f"trades.cutoff:{last_day.isoformat()}:{key}")
     return trades
 

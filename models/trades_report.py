@@ -26,6 +26,12 @@ def cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def price_text(value: Decimal) -> str:
+    """A price with at least two decimals and no trailing zeros beyond (the same on every database)."""
+    value = value.normalize()
+    return format(value.quantize(CENT) if value.as_tuple().exponent > -2 else value, "f")
+
+
 @dataclass
 class Position:
     """One account's position in one instrument, walked trade by trade."""
@@ -144,7 +150,7 @@ def report_csv(report: Report) -> bytes:
     for p in report.positions:
         avg = p.average_cost
         w.writerow(["pnl", p.account, p.ticker, p.isin, p.quantity, "" if avg is None else cents(avg),
-                    "" if p.mark is None else p.mark, cents(p.realized), cents(p.unrealized)])
+                    "" if p.mark is None else price_text(p.mark), cents(p.realized), cents(p.unrealized)])
     w.writerow([])
     w.writerow(["section", "broker", "unsettled_trades", "to_pay", "to_receive", "net", "gross"])
     for e in report.exposures:

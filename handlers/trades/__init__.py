@@ -8,16 +8,30 @@ from models.errors import N_
 from models.people import Role
 
 
+NUMBERS = ("quantity", "price", "fees", "net_amount", "gross_amount")
+
+
+def _numbers(table):  # type: ignore[no-untyped-def]
+    """Brazilian decimals (``1.234,56``) to plain ones, column by column, before the domain checks them."""
+    from bot.importing import decimal_column
+
+    table = table.copy()
+    for col in NUMBERS:
+        if col in table.columns:
+            table[col] = decimal_column(table[col]).fillna("")
+    return table
+
+
 def import_trades(ctx, table):  # type: ignore[no-untyped-def]
     from models.trades_import import import_trades as run
 
-    return run(ctx, table)
+    return run(ctx, _numbers(table))
 
 
 def import_confirmations(ctx, table):  # type: ignore[no-untyped-def]
     from models.trades_import import import_confirmations as run
 
-    return run(ctx, table)
+    return run(ctx, _numbers(table))
 
 
 def cutoff_job(runtime, now) -> str:  # type: ignore[no-untyped-def]

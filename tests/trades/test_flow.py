@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -82,13 +83,13 @@ def test_a_break_cannot_be_confirmed_but_its_broker_values_can_be_accepted(bot, 
     bot.click(("trade_accept:T20261123-0056", "T20261123-0056"), user=ANA)
     standin.wait_for("response_url", where=lambda c: "valores da corretora e está confirmada" in c.text)
     accepted = trade(desk, "T20261123-0056")
-    assert accepted.status == "confirmed" and str(accepted.price) == "42.35" and accepted.breaks == []
-    assert str(accepted.net_amount) == "42337.54"
+    assert accepted.status == "confirmed" and accepted.price == Decimal("42.35") and accepted.breaks == []
+    assert accepted.net_amount == Decimal("42337.54")
     posts = channel_posts(standin, 3)
     assert any("Ana Silva aceitou os valores da corretora para T20261123-0056" in p.text for p in posts)
     with desk.db.session() as s:
         rec = s.scalar(select(AuditRecord).where(AuditRecord.action == "trade.broker_values_accepted"))
-        assert rec.before["price"] == "41.520000" or rec.before["price"].startswith("41.52")
+        assert Decimal(rec.before["price"]) == Decimal("41.52") and rec.before["breaks"] == ["price", "net_amount"]
         assert rec.after["confirmation"] == "CF-20261123-0056"
 
 
