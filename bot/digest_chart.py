@@ -1,14 +1,19 @@
 """The digest chart: the registered daily series over the last 14 days, as a PNG (matplotlib, Agg).
 
-Rendered once per language per run, never per reader; the outbox uploads it with the files API.
+A manager's outbox row carries only the numbers; the PNG is drawn when the row is sent, once per
+language and data (cached), and uploaded into the DM. The files API wants a ``D...`` channel
+id, never a user id, so the DM is opened first.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import io
+import json
 import threading
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -19,6 +24,10 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from bot import i18n  # noqa: E402
 from models.errors import N_  # noqa: E402
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+    from models.outbox import OutboxMessage
 
 TITLE = N_("The last 14 days")
 _lock = threading.Lock()  # matplotlib's font cache and text layout are not thread-safe
@@ -53,3 +62,26 @@ def chart_file(series: dict[str, dict[str, int]], locale: str) -> dict:
     png = render_png(series, locale)
     return {"filename": "digest-14-days.png", "base64": base64.b64encode(png).decode(),
             "title": i18n.gettext(locale, TITLE)}
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_png(series_json: str, locale: str) -> bytes:
+    return render_png(json.loads(series_json), locale)
+
+
+def deliver_chart(runtime: "Runtime", client, row: "OutboxMessage", content: dict) -> dict:  # type: ignore[no-untyped-def]
+    """Outbox kind ``digest_chart``: draw the chart in the reader's language and upload it into their DM."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.i18n import normalize_locale
+
+    person = row.person
+    if person is None or not person.slack_user_id:
+        raise SlackApiError("no Slack user id for this person", {"ok": False, "error": "user_not_found"})
+    locale = normalize_locale(person.locale, runtime.settings.locale_default)
+    png = _cached_png(json.dumps(row.data.get("series") or {}, sort_keys=True), locale)
+    dm = client.conversations_open(users=person.slack_user_id)["channel"]["id"]
+    client.files_upload_v2(channel=dm, initial_comment=content.get("text", ""),
+                           file_uploads=[{"content": png, "filename": "digest-14-days.png",
+                                          "title": i18n.gettext(locale, TITLE)}])
+    return {"channel": dm, "ts": None}

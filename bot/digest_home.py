@@ -1,8 +1,5 @@
 """The App Home: each desk's part for me (my leave, approvals waiting, my incidents...) and the
 commands I can use, published with ``views.publish`` when I open the bot's Home tab.
-
-Also the delivery of the digest chart into a DM: the files API wants a ``D...`` channel id,
-never a user id, so the DM is opened first.
 """
 
 from __future__ import annotations
@@ -15,8 +12,6 @@ from models.digest_build import template_name
 
 if TYPE_CHECKING:
     from bot.request import Request
-    from bot.runtime import Runtime
-    from models.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -67,22 +62,3 @@ def publish(req: "Request") -> dict:
     user = req.actor.slack_user_id or (req.payload or {}).get("user")
     req.runtime.web_client().views_publish(user_id=user, view=view)
     return view
-
-
-def deliver_chart(runtime: "Runtime", client, row: "OutboxMessage", content: dict) -> dict:  # type: ignore[no-untyped-def]
-    """Outbox kind ``digest_chart``: upload the chart into the person's DM."""
-    import base64
-
-    if row.person is None or not row.person.slack_user_id:
-        from slack_sdk.errors import SlackApiError
-
-        raise SlackApiError("no Slack user id for this person", {"ok": False, "error": "user_not_found"})
-    dm = client.conversations_open(users=row.person.slack_user_id)["channel"]["id"]
-    files = row.data.get("files") or []
-    client.files_upload_v2(
-        channel=dm,
-        initial_comment=content.get("text", ""),
-        file_uploads=[{"content": base64.b64decode(f["base64"]) if "base64" in f else str(f.get("text", "")).encode(),
-                       "filename": f["filename"], "title": f.get("title") or f["filename"]} for f in files],
-    )
-    return {"channel": dm, "ts": None}

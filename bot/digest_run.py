@@ -22,7 +22,7 @@ from models.audit import record
 from models.digest_build import assemble, readers_frame, series_data
 from models.outbox import OutboxKind, notify
 from models.people import Person, admins
-from models.scheduling import Claim, RunStatus, claim_many, finish, taken
+from models.scheduling import Claim, RunStatus, claim_many, claimed, taken
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -110,17 +110,12 @@ def build_parts(runtime: "Runtime", session, now: dt.datetime, frame: pd.DataFra
     return assemble(session, runtime.registry.digest_sections, frame, now, DigestScope)
 
 
-def chart_files(runtime: "Runtime", session, now: dt.datetime, locales: set[str]) -> dict[str, list[dict]]:  # type: ignore[no-untyped-def]
-    """The chart of the registered series over the last 14 days, one PNG per language; empty if no data."""
+def chart_series(runtime: "Runtime", session, now: dt.datetime) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+    """The registered series over the last 14 days (company time zone); empty if none has data."""
     if not runtime.registry.digest_series:
         return {}
     last = now.astimezone(runtime.settings.zone).date()
-    data = series_data(session, runtime.registry.digest_series, last - dt.timedelta(days=CHART_DAYS - 1), last)
-    if not data:
-        return {}
-    from bot.digest_chart import chart_file
-
-    return {loc: [chart_file(data, loc)] for loc in locales}
+    return series_data(session, runtime.registry.digest_series, last - dt.timedelta(days=CHART_DAYS - 1), last)
 
 
 def run(runtime: "Runtime", now: dt.datetime) -> dict[str, Outcome]:
@@ -138,9 +133,8 @@ def run_managers(runtime: "Runtime", now: dt.datetime) -> Outcome:
         due = [c for c in candidates if not c.missed]
         due_ids = {c.person_id for c in due}
         parts = build_parts(runtime, session, now, frame[frame["person_id"].isin(due_ids)], "manager") if due else {}
-        locales = {_locale(runtime, loc) for loc in frame.loc[frame["person_id"].isin(parts), "locale"]}
-        charts = chart_files(runtime, session, now, locales) if parts else {}
-    return _commit(runtime, now, candidates, parts, charts)
+        chart = chart_series(runtime, session, now) if parts else {}
+    return _commit(runtime, now, candidates, parts, chart)
 
 
 def run_channels(runtime: "Runtime", now: dt.datetime) -> Outcome:
@@ -151,9 +145,8 @@ def run_channels(runtime: "Runtime", now: dt.datetime) -> Outcome:
         due_ids = {c.person_id for c in candidates if not c.missed}
         frame = _frame(runtime, session, now, person_ids=sorted(due_ids))
         parts = build_parts(runtime, session, now, frame, "channel") if due_ids else {}
-        locales = {_locale(runtime, loc) for loc in frame["locale"]}
-        charts = chart_files(runtime, session, now, locales) if parts else {}
-    return _commit(runtime, now, candidates, parts, charts)
+        chart = chart_series(runtime, session, now) if parts else {}
+    return _commit(runtime, now, candidates, parts, chart)
 
 
 def _locale(runtime: "Runtime", value: str | None) -> str:
@@ -168,7 +161,7 @@ def _untaken(session, candidates: list[Candidate]) -> list[Candidate]:  # type: 
 
 
 def _commit(runtime: "Runtime", now: dt.datetime, candidates: list[Candidate], parts: dict[int, list[dict]],
-            charts: dict[str, list[dict]]) -> Outcome:
+            chart: dict[str, dict[str, int]]) -> Outcome:
     """Claim, queue and record, in one transaction: whatever another clock claimed first is skipped."""
     outcome = Outcome()
     missed = [c for c in candidates if c.missed]
@@ -180,18 +173,21 @@ def _commit(runtime: "Runtime", now: dt.datetime, candidates: list[Candidate], p
         won = claim_many(s, [c.claim for c in due], now)
         people = {p.id: p for p in s.scalars(select(Person).where(
             Person.id.in_({c.person_id for c in candidates}))).unique()}
+        runs = claimed(s, won)
+        queued: list[tuple[Candidate, list]] = []
         for c in due:
             if c.claim.key not in won:
                 continue
             mine = parts.get(c.person_id)
             if not mine:
-                finish(s, c.claim.key, now, result={"sent": 0, "empty": True})
+                _done(runs[c.claim.key], now, {"sent": 0, "empty": True})
                 outcome.empty += 1
                 continue
-            person = people[c.person_id]
-            ids = _queue(ctx, c, person, mine, charts.get(_locale(runtime, person.locale)) or [])
-            finish(s, c.claim.key, now, result={"sent": 1, "late": c.late, "outbox": ids,
-                                                "sections": [p["desk"] for p in mine]})
+            queued.append((c, _queue(ctx, runtime, c, people[c.person_id], mine, chart)))
+        s.flush()
+        for c, rows in queued:
+            _done(runs[c.claim.key], now, {"sent": 1, "late": c.late, "outbox": [r.id for r in rows],
+                                           "sections": [p["desk"] for p in parts[c.person_id]]})
             outcome.sent += 1
             outcome.late += int(c.late)
         for c in missed:
@@ -206,7 +202,12 @@ def _commit(runtime: "Runtime", now: dt.datetime, candidates: list[Candidate], p
     return outcome
 
 
-def _queue(ctx, c: Candidate, person: Person, mine: list[dict], files: list[dict]) -> list[int]:  # type: ignore[no-untyped-def]
+def _done(run, now: dt.datetime, result: dict) -> None:  # type: ignore[no-untyped-def]
+    run.status, run.finished_at, run.result = RunStatus.done.value, now, result
+
+
+def _queue(ctx, runtime: "Runtime", c: Candidate, person: Person, mine: list[dict],  # type: ignore[no-untyped-def]
+           chart: dict[str, dict[str, int]]) -> list:
     data = {"name": person.name, "day": c.claim.period, "late": c.late, "due_at": c.claim.due_at.isoformat(),
             "sections": mine, "audience": "channel" if c.channel else "manager", "frequency": c.frequency}
     rows = []
@@ -214,16 +215,18 @@ def _queue(ctx, c: Candidate, person: Person, mine: list[dict], files: list[dict
         # The channel reads the subscriber's digest in the subscriber's language: person names the reader.
         rows.append(notify(ctx, "digest/manager", data, channel=c.channel, person=person,
                            dedup_key=c.claim.key))
-        if files:
+        if chart:  # a channel's upload goes through the platform's file kind: the PNG travels in the row
+            from bot.digest_chart import chart_file
+
+            files = [chart_file(chart, _locale(runtime, person.locale))]
             rows.append(notify(ctx, "digest/chart", {"files": files, "day": c.claim.period}, channel=c.channel,
                                person=person, kind=OutboxKind.file, dedup_key=c.claim.key + ":chart"))
     else:
         rows.append(notify(ctx, "digest/manager", data, person=person, dedup_key=c.claim.key))
-        if files:
-            rows.append(notify(ctx, "digest/chart", {"files": files, "day": c.claim.period}, person=person,
+        if chart:  # the numbers only: the PNG is drawn when sent, once per language and day (cached)
+            rows.append(notify(ctx, "digest/chart", {"series": chart, "day": c.claim.period}, person=person,
                                kind=CHART_KIND, dedup_key=c.claim.key + ":chart"))
-    ctx.session.flush()
-    return [r.id for r in rows]
+    return rows
 
 
 def _report_missed(ctx, runtime: "Runtime", missed: list[Candidate], people: dict[int, Person]) -> None:  # type: ignore[no-untyped-def]

@@ -111,6 +111,15 @@ def finish(session: Session, key: str, now: dt.datetime, *, status: RunStatus = 
     run.detail = detail[:2000] if detail else None
 
 
+def claimed(session: Session, keys: set[str]) -> dict[str, JobRun]:
+    """The rows of these keys, in a few queries (to record what each run did)."""
+    out: dict[str, JobRun] = {}
+    ordered = sorted(keys)
+    for chunk in range(0, len(ordered), 900):
+        out.update((r.key, r) for r in session.scalars(select(JobRun).where(JobRun.key.in_(ordered[chunk:chunk + 900]))))
+    return out
+
+
 def taken(session: Session, keys: list[str]) -> set[str]:
     """Which of these keys are claimed already (a cheap pre-check before building anything)."""
     found: set[str] = set()

@@ -10,7 +10,7 @@ USAGE_SUBSCRIBE = N_("/digest subscribe [#channel] [daily|weekdays|weekly] [HH:M
 
 
 def register(registry: Registry) -> None:
-    from bot.digest_home import deliver_chart
+    from bot.digest_chart import deliver_chart
     from bot.digest_run import CHART_KIND
     from handlers.digest import commands, home
 

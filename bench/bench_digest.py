@@ -1,0 +1,216 @@
+"""Building the morning digests of 1,000 managers over 100k leave requests, 100k trades and 10k incidents.
+
+    python -m bench.bench_digest [--quick]
+
+Goal: under 5 s for all of them, and the number of SQL statements independent of the number of
+managers (counted with a ``before_cursor_execute`` listener at 100 and at 1,000 managers).
+Seeds a scratch SQLite database (or ``BENCH_DATABASE_URL``) through the desks' own models, with
+the real registry: whatever digest sections the installed desks declare are measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import event, insert
+
+from bench.common import Row, print_table
+
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)  # 09:00 in São Paulo, a Wednesday
+TEAM = 9  # reports per manager
+ROLES = ("sales", "backoffice", "oncall", None)  # None: a manager with no desk role
+
+
+def _runtime(url: str):  # type: ignore[no-untyped-def]
+    from bot.clock import FrozenClock
+    from bot.runtime import Runtime
+    from bot.settings import Settings
+
+    settings = Settings(_env_file=None, database_url=url, slack_bot_token=None)  # type: ignore[call-arg]
+    runtime = Runtime(settings, clock=FrozenClock(NOW))
+    runtime.db.upgrade()
+    return runtime
+
+
+def seed(runtime, managers: int, leave: int, trades: int, incidents: int) -> dict:  # type: ignore[no-untyped-def]
+    """People (managers and their teams), then each installed desk's rows, in bulk."""
+    from models.people import Person, PersonRole
+
+    rng = random.Random(7)
+    counts: dict[str, int] = {}
+    with runtime.db.session() as s:
+        people, roles = [], []
+        pid = 0
+        for m in range(managers):
+            pid += 1
+            boss = pid
+            people.append({"id": boss, "name": f"Manager {m}", "slack_user_id": f"UM{m:07d}", "email": f"m{m}@x.com",
+                           "manager_id": None, "team": f"Team {m}", "country": "BR", "subdivision": "SP",
+                           "timezone": "America/Sao_Paulo", "locale": "pt-BR", "active": True, "created_at": NOW})
+            roles += [{"person_id": boss, "role": r} for r in ("manager", "employee", ROLES[m % 4]) if r]
+            for e in range(TEAM):
+                pid += 1
+                people.append({"id": pid, "name": f"Person {m}.{e}", "slack_user_id": f"UE{pid:07d}",
+                               "email": f"e{pid}@x.com", "manager_id": boss, "team": f"Team {m}", "country": "BR",
+                               "subdivision": "SP", "timezone": "America/Sao_Paulo", "locale": "pt-BR",
+                               "active": True, "created_at": NOW})
+                roles.append({"person_id": pid, "role": "employee"})
+        s.execute(insert(Person.__table__), people)
+        s.execute(insert(PersonRole.__table__), roles)
+        counts["people"] = len(people)
+        reports = [p["id"] for p in people if p["manager_id"] is not None]
+        s.commit()
+        try:
+            counts["leave requests"] = _seed_leave(s, rng, reports, leave)
+        except ImportError:
+            pass
+        try:
+            counts["trades"] = _seed_trades(s, rng, reports, trades)
+        except ImportError:
+            pass
+        try:
+            counts["incidents"] = _seed_incidents(s, rng, reports, incidents)
+        except ImportError:
+            pass
+        s.commit()
+    return counts
+
+
+def _seed_leave(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-untyped-def]
+    from models.leave import LeaveRequest, leave_types
+
+    types = [t.id for t in leave_types(s)]
+    s.commit()
+    rows = []
+    for i in range(n):
+        start = NOW.date() + dt.timedelta(days=rng.randint(-300, 60))
+        end = start + dt.timedelta(days=rng.randint(0, 9))
+        status = rng.choices(("pending", "approved", "rejected", "cancelled"), (1, 6, 1, 1))[0]
+        person = rng.choice(reports)
+        rows.append({"person_id": person, "type_id": rng.choice(types), "start": start, "end": end,
+                     "half_start": False, "half_end": False, "days": Decimal((end - start).days + 1),
+                     "year": start.year, "status": status, "approver_id": None, "created_at": NOW,
+                     "reminders_sent": 0})
+    # The approver is the person's manager (people were seeded team by team).
+    boss = {p: p - (p - 1) % (TEAM + 1) for p in reports}
+    for r in rows:
+        r["approver_id"] = boss[r["person_id"]]
+    for chunk in range(0, len(rows), 5000):
+        s.execute(insert(LeaveRequest.__table__), rows[chunk:chunk + 5000])
+    return len(rows)
+
+
+def _seed_trades(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-untyped-def]
+    from models.trades import Trade
+
+    tickers = [("PETR4", "BRPETRACNPR6"), ("VALE3", "BRVALEACNOR0"), ("ITUB4", "BRITUBACNPR1"), ("WEGE3", "BRWEGEACNOR0")]
+    rows = []
+    for i in range(n):
+        day = NOW.date() - dt.timedelta(days=rng.randint(0, 60))
+        ticker, isin = rng.choice(tickers)
+        qty, price = rng.randint(1, 50) * 100, Decimal(rng.randint(1000, 9000)) / 100
+        rows.append({"ref": f"T{i:07d}", "trade_date": day, "settlement_date": day + dt.timedelta(days=2),
+                     "account": f"ACC{rng.randint(1, 40):03d}", "side": rng.choice(("BUY", "SELL")), "isin": isin,
+                     "ticker": ticker, "quantity": qty, "price": price, "currency": "BRL", "fees": Decimal("5.00"),
+                     "net_amount": qty * price, "broker": rng.choice(("XP", "BTG", "ITAU")),
+                     "booked_by_id": rng.choice(reports),
+                     "status": rng.choices(("unmatched", "matched", "mismatched", "confirmed", "disputed"),
+                                           (2, 1, 1, 12, 0.2))[0],
+                     "breaks": [], "created_at": NOW, "updated_at": NOW})
+    for chunk in range(0, len(rows), 5000):
+        s.execute(insert(Trade.__table__), rows[chunk:chunk + 5000])
+    return len(rows)
+
+
+def _seed_incidents(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-untyped-def]
+    from models.incidents import Incident
+
+    rows = []
+    for i in range(n):
+        at = NOW - dt.timedelta(hours=rng.randint(1, 24 * 90))
+        status = rng.choices(("open", "acknowledged", "mitigated", "resolved", "closed"), (1, 1, 1, 4, 20))[0]
+        rows.append({"number": i + 1, "title": f"Incident {i + 1}", "severity": rng.randint(1, 4), "status": status,
+                     "reporter_id": rng.choice(reports), "assignee_id": rng.choice(reports), "reported_at": at,
+                     "updated_at": at, "resolved_at": at + dt.timedelta(hours=2)
+                     if status in ("resolved", "closed") else None})
+    for chunk in range(0, len(rows), 5000):
+        s.execute(insert(Incident.__table__), rows[chunk:chunk + 5000])
+    return len(rows)
+
+
+class QueryCounter:
+    """Counts the SQL statements an engine runs while active."""
+
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.engine, self.count = engine, 0
+
+    def _on(self, *args) -> None:  # type: ignore[no-untyped-def]
+        self.count += 1
+
+    def __enter__(self) -> "QueryCounter":
+        event.listen(self.engine, "before_cursor_execute", self._on)
+        return self
+
+    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
+        event.remove(self.engine, "before_cursor_execute", self._on)
+
+
+def build_all(runtime, limit: int | None) -> tuple[float, int, int]:  # type: ignore[no-untyped-def]
+    """Build the digests of the first ``limit`` managers (all if None): (ms, statements, digests)."""
+    from bot import digest_run
+
+    with QueryCounter(runtime.db.engine) as qc, runtime.db.session(readonly=True) as s:
+        start = time.perf_counter()
+        frame = digest_run._frame(runtime, s, NOW)
+        if limit is not None:
+            frame = frame.head(limit)
+        parts = digest_run.build_parts(runtime, s, NOW, frame, "manager")
+        digest_run.chart_series(runtime, s, NOW)
+        ms = (time.perf_counter() - start) * 1000
+    return ms, qc.count, len(parts)
+
+
+def run(quick: bool = False) -> list[Row]:
+    managers, leave, trades, incidents = (200, 10_000, 10_000, 1_000) if quick else (1000, 100_000, 100_000, 10_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        runtime = _runtime(url)
+        counts = seed(runtime, managers, leave, trades, incidents)
+        sections = ", ".join(sorted({s.desk for s in runtime.registry.digest_sections})) or "none"
+        print(f"seeded {counts}; sections: {sections}; series: {len(runtime.registry.digest_series)}")
+        build_all(runtime, 100)  # warm caches (holidays, templates, imports)
+        small_ms, small_q, small_n = build_all(runtime, 100)
+        full_ms, full_q, full_n = build_all(runtime, None)
+        tick_start = time.perf_counter()
+        from bot.digest_run import run_managers
+
+        outcome = run_managers(runtime, NOW)  # claims and queues them all, in one transaction
+        tick_ms = (time.perf_counter() - tick_start) * 1000
+        print(f"{full_n} non-empty digests of {managers}; tick: {outcome}")
+        runtime.db.dispose()
+    label = f"{managers:,}"
+    return [
+        Row("digest", f"build digests of {label} managers", full_ms, "ms", small_ms, "100 managers",
+            "< 5000 ms", full_ms < 5000),
+        Row("digest", f"SQL statements for {label} managers", float(full_q), "queries", float(small_q),
+            "100 managers", "same as at 100", full_q == small_q),
+        Row("digest", f"tick: claim + queue {label} digests", tick_ms, "ms", full_ms, "build only", "< 5000 ms",
+            tick_ms < 5000),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="200 managers and a tenth of the rows")
+    print_table(run(parser.parse_args().quick))
+
+
+if __name__ == "__main__":
+    main()
