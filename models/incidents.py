@@ -23,6 +23,11 @@ TITLE_MAX = 150
 SERVICE_MAX = 100
 DESCRIPTION_MAX = 3000
 NOTE_MAX = 3000
+# Desk-specific outbox kinds (delivered by handlers/incidents/slack_ops.py); the outbox's kind
+# column holds 12 characters.
+KIND_CHANNEL = "inc_channel"  # create the channel, invite, set the topic, pin the summary
+KIND_INVITE = "inc_invite"  # invite a new assignee and say so in the channel
+KIND_ARCHIVE = "inc_archive"  # archive the channel once the summary is posted
 
 
 class Status(str, enum.Enum):

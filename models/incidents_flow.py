@@ -14,8 +14,8 @@ from models.audit import record
 from models.context import Ctx
 from models.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.incidents import (
-    CHANNEL_SEVERITIES, DESCRIPTION_MAX, NOTE_MAX, SERVICE_MAX, TITLE_MAX, Incident, Status, TimelineEntry,
-    channel_name, incident_data, next_number, parse_severity,
+    CHANNEL_SEVERITIES, DESCRIPTION_MAX, KIND_ARCHIVE, KIND_CHANNEL, KIND_INVITE, NOTE_MAX, SERVICE_MAX, TITLE_MAX,
+    Incident, Status, TimelineEntry, channel_name, incident_data, next_number, parse_severity,
 )
 from models.incidents_sla import ack_deadline, schedule_update
 from models.outbox import OutboxMessage, notify
@@ -124,7 +124,7 @@ def open_channel(ctx: Ctx, inc: Incident) -> OutboxMessage:
     invite = sorted({p.slack_user_id for p in people if p is not None and p.slack_user_id})
     data = incident_data(inc)
     data.update(channel_base=channel_name(inc.number, inc.title), invite=invite)
-    return notify(ctx, "incidents/channel_intro", data, kind="incident_channel", dedup_key=f"incident:{inc.id}:channel")
+    return notify(ctx, "incidents/channel_intro", data, kind=KIND_CHANNEL, dedup_key=f"incident:{inc.id}:channel")
 
 
 def _oncall(ctx: Ctx) -> list[Person]:
@@ -179,7 +179,7 @@ def assign(ctx: Ctx, inc: Incident, person: Person) -> Incident:
         # Invite the new owner, then say so in the channel (a custom outbox kind, retried like any post).
         notify(ctx, "incidents/channel_assigned", {**incident_data(inc), "by": ctx.actor.mention,
                                                    "invite": [person.slack_user_id] if person.slack_user_id else []},
-               kind="incident_invite", channel=inc.channel_id)
+               kind=KIND_INVITE, channel=inc.channel_id)
     return inc
 
 
@@ -261,7 +261,7 @@ def post_summary(ctx: Ctx, inc: Incident) -> None:
     if inc.channel_id:
         posted = notify(ctx, "incidents/postmortem", data, channel=inc.channel_id)
         # thread_of makes the sender wait until the summary is out: archiving first would lose it.
-        notify(ctx, "incidents/channel_archived", incident_data(inc), kind="incident_archive",
+        notify(ctx, "incidents/channel_archived", incident_data(inc), kind=KIND_ARCHIVE,
                channel=inc.channel_id, thread_of=posted)
 
 

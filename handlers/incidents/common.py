@@ -14,13 +14,14 @@ CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 def take_incident(req: Request, words: list[str], *, strict: bool = False) -> tuple[Incident, list[str]]:
     """The incident named by the first word (``INC-0042``), or the one whose channel this is.
 
-    ``strict`` accepts only ``INC-42`` / ``#42`` as a number, so that a note may start with a digit.
+    ``strict``: inside an incident's channel only ``INC-42`` / ``#42`` name another incident, so
+    that a note there may start with a number ("2 servers restarted").
     Returns the incident (locked for the change) and the words left.
     """
-    number = parse_ref(words[0], strict=strict) if words else None
+    here = incident_in_channel(req.ctx.session, req.channel_id)
+    number = parse_ref(words[0], strict=strict and here is not None) if words else None
     if number is not None:
         return get_incident(req.ctx.session, number, lock=True), words[1:]
-    here = incident_in_channel(req.ctx.session, req.channel_id)
     if here is not None:
         return get_incident(req.ctx.session, here.number, lock=True), words
     raise ValidationError(N_("Which incident? Give its number, e.g. `{example}`, or run the command in the incident's channel."),

@@ -12,7 +12,7 @@ from bot.replies import Nothing
 from bot.request import Request
 from models import incidents_flow as flow
 from models.context import Ctx
-from models.incidents import Incident, channel_name, incident_in_channel
+from models.incidents import KIND_ARCHIVE, KIND_CHANNEL, KIND_INVITE, Incident, channel_name, incident_in_channel
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def _quietly(call, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def create_channel(runtime, client, row, content) -> dict:  # type: ignore[no-untyped-def]
-    """Outbox kind ``incident_channel``: create ``inc-0042-title`` (suffix if taken), remember it,
+    """Outbox kind ``inc_channel``: create ``inc-0042-title`` (suffix if taken), remember it,
     invite reporter, assignee and on call, set the topic, post and pin the summary."""
     data = row.data
     inc = object_session(row).get(Incident, data["id"])
@@ -78,7 +78,7 @@ def remember_channel(runtime, row, incident_id: int, channel: str, name: str) ->
 
 
 def invite_and_tell(runtime, client, row, content) -> dict:  # type: ignore[no-untyped-def]
-    """Outbox kind ``incident_invite``: bring the new assignee into the channel, then say so there."""
+    """Outbox kind ``inc_invite``: bring the new assignee into the channel, then say so there."""
     if row.data.get("invite"):
         _quietly(client.conversations_invite, channel=row.channel, users=",".join(row.data["invite"]))
     posted = client.chat_postMessage(channel=row.channel, text=content.get("text", ""), blocks=content.get("blocks"))
@@ -86,7 +86,7 @@ def invite_and_tell(runtime, client, row, content) -> dict:  # type: ignore[no-u
 
 
 def archive(runtime, client, row, content) -> dict:  # type: ignore[no-untyped-def]
-    """Outbox kind ``incident_archive``: archive the channel once the summary is posted in it."""
+    """Outbox kind ``inc_archive``: archive the channel once the summary is posted in it."""
     _quietly(client.conversations_archive, channel=row.channel)
     return {"channel": row.channel, "ts": None}
 
@@ -128,7 +128,7 @@ def fetch_text(req: Request, channel: str, ts: str) -> str | None:
 
 def register_slack_ops(registry) -> None:  # type: ignore[no-untyped-def]
     registry.need_scopes("channels:manage", "channels:join", "channels:read", "pins:write", "chat:write.public")
-    registry.outbox_kind("incident_channel")(create_channel)
-    registry.outbox_kind("incident_invite")(invite_and_tell)
-    registry.outbox_kind("incident_archive")(archive)
+    registry.outbox_kind(KIND_CHANNEL)(create_channel)
+    registry.outbox_kind(KIND_INVITE)(invite_and_tell)
+    registry.outbox_kind(KIND_ARCHIVE)(archive)
     registry.event("reaction_added", scopes=("reactions:read", "channels:history", "groups:history"))(on_reaction)

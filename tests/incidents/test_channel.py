@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from models.incidents import KIND_CHANNEL
 from models.outbox import OutboxMessage
 from tests.incidents.helpers import HENRIQUE, INCIDENTS, KARINA, MARIANA, card_posts, card_ts, incident, kinds, report
 
@@ -54,7 +55,7 @@ def test_a_slack_failure_creating_the_channel_is_retried_without_a_second_channe
     standin.wait_for("conversations.create")
     runtime.sender.wait_idle()
     with runtime.db.session() as s:
-        row = s.scalar(select(OutboxMessage).where(OutboxMessage.kind == "incident_channel"))
+        row = s.scalar(select(OutboxMessage).where(OutboxMessage.kind == KIND_CHANNEL))
         assert row.status == "pending" and row.last_error
     assert incident(runtime).channel_id  # remembered although the delivery failed
     clock.advance(minutes=5)
@@ -62,7 +63,7 @@ def test_a_slack_failure_creating_the_channel_is_retried_without_a_second_channe
     standin.wait_for("pins.add")
     assert len(standin.of("conversations.create")) == 1
     with runtime.db.session() as s:
-        assert s.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == "incident_channel")) == "sent"
+        assert s.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == KIND_CHANNEL)) == "sent"
 
 
 def test_in_the_channel_commands_leave_out_the_number_and_are_told_there(bot, standin, people, runtime):

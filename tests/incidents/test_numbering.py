@@ -1,0 +1,49 @@
+"""Fifty people report at the same moment: fifty different numbers, none skipped."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import select
+
+from models.incidents import Incident, IncidentCounter
+from models.people import Person
+
+REPORTERS = 50
+
+
+def test_fifty_concurrent_reports_get_fifty_numbers_without_gaps(people, runtime):
+    from models import incidents_flow as flow
+
+    with runtime.db.session() as s:
+        ids = list(s.scalars(select(Person.id).order_by(Person.id)))
+    start = threading.Barrier(REPORTERS)
+    errors: list[BaseException] = []
+
+    def one(n: int) -> None:
+        try:
+            start.wait(timeout=30)
+            with runtime.unit_of_work(actor=ids[n % len(ids)], source="test") as ctx:
+                flow.report(ctx, title=f"Falha {n}", severity=str(n % 4 + 1))
+        except BaseException as exc:  # noqa: BLE001 - collected and shown below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(REPORTERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors[:3]
+    with runtime.db.session() as s:
+        numbers = sorted(s.scalars(select(Incident.number)))
+        assert numbers == list(range(1, REPORTERS + 1))
+        assert s.scalar(select(IncidentCounter.last)) == REPORTERS
+
+
+def test_a_refused_report_does_not_use_up_a_number(bot, standin, people, runtime):
+    from tests.incidents.helpers import report
+
+    report(bot, standin, title="")  # refused in the modal
+    report(bot, standin, title="Primeiro de verdade")
+    with runtime.db.session() as s:
+        assert list(s.scalars(select(Incident.number))) == [1]
