@@ -28,38 +28,40 @@ def units(values) -> np.ndarray:  # type: ignore[no-untyped-def]
     return np.fromiter((int(Decimal(v) * UNIT) for v in values), dtype=np.int64, count=len(values))
 
 
-def _joint_key(t: pd.DataFrame, c: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """One int64 code per row for the tuple of ``keys``, the same code on both sides."""
-    n = len(t)
-    code = None
+def _key_codes(t: pd.DataFrame, c: pd.DataFrame) -> dict[str, tuple[np.ndarray, int]]:
+    """Each key column as integer codes shared by both sides (trades first), and its cardinality."""
+    out = {}
+    for k in KEYS:
+        codes, uniques = pd.factorize(np.concatenate([t[k].to_numpy(), c[k].to_numpy()]), sort=False)
+        out[k] = (codes.astype(np.int64), len(uniques))
+    return out
+
+
+def _combine(codes: dict[str, tuple[np.ndarray, int]], keys: list[str], rows: np.ndarray) -> np.ndarray:
+    """One dense int64 code per row of ``rows`` for the tuple of ``keys``."""
+    combined = np.zeros(len(rows), dtype=np.int64)
+    span = 1
     for k in keys:
-        col, _ = pd.factorize(pd.concat([t[k], c[k]], ignore_index=True), sort=False)
-        if code is None:
-            code = col.astype(np.int64)
-        else:
-            code, _ = pd.factorize(code * (int(col.max()) + 1) + col, sort=False)
-            code = code.astype(np.int64)
-    assert code is not None
-    return code[:n], code[n:]
+        col, card = codes[k]
+        if span * card >= 2**62:  # keep the arithmetic inside int64
+            combined = pd.factorize(combined, sort=False)[0].astype(np.int64)
+            span = int(combined.max(initial=0)) + 1
+        combined = combined * card + col[rows]
+        span *= card
+    return pd.factorize(combined, sort=False)[0].astype(np.int64)
 
 
-def _pair_unique(t_key: np.ndarray, c_key: np.ndarray, t_order: np.ndarray, c_order: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of (trade, confirmation) pairs sharing a key, one-to-one.
-
-    Rows with the same key are numbered in ``order`` on each side (the n-th trade pairs with the
-    n-th confirmation), which makes the key unique, so a hash lookup replaces a merge.
-    """
-    t_occ = pd.Series(t_key[t_order]).groupby(t_key[t_order]).cumcount().to_numpy()
-    c_occ = pd.Series(c_key[c_order]).groupby(c_key[c_order]).cumcount().to_numpy()
-    width = int(max(t_occ.max(initial=0), c_occ.max(initial=0))) + 1
-    t_full = np.empty(len(t_key), dtype=np.int64)
-    c_full = np.empty(len(c_key), dtype=np.int64)
-    t_full[t_order] = t_key[t_order] * width + t_occ
-    c_full[c_order] = c_key[c_order] * width + c_occ
-    found = pd.Index(c_full).get_indexer(t_full)
-    t_pos = np.flatnonzero(found >= 0)
-    return t_pos, found[t_pos]
+def _occurrence(key: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """For each row, how many rows with the same key come before it in ``order`` (a vectorised cumcount)."""
+    n = len(key)
+    sorted_key = key[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = sorted_key[1:] != sorted_key[:-1]
+    position = np.arange(n)
+    first = np.maximum.accumulate(np.where(starts, position, 0))
+    occ = np.empty(n, dtype=np.int64)
+    occ[order] = position - first
+    return occ
 
 
 @dataclass
@@ -73,42 +75,62 @@ class Pairing:
 
 
 def pair(trades: pd.DataFrame, confs: pd.DataFrame, price_tolerance_pct: Decimal, net_tolerance: Decimal) -> Pairing:
-    """Pair ``trades`` with ``confs`` (both with :data:`COLUMNS`) and name each pair's breaks."""
-    n_t, n_c = len(trades), len(confs)
-    t_pos_all: list[np.ndarray] = []
-    c_pos_all: list[np.ndarray] = []
+    """Pair ``trades`` with ``confs`` (both with :data:`COLUMNS`) and name each pair's breaks.
+
+    Rows with the same key are numbered on each side, lowest price first (the n-th
+    trade pairs with the n-th confirmation); key and number together are unique, so a hash lookup
+    does the join, one-to-one.
+    """
+    n_t = len(trades)
+    codes = _key_codes(trades, confs)
+    price = np.concatenate([trades["price_u"].to_numpy(), confs["price_u"].to_numpy()]).astype(np.int64)
+    price -= price.min(initial=0)
+    width = int(price.max(initial=0)) + 1
+    if width * 2 * (len(price) + 1) >= 2**62:  # "key, then price" would not fit one int64: rank the prices
+        price = pd.factorize(price, sort=True)[0].astype(np.int64)
+        width = int(price.max(initial=0)) + 1
     t_left = np.arange(n_t)
-    c_left = np.arange(n_c)
+    c_left = np.arange(n_t, n_t + len(confs))
+    t_found: list[np.ndarray] = []
+    c_found: list[np.ndarray] = []
     for keys in (KEYS, [k for k in KEYS if k != "quantity"]):
         if len(t_left) == 0 or len(c_left) == 0:
             break
-        t_sub, c_sub = trades.iloc[t_left], confs.iloc[c_left]
-        t_key, c_key = _joint_key(t_sub, c_sub, keys)
-        # Within one key, the closest quantities and prices pair first.
-        t_order = np.lexsort((t_sub["price_u"].to_numpy(), t_sub["quantity"].to_numpy(), t_key))
-        c_order = np.lexsort((c_sub["price_u"].to_numpy(), c_sub["quantity"].to_numpy(), c_key))
-        tp, cp = _pair_unique(t_key, c_key, t_order, c_order)
-        t_pos_all.append(t_left[tp])
-        c_pos_all.append(c_left[cp])
-        t_left = np.setdiff1d(t_left, t_left[tp], assume_unique=True)
-        c_left = np.setdiff1d(c_left, c_left[cp], assume_unique=True)
-    t_pos = np.concatenate(t_pos_all) if t_pos_all else np.array([], dtype=np.int64)
-    c_pos = np.concatenate(c_pos_all) if c_pos_all else np.array([], dtype=np.int64)
+        rows = np.concatenate([t_left, c_left])
+        nt = len(t_left)
+        key = _combine(codes, keys, rows)
+        per_side = key * 2 + (np.arange(len(rows)) >= nt)  # trades and confirmations numbered apart
+        order = np.argsort(per_side * width + price[rows])  # one int64 sort beats lexsort
+        occ = _occurrence(per_side, order)
+        full = key * (int(occ.max(initial=0)) + 1) + occ
+        hit = pd.Index(full[nt:]).get_indexer(full[:nt])
+        tp = np.flatnonzero(hit >= 0)
+        t_found.append(t_left[tp])
+        c_found.append(c_left[hit[tp]])
+        keep_t = np.ones(nt, dtype=bool)
+        keep_t[tp] = False
+        keep_c = np.ones(len(c_left), dtype=bool)
+        keep_c[hit[tp]] = False
+        t_left, c_left = t_left[keep_t], c_left[keep_c]
+    t_pos = np.concatenate(t_found) if t_found else np.array([], dtype=np.int64)
+    c_pos = (np.concatenate(c_found) if c_found else np.array([], dtype=np.int64)) - n_t
 
     tp_u = trades["price_u"].to_numpy()[t_pos]
     cp_u = confs["price_u"].to_numpy()[c_pos]
     # |Δprice| <= price × pct / 100, in whole millionths (the tiny epsilon absorbs float noise).
     allowed = np.floor(tp_u.astype(np.float64) * float(price_tolerance_pct) / 100 + 1e-6).astype(np.int64)
     net_allowed = int(Decimal(net_tolerance) * UNIT)
+    settle_t, _ = pd.factorize(np.concatenate([trades["settlement_date"].to_numpy()[t_pos],
+                                               confs["settlement_date"].to_numpy()[c_pos]]), sort=False)
     pairs = pd.DataFrame({
         "trade_id": trades["id"].to_numpy()[t_pos],
         "conf_id": confs["id"].to_numpy()[c_pos],
         "price": np.abs(cp_u - tp_u) > allowed,
         "quantity": confs["quantity"].to_numpy()[c_pos] != trades["quantity"].to_numpy()[t_pos],
         "net_amount": np.abs(confs["net_u"].to_numpy()[c_pos] - trades["net_u"].to_numpy()[t_pos]) > net_allowed,
-        "settlement_date": confs["settlement_date"].to_numpy()[c_pos] != trades["settlement_date"].to_numpy()[t_pos],
+        "settlement_date": settle_t[:len(t_pos)] != settle_t[len(t_pos):],
     })
-    return Pairing(pairs, trades["id"].to_numpy()[t_left], confs["id"].to_numpy()[c_left])
+    return Pairing(pairs, trades["id"].to_numpy()[t_left], confs["id"].to_numpy()[c_left - n_t])
 
 
 BREAK_COLUMNS = ["price", "quantity", "net_amount", "settlement_date"]
