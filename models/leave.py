@@ -114,7 +114,7 @@ class LeaveRequest(Base):
     person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined")
     type: Mapped[LeaveType] = relationship(lazy="joined")
     approver: Mapped[Person | None] = relationship(foreign_keys=[approver_id])
-    decided_by: Mapped[Person | None] = relationship(foreign_keys=[decided_by_id])
+    decided_by: Mapped[Person | None] = relationship(foreign_keys=[decided_by_id], lazy="selectin")
     messages: Mapped[list["LeaveApprovalMessage"]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="LeaveApprovalMessage.id")
 
