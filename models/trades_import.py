@@ -25,7 +25,7 @@ from models.trades_matching import MatchOutcome, rematch
 
 TRADE_REQUIRED = ["trade_ref", "trade_date", "settlement_date", "account", "side", "isin", "quantity", "price",
                   "fees", "net_amount", "broker", "trader_email"]
-TRADE_OPTIONAL = ["ticker", "currency", "gross_amount"]
+TRADE_OPTIONAL = ["ticker", "currency", "gross_amount", "trans_type"]
 CONF_REQUIRED = ["confirm_id", "broker", "broker_ref", "account", "trade_date", "settlement_date", "side", "isin",
                  "quantity", "price", "fees", "net_amount"]
 CONF_OPTIONAL = ["confirm_trans_type", "ticker", "currency", "gross_amount", "received_at"]
@@ -182,8 +182,17 @@ def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-un
             errs.append(("trader_email", N_("Nobody with e-mail {value} is known; import people first."),
                          {"value": rec["trader_email"]}))
         old = existing.get(values["ref"])
-        if old is not None and old.status in (TradeStatus.confirmed.value, TradeStatus.cancelled.value) \
-                and _differs(old, values):
+        kind = values["trans_type"] = str(rec.get("trans_type", "") or "NEW").strip().upper()
+        if kind not in TRANS_TYPES:
+            errs.append(("trans_type", N_("“{value}” is not NEW, REPLACE or CANCEL."), {"value": kind}))
+        elif kind == "CANCEL" and old is None:
+            errs.append(("trans_type", N_("{kind} of {value}, but no trade {value} was booked before."),
+                         {"kind": kind, "value": values["ref"]}))
+        elif kind == "CANCEL" and old is not None and old.status == TradeStatus.confirmed.value:
+            errs.append(("trans_type", N_("Trade {value} is already {status} and cannot be changed."),
+                         {"value": values["ref"], "status": old.status}))
+        elif kind != "CANCEL" and old is not None and old.status in (TradeStatus.confirmed.value,
+                                                                    TradeStatus.cancelled.value) and _differs(old, values):
             errs.append(("trade_ref", N_("Trade {value} is already {status} and cannot be changed."),
                          {"value": values["ref"], "status": old.status}))
         errors.extend(RowError(row, c, m, p) for c, m, p in errs)
@@ -192,7 +201,11 @@ def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-un
         raise ImportRefused(errors)
     summary = ImportSummary()
     for values, booker in parsed:
-        outcome = _upsert_trade(ctx, values, booker, existing.get(values["ref"]))
+        old = existing.get(values["ref"])
+        if values["trans_type"] == "CANCEL":
+            outcome = _cancel_trade(ctx, old)
+        else:
+            outcome = _upsert_trade(ctx, values, booker, old)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
     ctx.session.flush()
     return _finish(ctx, summary, "trades")
@@ -246,6 +259,17 @@ def _upsert_trade(ctx, values: dict[str, Any], booker: Person, old: Trade | None
     old.updated_at = ctx.now
     add_event(ctx, old, "amended", old.status)
     record(ctx, "trade.amended", old, before=before, after=old.economics())
+    return "updated"
+
+
+def _cancel_trade(ctx, trade: Trade) -> str:  # type: ignore[no-untyped-def]
+    """The front office cancelled it: out of matching (its confirmation is free again) and of the report."""
+    if trade.status == TradeStatus.cancelled.value:
+        return "unchanged"
+    before = {"status": trade.status, "confirmation_id": trade.confirmation_id, "breaks": trade.breaks}
+    trade.status, trade.confirmation_id, trade.breaks, trade.updated_at = TradeStatus.cancelled.value, None, [], ctx.now
+    add_event(ctx, trade, "cancelled", before["status"])
+    record(ctx, "trade.cancelled", trade, before=before, after={"status": trade.status})
     return "updated"
 
 

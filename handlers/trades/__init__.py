@@ -102,3 +102,7 @@ def register(registry: Registry) -> None:
     registry.action("trades_breaks", role=bo)(c.breaks)
     registry.action("trades_pending", role=bo)(c.pending)
     registry.view("trade_dispute")(c.submit_dispute)
+
+    from handlers.trades import intents
+
+    registry.intent("trades", intents.match)(intents.answer)

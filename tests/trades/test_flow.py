@@ -177,3 +177,14 @@ def test_two_people_confirming_one_trade_at_once_decide_once(desk):
     assert sorted(outcomes) == ["conflict", "ok"]
     with desk.db.session() as s:
         assert s.scalar(select(func.count()).select_from(AuditRecord).where(AuditRecord.action == "trade.confirmed")) == 1
+
+
+def test_a_mention_with_a_trade_reference_or_asking_for_breaks_is_understood(bot, desk, standin):
+    bot.mention("como está a T20261123-0052?", user=QUESIA, channel="C0DESK001")
+    card = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "C0DESK001")
+    assert "Operação T20261123-0052" in card[0].text and card[0].get("thread_ts")
+    bot.dm("quais as quebras das operações de hoje?", user=QUESIA)
+    standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "D0DIRECT01" and "quebras a resolver" in c.text)
+    bot.dm("T20261123-0052", user=MARIANA)
+    refused = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "D0DIRECT01" and "backoffice" in c.text)
+    assert "Operação T20261123-0052" not in refused[-1].text

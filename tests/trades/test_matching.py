@@ -151,3 +151,26 @@ def test_a_trade_booked_one_by_one_is_matched_at_once(desk):
                        side="BUY", isin="BRPETRACNPR6", quantity="1", price="1", fees="0", net_amount="1",
                        broker="XPINC", trader_email="ana.silva@empresa.com.br")
     assert err.value.field == "settlement_date"
+
+
+def test_a_trade_cancelled_by_the_front_office_leaves_matching(bot, desk, tmp_path):
+    def cancel(rows):
+        return [rows[0] + ["trans_type"]] + [r + ["CANCEL"] for r in rows[1:] if r[0] == "T20261123-0001"]
+
+    path = write_csv(tmp_path, "cancel.csv", DATA / "trades.csv", cancel)
+    code, _, err = import_file(desk, "trades", path)
+    assert code == 0, err
+    gone = trade(desk, "T20261123-0001")
+    assert gone.status == "cancelled" and gone.confirmation_id is None
+    breaks = bot.command("/trade", "breaks", user=QUESIA)
+    assert "CF-20261123-0001" in breaks.text  # the broker's confirmation has no trade now
+    refused = bot.command("/trade", "confirm T20261123-0001", user=QUESIA)
+    assert "foi cancelada" in refused.text
+    # Cancelling again changes nothing; cancelling a trade never booked is refused whole.
+    assert import_file(desk, "trades", path)[0] == 0
+
+    def unknown(rows):
+        return [rows[0] + ["trans_type"], ["T20991231-0001"] + rows[1][1:] + ["CANCEL"]]
+
+    code, _, err = import_file(desk, "trades", write_csv(tmp_path, "u.csv", DATA / "trades.csv", unknown))
+    assert code == 1 and "CANCEL de T20991231-0001" in err

@@ -1,0 +1,41 @@
+"""Free text in a mention or a DM: "@backoffice T20261123-0052?", "quebras de operações", "trades pending"."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.replies import Reply
+from bot.request import Request
+from handlers.trades import commands
+from models.people import Role
+
+REF = re.compile(r"\b(T\d{8}-\d{4})\b", re.IGNORECASE)
+TRADE_WORDS = re.compile(r"\b(trades?|operac(ao|oes)|boletas?)\b")
+BREAK_WORDS = re.compile(r"\b(breaks?|quebras?|mismatch\w*|divergen\w*)\b")
+PENDING_WORDS = re.compile(r"\b(pending|pendentes?|unconfirmed|sem confirmacao|nao confirmadas?)\b")
+
+
+def _plain(text: str) -> str:
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
+def match(text: str) -> float:
+    """A trade reference is unmistakable; "trade" words with "breaks" or "pending" are likely."""
+    if REF.search(text):
+        return 0.9
+    plain = _plain(text)
+    if TRADE_WORDS.search(plain) and (BREAK_WORDS.search(plain) or PENDING_WORDS.search(plain)):
+        return 0.7
+    return 0.0
+
+
+def answer(req: Request) -> Reply:
+    req.actor.require(Role.backoffice)
+    found = REF.search(req.text)
+    if found:
+        req.text = found.group(1)
+        return commands.show(req)
+    if BREAK_WORDS.search(_plain(req.text)):
+        return commands.breaks(req)
+    return commands.pending(req)
