@@ -104,10 +104,10 @@ def channel_candidates(runtime: "Runtime", session, now: dt.datetime) -> list[Ca
 
 
 def build_parts(runtime: "Runtime", session, now: dt.datetime, frame: pd.DataFrame,  # type: ignore[no-untyped-def]
-                audience: str) -> dict[int, list[dict]]:
+                audience: str, timings: dict[str, float] | None = None) -> dict[int, list[dict]]:
     """Every reader's digest parts, from the registered sections, in one call per section."""
     frame = frame.assign(audience=audience)
-    return assemble(session, runtime.registry.digest_sections, frame, now, DigestScope)
+    return assemble(session, runtime.registry.digest_sections, frame, now, DigestScope, timings)
 
 
 def chart_series(runtime: "Runtime", session, now: dt.datetime) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import zoneinfo
 from typing import Any, Callable, Iterable
 
@@ -21,6 +22,7 @@ from models.people import Person, PersonRole, Role
 
 log = logging.getLogger(__name__)
 
+SLOW_SECTION = 2.0  # seconds: worth a line in the log, the clock ticks every minute
 COLUMNS = ["person_id", "name", "slack_user_id", "team", "roles", "country", "subdivision", "timezone", "locale",
            "day"]
 
@@ -78,11 +80,12 @@ def _with_roles(frame: pd.DataFrame, roles: tuple[str, ...]) -> pd.DataFrame:
 
 
 def assemble(session: Session, sections: Iterable[Any], frame: pd.DataFrame, now: dt.datetime,
-             make_scope: Callable[..., Any]) -> dict[int, list[dict]]:
+             make_scope: Callable[..., Any], timings: dict[str, float] | None = None) -> dict[int, list[dict]]:
     """Every reader's non-empty parts, in section order: ``{person_id: [{desk, template, data}]}``.
 
     Each section is called once with the readers it concerns (its ``roles``); readers with
-    nothing to read are left out, so an empty digest is never sent.
+    nothing to read are left out, so an empty digest is never sent. ``timings`` collects the
+    seconds each section took (keyed ``desk:template``), for the benchmark and the slow-section log.
     """
     parts: dict[int, list[dict]] = {}
     if frame.empty:
@@ -92,12 +95,19 @@ def assemble(session: Session, sections: Iterable[Any], frame: pd.DataFrame, now
         readers = _with_roles(frame, tuple(section.roles))
         if readers.empty:
             continue
+        started = time.perf_counter()
         try:
             built = section.build(session, make_scope(managers=readers, now=now)) or {}
         except Exception:  # noqa: BLE001 - one desk's bug must not cancel everyone's digest
             log.exception("digest section %s failed; leaving it out", section.desk)
             session.rollback()
             continue
+        took = time.perf_counter() - started
+        if timings is not None:
+            timings[f"{section.desk}:{section.template}"] = took
+        if took > SLOW_SECTION:
+            log.warning("digest section %s (%s) took %.1f s for %d readers", section.desk, section.template, took,
+                        len(readers))
         for person_id, data in built.items():
             if data and int(person_id) in known:
                 parts.setdefault(int(person_id), []).append(
