@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from decimal import Decimal, InvalidOperation
 
 from bot.registry import Registry
@@ -19,6 +20,7 @@ from models.errors import N_, ValidationError
 from models.leave import get_type, leave_types
 from models.leave_balance import balance, set_allowance
 from models.leave_calendar import local_today
+from models.leave_types import configure_type
 from models.leave_views import balance_report, my_requests, show_request, waiting_for, who_is_out
 from models.people import Person, Role, get_person
 
@@ -93,12 +95,26 @@ def pending_cmd(req: Request) -> Reply:
     return Reply("leave/pending", {"requests": waiting_for(req.ctx.session, req.actor)})
 
 
-def types_cmd(req: Request) -> Reply:
+def types_cmd(req: Request, changed: dict | None = None) -> Reply:
     types = [{"type": t.code, "type_name": t.name, "paid": t.paid, "half_days": t.half_days,
               "needs_approval": t.needs_approval, "sensitive": t.sensitive,
               "allowance": None if t.yearly_allowance is None else _plain(t.yearly_allowance),
               "carry_over": _plain(t.carry_over_cap or 0)} for t in leave_types(req.ctx.session)]
-    return Reply("leave/types", {"types": types, "clt": req.settings.leave_policy == "clt"})
+    return Reply("leave/types", {"types": types, "clt": req.settings.leave_policy == "clt", "changed": changed})
+
+
+def type_cmd(req: Request) -> Reply:
+    """``/leave type <code> name="Sabbatical" allowance=10 carry=0 paid=yes half=no approval=yes private=no``."""
+    try:
+        words = shlex.split(req.text)
+    except ValueError:
+        words = req.text.split()
+    if not words or any("=" not in w for w in words[1:]) or len(words) < 2:
+        raise ValidationError(N_("Say which type and what to set: `/leave type sabbatical name=\"Sabbatical\" "
+                                 "allowance=10 carry=0 paid=yes half=no approval=yes private=no`."))
+    settings = dict(w.split("=", 1) for w in words[1:])
+    leave_type, created = configure_type(req.ctx, words[0], settings)
+    return types_cmd(req, {"type": leave_type.code, "type_name": leave_type.name, "created": created})
 
 
 def allowance_cmd(req: Request) -> Reply:
@@ -162,6 +178,10 @@ def register(registry: Registry) -> None:
             hidden=True)(show_cmd)
     cmd.sub("types", usage=N_("/leave types"), help=N_("The leave types, their yearly allowance and rules."),
             aliases=("tipos",))(types_cmd)
+    cmd.sub("type", usage=N_("/leave type <code> name=... allowance=<days|none> carry=<days> paid=yes|no half=yes|no "
+                             "approval=yes|no private=yes|no active=yes|no"),
+            help=N_("Add a leave type or change one's allowance, carry-over cap and rules."), role=Role.admin,
+            aliases=("tipo",))(type_cmd)
     cmd.sub("allowance", usage=N_("/leave allowance @person <type> <days> [year]"),
             help=N_("Set someone's yearly allowance of a leave type."), role=Role.admin,
             aliases=("allocation", "franquia"))(allowance_cmd)

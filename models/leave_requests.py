@@ -48,9 +48,9 @@ def file_request(ctx: "Ctx", leave_type: LeaveType, start: dt.date, end: dt.date
     ctx.session.add(req)
     ctx.session.flush()
     record(ctx, "leave.requested", req, after=_state(req))
-    template = "leave/approval_dm" if leave_type.needs_approval else "leave/approval_fyi"
+    # One template either way: without approval it shows "recorded" instead of the buttons.
     for approver in approvers:
-        msg = notify(ctx, template, approval_data(ctx, req, approver), person=approver)
+        msg = notify(ctx, "leave/approval_dm", approval_data(ctx, req, approver), person=approver)
         req.messages.append(LeaveApprovalMessage(approver_id=approver.id, outbox=msg))
     if person.id != ctx.actor.id:
         notify(ctx, "leave/decided_dm", {"request": req.card(person), "event": "filed", "by": ctx.actor.name},
