@@ -156,7 +156,30 @@ def show_cmd(req: Request) -> Reply:
     return Reply("leave/list", {"requests": [dict(card, cancellable=False)]})
 
 
+WHO_OUT = re.compile(r"\b(who(?:'s| is)? (?:out|off|away|on (?:leave|vacation|holiday))|quem (?:est[aá] |vai estar )?"
+                     r"(?:de f[eé]rias|ausente|fora|de folga|de licen[cç]a))\b", re.I)
+MY_BALANCE = re.compile(r"\b((?:my )?(?:leave|vacation) balance|saldo de (?:f[eé]rias|aus[eê]ncias?|folgas?)|"
+                        r"how many (?:vacation |leave )?days)\b", re.I)
+
+
+def leave_intent(text: str) -> float:
+    """Mentions and DMs: "who is out tomorrow?", "quem está de férias?", "meu saldo de férias"."""
+    return 0.8 if WHO_OUT.search(text) or MY_BALANCE.search(text) else 0.0
+
+
+def answer_text(req: Request) -> Reply:
+    text = req.text.lower()
+    if MY_BALANCE.search(text) and not WHO_OUT.search(text):
+        req.text = ""
+        return balance_cmd(req)
+    words = [w.strip("?!.,") for w in text.split()]
+    when = next((w for w in words if w in TOMORROW + WEEK + TODAY or parse_day(w, today_of(req))), "")
+    req.text = when
+    return who_cmd(req)
+
+
 def register(registry: Registry) -> None:
+    registry.intent("leave", leave_intent)(answer_text)
     cmd = registry.command("leave", summary=N_("ask for days off, see your balance and who is out"),
                            usage_hint="help | balance | list | cancel <id> | who [today|tomorrow|week|<date>]")
     cmd.no_args(usage=N_("/leave"), help=N_("Opens the form to request leave: type, first and last day, half days, "

@@ -162,3 +162,15 @@ def test_help_lists_every_subcommand(bot, people):
         assert word in text
     unknown = bot.command("/leave", "frobnicate", user=MARIANA)
     assert "frobnicate" in unknown.text and "/leave help" in unknown.text
+
+
+def test_mentions_and_dms_in_plain_words(bot, standin, people):
+    request_leave(bot, standin, MARIANA, "2026-11-26", "2026-11-27")
+    bot.click(button(dms(standin, TIAGO)[0], "leave_approve"), user=TIAGO, channel=TIAGO)
+    dms(standin, MARIANA, contains="aprovou")
+    bot.mention("quem está de férias amanhã?", user=WESLEY)
+    answer = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "C0GENERAL")[0]
+    assert "Mariana Souza" in answer.text and answer.get("thread_ts")
+    bot.dm("what's my vacation balance?", user=WESLEY)
+    balance = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "D0DIRECT01")[0]
+    assert "Saldo de ausências de Wesley Lima" in balance.text
