@@ -38,11 +38,16 @@ class Candidate:
     """A reader whose period has come: a manager (DM) or a subscribed channel."""
 
     claim: Claim
-    person_id: int
+    person_id: int  # the manager, or the channel's subscriber (whose language and zone it reads in)
     late: bool
     missed: bool
     channel: str | None = None
     frequency: str | None = None
+    reader_id: int | None = None  # the row the sections see: a channel is a reader of its own
+
+    @property
+    def reader(self) -> int:
+        return self.person_id if self.reader_id is None else self.reader_id
 
 
 @dataclass
@@ -99,7 +104,8 @@ def channel_candidates(runtime: "Runtime", session, now: dt.datetime) -> list[Ca
             continue
         key = f"digest:channel:{sub.channel}:{due.day.isoformat()}"
         out.append(Candidate(Claim(key, "digest.channel", due.day.isoformat(), due.due_at, sub.channel),
-                             person.id, due.late, due.missed, channel=sub.channel, frequency=sub.frequency))
+                             person.id, due.late, due.missed, channel=sub.channel, frequency=sub.frequency,
+                             reader_id=-sub.id))
     return out
 
 
@@ -108,6 +114,19 @@ def build_parts(runtime: "Runtime", session, now: dt.datetime, frame: pd.DataFra
     """Every reader's digest parts, from the registered sections, in one call per section."""
     frame = frame.assign(audience=audience)
     return assemble(session, runtime.registry.digest_sections, frame, now, DigestScope, timings)
+
+
+def channel_readers(subscribers: pd.DataFrame, due: list[Candidate]) -> pd.DataFrame:
+    """One reader per channel: the subscriber's team, roles, country and zone, but a person id of
+    its own (negative), so nothing personal of the subscriber (approvals waiting for them, the
+    sick leave of their team) is keyed to it: a channel reads the desks' team-wide news only."""
+    by_person = subscribers.set_index("person_id")
+    rows = []
+    for c in due:
+        if c.person_id in by_person.index:
+            row = by_person.loc[c.person_id].to_dict()
+            rows.append({**row, "person_id": c.reader, "slack_user_id": None, "name": c.channel})
+    return pd.DataFrame(rows, columns=subscribers.columns)
 
 
 def chart_series(runtime: "Runtime", session, now: dt.datetime) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
@@ -142,9 +161,9 @@ def run_channels(runtime: "Runtime", now: dt.datetime) -> Outcome:
         candidates = _untaken(session, channel_candidates(runtime, session, now))
         if not candidates:
             return Outcome()
-        due_ids = {c.person_id for c in candidates if not c.missed}
-        frame = _frame(runtime, session, now, person_ids=sorted(due_ids))
-        parts = build_parts(runtime, session, now, frame, "channel") if due_ids else {}
+        due = [c for c in candidates if not c.missed]
+        subscribers = _frame(runtime, session, now, person_ids=sorted({c.person_id for c in due}))
+        parts = build_parts(runtime, session, now, channel_readers(subscribers, due), "channel") if due else {}
         chart = chart_series(runtime, session, now) if parts else {}
     return _commit(runtime, now, candidates, parts, chart)
 
@@ -178,7 +197,7 @@ def _commit(runtime: "Runtime", now: dt.datetime, candidates: list[Candidate], p
         for c in due:
             if c.claim.key not in won:
                 continue
-            mine = parts.get(c.person_id)
+            mine = parts.get(c.reader)
             if not mine:
                 _done(runs[c.claim.key], now, {"sent": 0, "empty": True})
                 outcome.empty += 1
@@ -187,7 +206,7 @@ def _commit(runtime: "Runtime", now: dt.datetime, candidates: list[Candidate], p
         s.flush()
         for c, rows in queued:
             _done(runs[c.claim.key], now, {"sent": 1, "late": c.late, "outbox": [r.id for r in rows],
-                                           "sections": [p["desk"] for p in parts[c.person_id]]})
+                                           "sections": [p["desk"] for p in parts[c.reader]]})
             outcome.sent += 1
             outcome.late += int(c.late)
         for c in missed:

@@ -75,27 +75,37 @@ def test_unsubscribe_stops_it_and_an_unknown_channel_is_explained(bot, staff):
     assert "Nenhum canal recebe resumo ainda" in bot.command("/digest", "settings", user=MARIANA).text
 
 
-def test_a_subscribed_channel_gets_the_subscribers_digest_at_its_time(bot, staff, standin, clock, desk):
-    desk.waiting[TIAGO] = ["Wesley Lima · 2 Dec"]
-    bot.command("/digest", "subscribe 10:00 weekdays", user=TIAGO, channel="C0SALES01")
-    clock.set(utc(2026, 11, 25, 12, 30))  # 09:30 in São Paulo: Tiago's own digest, not the channel's
+def test_a_subscribed_channel_gets_the_team_wide_news_at_its_time(bot, staff, standin, clock, desk):
+    desk.waiting[GABRIELA] = ["Lucas Lima · sick leave · 2 Dec"]  # hers alone: never in a channel
+    bot.command("/digest", "subscribe 10:00 weekdays", user=GABRIELA, channel="C0BACKOFF")
+    clock.set(utc(2026, 11, 25, 12, 30))  # 09:30 in São Paulo: Gabriela's own digest, not the channel's
     tick(staff)
     deliver(staff, standin)
-    assert standin.messages("C0SALES01") == []
+    assert standin.messages("C0BACKOFF") == []
+    assert "Lucas Lima" in standin.messages(GABRIELA)[0].text
     clock.set(utc(2026, 11, 25, 13, 0))
     assert tick(staff)["digest.channel"].startswith("1 sent")
     deliver(staff, standin)
-    [post] = standin.messages("C0SALES01")
+    [post] = standin.messages("C0BACKOFF")
     assert "Resumo do back office de quarta-feira, 25 de novembro de 2026" in post.text
-    assert "Wesley Lima · 2 Dec" in post.text and "Publicado aqui por assinatura" in post.text
+    assert "Stand-in trades" in post.text and "Publicado aqui por assinatura" in post.text
+    assert "Lucas Lima" not in post.text and "Stand-in team" not in post.text
     clock.set(utc(2026, 11, 25, 13, 1))
     assert "digest.channel" not in tick(staff)
     clock.set(utc(2026, 11, 28, 13, 0))  # Saturday: weekdays only
     assert "digest.channel" not in tick(staff)
 
 
+def test_a_channel_with_nothing_team_wide_gets_nothing(bot, staff, standin, clock, desk):
+    desk.waiting[TIAGO] = ["Wesley Lima · 2 Dec"]
+    bot.command("/digest", "subscribe 09:00", user=TIAGO, channel="C0SALES01")
+    assert tick(staff)["digest.channel"].startswith("0 sent (0 late), 1 empty")
+    deliver(staff, standin)
+    assert standin.messages("C0SALES01") == []
+
+
 def test_weekly_comes_on_the_first_business_day_of_the_week(bot, staff, clock):
-    bot.command("/digest", "subscribe weekly 09:00", user=TIAGO, channel="C0SALES01")
+    bot.command("/digest", "subscribe weekly 09:00", user=GABRIELA, channel="C0BACKOFF")
     sent = []
     for day in range(23, 31):  # Mon 23 Nov .. Mon 30 Nov
         clock.set(utc(2026, 11, day, 12, 0))
