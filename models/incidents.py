@@ -90,7 +90,7 @@ class Incident(Base):
     reporter: Mapped[Person] = relationship(foreign_keys=[reporter_id])
     assignee: Mapped[Person | None] = relationship(foreign_keys=[assignee_id])
     card: Mapped[OutboxMessage | None] = relationship(foreign_keys=[card_id])
-    timeline: Mapped[list["TimelineEntry"]] = relationship(
+    timeline: Mapped[list[TimelineEntry]] = relationship(
         back_populates="incident", order_by="TimelineEntry.id", cascade="all, delete-orphan"
     )
 

@@ -14,8 +14,23 @@ from models.audit import record
 from models.context import Ctx
 from models.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.incidents import (
-    CHANNEL_SEVERITIES, DESCRIPTION_MAX, KIND_ARCHIVE, KIND_CHANNEL, KIND_INVITE, NOTE_MAX, SERVICE_MAX, TITLE_MAX,
-    Incident, Status, TimelineEntry, channel_name, incident_data, next_number, parse_severity,
+    CHANNEL_SEVERITIES,
+    DESCRIPTION_MAX,
+    KIND_ARCHIVE,
+    KIND_CHANNEL,
+    KIND_INVITE,
+    NOTE_MAX,
+    SERVICE_MAX,
+    TITLE_MAX,
+    Incident,
+    Status,
+    TimelineEntry,
+    channel_name,
+    durations,
+    entry_data,
+    incident_data,
+    next_number,
+    parse_severity,
 )
 from models.incidents_sla import ack_deadline, schedule_update
 from models.outbox import OutboxMessage, notify
@@ -62,15 +77,9 @@ def add_entry(ctx: Ctx, inc: Incident, kind: str, *, text: str | None = None, de
     ctx.session.flush()
     refresh_card(ctx, inc)
     if to_channel and inc.channel_id:
-        notify(ctx, "incidents/channel_event", {"incident": incident_data(inc), "entry": _entry(entry)},
+        notify(ctx, "incidents/channel_event", {"incident": incident_data(inc), "entry": entry_data(entry)},
                channel=inc.channel_id)
     return entry
-
-
-def _entry(entry: TimelineEntry) -> dict:
-    from models.incidents import entry_data
-
-    return entry_data(entry)
 
 
 def refresh_card(ctx: Ctx, inc: Incident) -> OutboxMessage | None:
@@ -254,8 +263,6 @@ def close(ctx: Ctx, inc: Incident, *, summary: str | None = None) -> Incident:
 
 
 def post_summary(ctx: Ctx, inc: Incident) -> None:
-    from models.incidents import durations
-
     data = {**incident_data(inc, timeline=True), "durations": durations(inc)}
     notify(ctx, "incidents/postmortem", data, channel=ctx.config.incidents_channel, thread_of=inc.card)
     if inc.channel_id:

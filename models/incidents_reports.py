@@ -48,7 +48,7 @@ def open_per_day(session: Session, first_day: dt.date, last_day: dt.date, tz: st
     zone = zoneinfo.ZoneInfo(tz)
 
     def end_of(day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(dt.timezone.utc)
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(dt.UTC)
 
     last_end = end_of(last_day)
     first_end = end_of(first_day)

@@ -38,7 +38,7 @@ def next_business_day_end(config: Any, now: dt.datetime) -> dt.datetime:
     day = now.astimezone(zone).date() + dt.timedelta(days=1)
     while not is_business_day(day, config):
         day += dt.timedelta(days=1)
-    return dt.datetime.combine(day, END_OF_BUSINESS, tzinfo=zone).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, END_OF_BUSINESS, tzinfo=zone).astimezone(dt.UTC)
 
 
 def ack_deadline(config: Any, severity: int, reported_at: dt.datetime) -> dt.datetime:

@@ -8,7 +8,7 @@ from handlers.incidents.common import take_incident
 from handlers.incidents.forms import report_form
 from models import incidents_flow as flow
 from models.errors import N_, ValidationError
-from models.incidents import get_incident, incident_data, open_incidents
+from models.incidents import get_incident, incident_data, open_incidents, parse_ref
 from models.people import get_person
 
 
@@ -28,8 +28,6 @@ def list_open(req: Request) -> Reply:
 def show(req: Request) -> Reply:
     words = req.args
     if words:
-        from models.incidents import parse_ref
-
         number = parse_ref(words[0])
         if number is None:
             raise ValidationError(N_("“{word}” is not an incident number; try `/incident show INC-0042`."), word=words[0])

@@ -12,7 +12,14 @@ from bot.replies import Nothing
 from bot.request import Request
 from models import incidents_flow as flow
 from models.context import Ctx
-from models.incidents import KIND_ARCHIVE, KIND_CHANNEL, KIND_INVITE, Incident, channel_name, incident_in_channel
+from models.incidents import (
+    KIND_ARCHIVE,
+    KIND_CHANNEL,
+    KIND_INVITE,
+    Incident,
+    channel_name,
+    incident_in_channel,
+)
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ desk being rebuilt next door cannot break them (the whole suite still runs every
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

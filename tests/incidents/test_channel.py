@@ -7,7 +7,17 @@ from sqlalchemy import select
 
 from models.incidents import KIND_CHANNEL
 from models.outbox import OutboxMessage
-from tests.incidents.helpers import HENRIQUE, INCIDENTS, KARINA, MARIANA, card_posts, card_ts, incident, kinds, report
+from tests.incidents.helpers import (
+    HENRIQUE,
+    INCIDENTS,
+    KARINA,
+    MARIANA,
+    card_posts,
+    card_ts,
+    incident,
+    kinds,
+    report,
+)
 
 
 def _open_sev1(bot, standin, runtime, **kw):
@@ -21,7 +31,7 @@ def _open_sev1(bot, standin, runtime, **kw):
 
 def test_sev1_gets_its_channel_with_a_suffix_when_the_name_is_taken(bot, standin, people, runtime):
     standin.taken_channels.add("inc-0001-site-fora-do-ar")
-    created, pinned = _open_sev1(bot, standin, runtime)
+    _created, pinned = _open_sev1(bot, standin, runtime)
     attempts = [c["name"] for c in standin.of("conversations.create")]
     refused = [c["name"] for c in standin.rejected if c.method == "conversations.create"]
     assert refused == ["inc-0001-site-fora-do-ar"] and attempts == ["inc-0001-site-fora-do-ar-2"]
@@ -127,8 +137,8 @@ def test_closing_posts_the_summary_in_the_channel_then_archives_it(bot, standin,
     archived = standin.wait_for("conversations.archive")[0]
     assert archived["channel"] == channel
     summaries = standin.wait_for("chat.postMessage", 2, where=lambda c: "Resumo pós-incidente" in c.text)
-    in_channel = [c for c in summaries if c.get("channel") == channel][0]
-    in_incidents = [c for c in summaries if c.get("channel") == INCIDENTS][0]
+    in_channel = next(c for c in summaries if c.get("channel") == channel)
+    in_incidents = next(c for c in summaries if c.get("channel") == INCIDENTS)
     assert in_incidents["thread_ts"] == card_ts(runtime)
     assert in_channel.at < archived.at  # the summary is out before the channel closes
     for expected in ("Tempo até reconhecer", "3 minutos", "43 minutos", "criamos alerta de validade"):

@@ -8,7 +8,17 @@ from sqlalchemy import func, select
 from models.audit import AuditRecord
 from models.errors import PermissionDenied
 from tests.incidents.helpers import (
-    ADMIN, HENRIQUE, INCIDENTS, KARINA, MARIANA, SOFIA, card_posts, card_ts, incident, kinds, report,
+    ADMIN,
+    HENRIQUE,
+    INCIDENTS,
+    KARINA,
+    MARIANA,
+    SOFIA,
+    card_posts,
+    card_ts,
+    incident,
+    kinds,
+    report,
 )
 
 
@@ -148,17 +158,15 @@ def test_the_domain_refuses_too_when_called_directly(bot, standin, people, runti
 
     report(bot, standin)
     card_posts(standin)
-    with pytest.raises(PermissionDenied):
-        with runtime.unit_of_work(source="test") as ctx:
-            ctx.actor = get_person(ctx.session, MARIANA)
-            flow.acknowledge(ctx, get_incident(ctx.session, 1, lock=True))
-    with pytest.raises(PermissionDenied):
-        with runtime.unit_of_work(source="test") as ctx:
-            ctx.actor = get_person(ctx.session, SOFIA)
-            inc = get_incident(ctx.session, 1, lock=True)
-            flow.assign(ctx, inc, get_person(ctx.session, HENRIQUE))
-            flow.resolve(ctx, inc)
-            flow.close(ctx, inc)  # Sofia is on call, but Henrique owns it
+    with pytest.raises(PermissionDenied), runtime.unit_of_work(source="test") as ctx:
+        ctx.actor = get_person(ctx.session, MARIANA)
+        flow.acknowledge(ctx, get_incident(ctx.session, 1, lock=True))
+    with pytest.raises(PermissionDenied), runtime.unit_of_work(source="test") as ctx:
+        ctx.actor = get_person(ctx.session, SOFIA)
+        inc = get_incident(ctx.session, 1, lock=True)
+        flow.assign(ctx, inc, get_person(ctx.session, HENRIQUE))
+        flow.resolve(ctx, inc)
+        flow.close(ctx, inc)  # Sofia is on call, but Henrique owns it
     assert incident(runtime).status == "open"  # everything rolled back together
 
 

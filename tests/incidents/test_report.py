@@ -6,7 +6,14 @@ from sqlalchemy import func, select
 
 from models.audit import AuditRecord
 from models.incidents import Incident
-from tests.incidents.helpers import INCIDENTS, MARIANA, card_posts, incident, kinds, report
+from tests.incidents.helpers import (
+    INCIDENTS,
+    MARIANA,
+    card_posts,
+    incident,
+    kinds,
+    report,
+)
 
 
 def test_slash_command_opens_the_report_modal_with_four_fields(bot, standin, people):

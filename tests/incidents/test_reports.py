@@ -8,7 +8,6 @@ import pandas as pd
 
 from bot.registry import DigestScope
 from bot.render import environment
-from models import incidents_reports as reports
 from tests.incidents.helpers import HENRIQUE, MARIANA, card_posts, report
 
 
@@ -27,7 +26,7 @@ def _text(blocks: list[dict]) -> str:
 
 def test_digest_section_counts_open_incidents_by_severity_for_every_manager(bot, standin, people, runtime):
     registry = runtime.registry
-    section = [d for d in registry.digest_sections if d.desk == "incidents"][0]
+    section = next(d for d in registry.digest_sections if d.desk == "incidents")
     managers = pd.DataFrame({"person_id": [1, 2, 3]})
     scope = DigestScope(managers=managers, now=runtime.clock.now())
     with runtime.db.session() as s:
@@ -49,13 +48,13 @@ def test_digest_section_counts_open_incidents_by_severity_for_every_manager(bot,
 
 
 def test_series_counts_incidents_open_at_the_end_of_each_day(bot, standin, people, runtime, clock):
-    series = [s for s in runtime.registry.digest_series if s.label == "Open incidents"][0]
-    clock.set(dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc))  # Monday
+    series = next(s for s in runtime.registry.digest_series if s.label == "Open incidents")
+    clock.set(dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.UTC))  # Monday
     report(bot, standin, title="A")
-    clock.set(dt.datetime(2026, 11, 24, 13, 0, tzinfo=dt.timezone.utc))
+    clock.set(dt.datetime(2026, 11, 24, 13, 0, tzinfo=dt.UTC))
     report(bot, standin, title="B")
     bot.command("/incident", "resolve 1", user=HENRIQUE)
-    clock.set(dt.datetime(2026, 11, 25, 2, 30, tzinfo=dt.timezone.utc))  # still Tuesday in São Paulo
+    clock.set(dt.datetime(2026, 11, 25, 2, 30, tzinfo=dt.UTC))  # still Tuesday in São Paulo
     bot.command("/incident", "close 1", user=HENRIQUE)
     with runtime.db.session() as s:
         counts = series.build(s, dt.date(2026, 11, 22), dt.date(2026, 11, 25))
@@ -67,7 +66,7 @@ def test_home_section_shows_my_incidents_as_reporter_or_assignee(bot, standin, p
     from bot.request import Request
     from models.people import get_person
 
-    home = [h for h in runtime.registry.home_sections if h.desk == "incidents"][0]
+    home = next(h for h in runtime.registry.home_sections if h.desk == "incidents")
     report(bot, standin, title="Meu problema", user=MARIANA)
     report(bot, standin, title="Problema de outra pessoa", user="U070000008")
     bot.command("/incident", "assign 2 me", user=HENRIQUE)

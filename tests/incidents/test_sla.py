@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.incidents.helpers import HENRIQUE, ONCALL, card_posts, incident, kinds, report
+from tests.incidents.helpers import (
+    HENRIQUE,
+    ONCALL,
+    card_posts,
+    incident,
+    kinds,
+    report,
+)
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _run(runtime, clock):
@@ -29,9 +36,9 @@ def test_a_missed_acknowledge_deadline_escalates_once_to_on_call_and_managers(bo
     where = {c["channel"] for c in posts}
     assert ONCALL in where and "U070000002" in where  # the on-call channel and Sofia, IT's manager
     assert "U070000000" not in where  # Tiago manages sales, not on call
-    oncall_post = [c for c in posts if c["channel"] == ONCALL][0]
+    oncall_post = next(c for c in posts if c["channel"] == ONCALL)
     assert "INC-0001" in oncall_post.text and "há 3 minutos" in oncall_post.text
-    assert [e["action_id"] for b in oncall_post["blocks"] if b["type"] == "actions" for e in b["elements"]][0] \
+    assert next(e["action_id"] for b in oncall_post["blocks"] if b["type"] == "actions" for e in b["elements"]) \
         == "incident_ack"
     clock.advance(minutes=5)
     assert _run(runtime, clock) == "incidents.sla: 0 escalated, 0 reminded"
