@@ -123,31 +123,29 @@ def bump_catalogue(session: Session, now: dt.datetime) -> int:
         session.add(row)
     row.version += 1
     row.stamp = uuid.uuid4().hex
+    session.info.pop("stock_index", None)
     row.changed_at = now
     session.flush()
     return row.version
 
 
 def find_by_code(session: Session, text: str) -> Product | None:
-    """The product whose SKU or barcode is ``text`` exactly (case and dashes ignored)."""
+    """The product whose SKU or barcode is ``text`` exactly (case, spaces and dashes ignored)."""
+    from models.stock_search import code_lookup
+
     raw = text.strip()
     if not raw or len(raw) > 64:
         return None
-    found = session.scalar(select(Product).where(Product.sku == raw.upper()))
-    if found is None and raw.isdigit():
-        found = session.scalar(select(Product).where(Product.barcode == raw).order_by(Product.id).limit(1))
-    if found is None:
-        from models.stock_search import code_lookup
-
-        product_id = code_lookup(session, compact_code(raw))
-        found = session.get(Product, product_id) if product_id else None
-    return found
+    product_id = code_lookup(session, compact_code(raw))
+    return session.get(Product, product_id) if product_id else None
 
 
 def product_card(session: Session, product: Product, *, person_id: int | None = None) -> dict:
     """Everything a card shows, as plain data: per warehouse and in total."""
+    watch = (select(StockWatch.id).where(StockWatch.person_id == (person_id or 0), StockWatch.product_id == product.id)
+             .exists())
     rows = session.execute(
-        select(Warehouse.code, Warehouse.name, StockLevel)
+        select(Warehouse.code, Warehouse.name, StockLevel, watch)
         .join(StockLevel, StockLevel.warehouse_id == Warehouse.id)
         .where(StockLevel.product_id == product.id)
         .order_by(Warehouse.code)
@@ -158,14 +156,13 @@ def product_card(session: Session, product: Product, *, person_id: int | None = 
             "available": lvl.available, "incoming": lvl.incoming,
             "eta": lvl.incoming_eta.isoformat() if lvl.incoming and lvl.incoming_eta else None,
         }
-        for code, name, lvl in rows
+        for code, name, lvl, _watching in rows
     ]
     etas = [w["eta"] for w in warehouses if w["eta"]]
     totals = {k: sum(w[k] for w in warehouses) for k in ("on_hand", "reserved", "available", "incoming")}
     totals["projected"] = totals["on_hand"] + totals["incoming"] - totals["reserved"]
-    updated = max((lvl.updated_at for _c, _n, lvl in rows), default=None)
-    watching = bool(person_id) and session.scalar(
-        select(StockWatch.id).where(StockWatch.person_id == person_id, StockWatch.product_id == product.id)) is not None
+    updated = max((row[2].updated_at for row in rows), default=None)
+    watching = bool(rows[0][3]) if rows else bool(person_id and session.scalar(watch.select()))
     return {
         "sku": product.sku, "barcode": product.barcode, "name": product.name, "unit": product.unit,
         "price": str(product.unit_price) if product.unit_price is not None else None, "currency": product.currency,
@@ -177,22 +174,28 @@ def product_card(session: Session, product: Product, *, person_id: int | None = 
 
 
 def product_summaries(session: Session, product_ids: list[int]) -> dict[int, dict]:
-    """Name, SKU and totals of several products in one query (lists, digests, the home tab)."""
+    """Name, SKU and totals of several products (lists, digests, the home tab).
+
+    Two primary-key lookups summed here rather than one GROUP BY join: the planner cannot
+    always see that only a handful of products are wanted, and this runs on every search.
+    """
     if not product_ids:
         return {}
-    stmt = (
-        select(Product.id, Product.sku, Product.name, Product.unit, Product.reorder_level,
-               func.coalesce(func.sum(StockLevel.on_hand - StockLevel.reserved), 0),
-               func.coalesce(func.sum(StockLevel.incoming), 0), func.min(StockLevel.incoming_eta))
-        .outerjoin(StockLevel, StockLevel.product_id == Product.id)
-        .where(Product.id.in_(product_ids))
-        .group_by(Product.id, Product.sku, Product.name, Product.unit, Product.reorder_level)
-    )
     out = {}
-    for pid, sku, name, unit, reorder, available, incoming, eta in session.execute(stmt):
-        out[pid] = {"sku": sku, "name": name, "unit": unit, "reorder_level": reorder, "available": int(available),
-                    "incoming": int(incoming), "projected": int(available) + int(incoming),
-                    "eta": eta.isoformat() if eta and incoming else None}
+    for pid, sku, name, unit, reorder in session.execute(
+            select(Product.id, Product.sku, Product.name, Product.unit, Product.reorder_level)
+            .where(Product.id.in_(product_ids))):
+        out[pid] = {"sku": sku, "name": name, "unit": unit, "reorder_level": reorder, "available": 0,
+                    "incoming": 0, "projected": 0, "eta": None}
+    for pid, on_hand, reserved, incoming, eta in session.execute(
+            select(StockLevel.product_id, StockLevel.on_hand, StockLevel.reserved, StockLevel.incoming,
+                   StockLevel.incoming_eta).where(StockLevel.product_id.in_(product_ids))):
+        item = out[pid]
+        item["available"] += on_hand - reserved
+        item["incoming"] += incoming
+        item["projected"] += on_hand - reserved + incoming
+        if incoming and eta and (item["eta"] is None or eta.isoformat() < item["eta"]):
+            item["eta"] = eta.isoformat()
     return out
 
 

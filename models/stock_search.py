@@ -171,11 +171,18 @@ _lock = threading.Lock()
 
 
 def catalogue_index(session: Session) -> CatalogueIndex:
-    """This process's index of the catalogue, rebuilt if an import changed it since."""
+    """This process's index of the catalogue, rebuilt if an import changed it since.
+
+    Checked once per unit of work (the stamp is one primary-key read).
+    """
+    cached = session.info.get("stock_index")
+    if cached is not None:
+        return cached
     key = session.get_bind().url.render_as_string(hide_password=True)
     stamp = catalogue_stamp(session)
     current = _cache.get(key)
     if current is not None and current.stamp == stamp:
+        session.info["stock_index"] = current
         return current
     with _lock:
         current = _cache.get(key)
@@ -183,6 +190,7 @@ def catalogue_index(session: Session) -> CatalogueIndex:
             rows = session.execute(select(Product.id, Product.sku, Product.barcode, Product.name)
                                    .order_by(Product.id)).all()
             current = _cache[key] = CatalogueIndex(stamp, [tuple(r) for r in rows])
+    session.info["stock_index"] = current
     return current
 
 
