@@ -80,10 +80,12 @@ def manager_candidates(runtime: "Runtime", session, now: dt.datetime, frame: pd.
     out: list[Candidate] = []
     grace, days_off = _grace(runtime), _days_off(runtime)
     for row in frame.itertuples(index=False):
+        if not row.slack_user_id:
+            continue  # imported without a Slack account yet: nowhere to send it
         due = subs.due_today(now, row.timezone, runtime.settings.digest_time, grace)
         if due is None or not subs.is_business_day(due.day, row.country, row.subdivision, days_off):
             continue
-        who = row.slack_user_id or f"P{row.person_id}"
+        who = row.slack_user_id
         key = f"digest:manager:{who}:{due.day.isoformat()}"
         out.append(Candidate(Claim(key, "digest.manager", due.day.isoformat(), due.due_at, who),
                              int(row.person_id), due.late, due.missed))

@@ -184,3 +184,10 @@ def test_an_empty_digest_is_not_sent_but_the_day_is_done(staff, standin, clock):
     assert standin.messages(ISABELA) == []
     with staff.db.session() as s:
         assert s.get(JobRun, f"digest:manager:{ISABELA}:2026-11-25").result == {"sent": 0, "empty": True}
+
+
+def test_a_manager_without_a_slack_account_is_skipped(staff, clock):
+    with staff.db.session() as s:
+        s.execute(update(Person).where(Person.slack_user_id == ISABELA).values(slack_user_id=None))
+        s.commit()
+    assert digest_news(tick(staff))["digest.manager"].startswith("3 sent")
