@@ -47,3 +47,34 @@ def test_a_refused_report_does_not_use_up_a_number(bot, standin, people, runtime
     report(bot, standin, title="Primeiro de verdade")
     with runtime.db.session() as s:
         assert list(s.scalars(select(Incident.number))) == [1]
+
+
+def test_two_people_acknowledging_at_once_decide_once(bot, standin, people, runtime):
+    from models import incidents_flow as flow
+    from models.errors import Conflict
+    from models.incidents import get_incident
+    from models.people import get_person
+    from tests.incidents.helpers import HENRIQUE, KARINA, card_posts, incident, kinds, report
+
+    report(bot, standin)
+    card_posts(standin)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def ack(user: str) -> None:
+        start.wait(timeout=30)
+        try:
+            with runtime.unit_of_work(source="test") as ctx:
+                ctx.actor = get_person(ctx.session, user)
+                flow.acknowledge(ctx, get_incident(ctx.session, 1, lock=True))
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=ack, args=(u,)) for u in (HENRIQUE, KARINA)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["conflict", "ok"]
+    assert kinds(incident(runtime)).count("acknowledged") == 1

@@ -97,3 +97,18 @@ def test_report_subcommand_prefills_the_title(bot, standin, people):
     bot.command("/incident", "report VPN caiu", user=MARIANA)
     view = standin.wait_for("views.open")[0]["view"]
     assert view["blocks"][1]["element"]["initial_value"] == "VPN caiu"
+
+
+def test_user_text_cannot_ping_or_link_from_the_card(bot, standin, people):
+    report(bot, standin, title="<!channel> caiu tudo", description="veja <https://evil.example|aqui>")
+    card = card_posts(standin)[0]
+    assert "<!channel>" not in card["text"] and "&lt;!channel&gt; caiu tudo" in card["text"]
+    assert "&lt;https://evil.example|aqui&gt;" in card.text
+
+
+def test_an_english_speaker_gets_the_form_and_answers_in_english(bot, standin, people):
+    standin.add_user("U0NEWUSER", name="Nina Nova", email="nina@empresa.com.br", locale="en-US")
+    report(bot, standin, user="U0NEWUSER", title="Laptop won't boot", severity="4")
+    answer = standin.wait_for("chat.postEphemeral")[0]
+    assert "INC-0001 reported: Laptop won't boot" in answer.text
+    assert "Reportar um incidente" not in standin.of("views.open")[0]["view"]["title"]["text"]
