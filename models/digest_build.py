@@ -63,7 +63,8 @@ def readers_frame(session: Session, now: dt.datetime, *, person_ids: Iterable[in
     frame["roles"] = frame["person_id"].map(roles).apply(lambda r: r if isinstance(r, list) else [])
     frame["timezone"] = frame["timezone"].fillna(tz_default).replace("", tz_default)
     frame["country"] = frame["country"].fillna(country_default).replace("", country_default).str.upper()
-    frame["subdivision"] = frame["subdivision"].astype(object).where(frame["subdivision"].notna(), None)
+    for col in ("slack_user_id", "team", "subdivision", "locale"):  # None, not NaN, for a missing value
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
     frame["day"] = [_local_day(now, tz) for tz in frame["timezone"]]
     return frame[COLUMNS].reset_index(drop=True)
 
