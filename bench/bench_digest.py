@@ -162,20 +162,23 @@ class QueryCounter:
         event.remove(self.engine, "before_cursor_execute", self._on)
 
 
-def count_per_section(runtime, counts: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
-    """Wrap each registered section so that the statements it runs are counted under its name."""
-    import dataclasses
+class SectionCounts:
+    """Wraps each registered section once; the statements it runs go into ``counts`` (swap it per run)."""
 
-    wrapped = []
-    for sec in runtime.registry.digest_sections:
-        def build(session, scope, _inner=sec.build, _name=f"{sec.desk}:{sec.template}"):  # type: ignore[no-untyped-def]
-            with QueryCounter(runtime.db.engine) as qc:
-                try:
-                    return _inner(session, scope)
-                finally:
-                    counts[_name] = qc.count
-        wrapped.append(dataclasses.replace(sec, build=build))
-    runtime.registry.digest_sections[:] = wrapped
+    def __init__(self, runtime) -> None:  # type: ignore[no-untyped-def]
+        import dataclasses
+
+        self.counts: dict[str, int] = {}
+        wrapped = []
+        for sec in runtime.registry.digest_sections:
+            def build(session, scope, _inner=sec.build, _name=f"{sec.desk}:{sec.template}"):  # type: ignore[no-untyped-def]
+                with QueryCounter(runtime.db.engine) as qc:
+                    try:
+                        return _inner(session, scope)
+                    finally:
+                        self.counts[_name] = qc.count
+            wrapped.append(dataclasses.replace(sec, build=build))
+        runtime.registry.digest_sections[:] = wrapped
 
 
 def build_all(runtime, limit: int | None, timings: dict | None = None,  # type: ignore[no-untyped-def]
@@ -207,14 +210,12 @@ def run(quick: bool = False) -> list[Row]:
         counts = seed(runtime, managers, leave, trades, incidents)
         sections = ", ".join(sorted({s.desk for s in runtime.registry.digest_sections})) or "none"
         print(f"seeded {counts}; sections: {sections}; series: {len(runtime.registry.digest_series)}")
-        count_per_section(runtime, {})
+        sink = SectionCounts(runtime)
         build_all(runtime, 100)  # warm caches (holidays, templates, imports)
-        small_queries: dict[str, int] = {}
-        count_per_section(runtime, small_queries)
+        small_queries = sink.counts = {}
         small_ms, small_q, small_n = build_all(runtime, 100, queries=small_queries)
         timings: dict[str, float] = {}
-        full_queries: dict[str, int] = {}
-        count_per_section(runtime, full_queries)
+        full_queries = sink.counts = {}
         full_ms, full_q, full_n = build_all(runtime, None, timings, full_queries)
         tick_start = time.perf_counter()
         from bot.digest_run import run_managers
