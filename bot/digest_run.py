@@ -139,12 +139,8 @@ def chart_series(runtime: "Runtime", session, now: dt.datetime) -> dict[str, dic
     return series_data(session, runtime.registry.digest_series, last - dt.timedelta(days=CHART_DAYS - 1), last)
 
 
-def run(runtime: "Runtime", now: dt.datetime) -> dict[str, Outcome]:
-    """One pass: managers' and channels' digests that are due at ``now``."""
-    return {"manager": run_managers(runtime, now), "channel": run_channels(runtime, now)}
-
-
 def run_managers(runtime: "Runtime", now: dt.datetime) -> Outcome:
+    """The managers' digests due at ``now`` and not sent by any clock yet."""
     with runtime.db.session(readonly=True) as session:
         frame = _frame(runtime, session, now)
         candidates = manager_candidates(runtime, session, now, frame)
@@ -159,6 +155,7 @@ def run_managers(runtime: "Runtime", now: dt.datetime) -> Outcome:
 
 
 def run_channels(runtime: "Runtime", now: dt.datetime) -> Outcome:
+    """The subscribed channels' digests due at ``now`` and not sent by any clock yet."""
     with runtime.db.session(readonly=True) as session:
         candidates = _untaken(session, channel_candidates(runtime, session, now))
         if not candidates:

@@ -1,4 +1,4 @@
-"""The digest and the Home tab with the desks' real sections (whatever desks are installed)."""
+"""The digest and the Home tab with the desks' real sections: leave, stock, trades, incidents."""
 
 from __future__ import annotations
 
@@ -20,14 +20,13 @@ from tests.harness import BotServer
 @pytest.fixture
 def full(people, standin):  # type: ignore[no-untyped-def]
     """The real registry, the sample people and the demo data set, and a leave request for Tiago to decide."""
-    print(load_demo(people))
-    if "leave" in {s.desk for s in people.registry.digest_sections}:
-        from models.leave import get_type
-        from models.leave_requests import file_request
+    from models.leave import get_type
+    from models.leave_requests import file_request
 
-        with people.unit_of_work(source="test") as ctx:
-            ctx.actor = get_person(ctx.session, MARIANA)
-            file_request(ctx, get_type(ctx.session, "vacation"), dt.date(2026, 12, 7), dt.date(2026, 12, 11))
+    load_demo(people)
+    with people.unit_of_work(source="test") as ctx:
+        ctx.actor = get_person(ctx.session, MARIANA)
+        file_request(ctx, get_type(ctx.session, "vacation"), dt.date(2026, 12, 7), dt.date(2026, 12, 11))
     people.sender.wait_idle()
     standin.reset()
     server = BotServer(people, standin)
@@ -49,10 +48,10 @@ def test_the_morning_digest_with_the_real_desks_renders_and_is_delivered(full, s
         assert rows and {r.status for r in rows} == {"sent"}, [(r.template, r.last_error) for r in rows]
     got = {m: standin.messages(m) for m in MANAGERS}
     assert any(got.values())
-    if "leave" in {s.desk for s in runtime.registry.digest_sections}:
-        tiago = got[TIAGO][0]
-        assert "Mariana Souza" in tiago.text
-        assert any(b["type"] == "actions" for b in tiago["blocks"])  # the approval buttons
+    assert {s.desk for s in runtime.registry.digest_sections} >= {"leave", "stock", "trades", "incidents"}
+    tiago = got[TIAGO][0]
+    assert "Mariana Souza" in tiago.text
+    assert any(b["type"] == "actions" for b in tiago["blocks"])  # the approval buttons
 
 
 def test_digest_now_and_the_home_tab_with_the_real_desks(full, standin):
@@ -63,5 +62,19 @@ def test_digest_now_and_the_home_tab_with_the_real_desks(full, standin):
     bot.event({"type": "app_home_opened", "user": TIAGO, "channel": "D0DIRECT01", "tab": "home", "event_ts": ts})
     [call] = standin.wait_for("views.publish", where=lambda c: c.get("user_id") == TIAGO)
     assert "Olá, Tiago Costa" in call.text and "/digest now" in call.text
-    if "leave" in {s.desk for s in runtime.registry.home_sections}:
-        assert "Mariana Souza" in call.text
+    assert "Mariana Souza" in call.text
+
+
+def test_approving_leave_from_the_home_tab_works(full, standin):
+    runtime, bot = full
+    ts = f"{time.time():.6f}"
+    bot.event({"type": "app_home_opened", "user": TIAGO, "channel": "D0DIRECT01", "tab": "home", "event_ts": ts})
+    [call] = standin.wait_for("views.publish", where=lambda c: c.get("user_id") == TIAGO)
+    view = {**call["view"], "id": "V0HOME001"}
+    approve = next(el for b in view["blocks"] if b["type"] == "actions" for el in b["elements"]
+                   if el["action_id"].startswith("leave_approve"))
+    assert bot.click(approve, user=TIAGO, view=view).status == 200
+    from models.leave import LeaveRequest
+
+    with runtime.db.session() as s:
+        assert s.scalars(select(LeaveRequest)).one().status == "approved"
