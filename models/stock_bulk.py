@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -40,9 +41,24 @@ def read_frame(session: Session, sql: str, columns: list[str], *, keys: list | N
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
+def _plain(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value  # numpy scalars -> Python
+
+
 def _plain_rows(frame: pd.DataFrame) -> list[tuple]:
-    obj = frame.astype(object)
-    return list(obj.where(frame.notna(), None).itertuples(index=False, name=None))
+    """Rows as tuples of plain Python values (what sqlite3 binds), column by column for speed."""
+    columns = []
+    for name in frame.columns:
+        series = frame[name]
+        if series.dtype.kind in "iub" or not series.isna().any():
+            values = series.tolist()
+            columns.append(values if series.dtype.kind != "O" or not values or isinstance(values[0], str)
+                           else [_plain(v) for v in values])
+        else:
+            columns.append([_plain(v) for v in series.tolist()])
+    return list(zip(*columns))
 
 
 def insert_frame(session: Session, table: str, frame: pd.DataFrame) -> None:
@@ -84,7 +100,8 @@ def update_frame(session: Session, table: str, frame: pd.DataFrame, keys: list[s
 
 def timestamps(series: pd.Series, session: Session) -> pd.Series:
     """Aware UTC timestamps as the database stores them (text on SQLite, as SQLAlchemy writes them)."""
-    utc = pd.to_datetime(series, utc=True)
-    if is_postgres(session):
-        return utc.dt.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
-    return utc.dt.strftime("%Y-%m-%d %H:%M:%S.%f")
+    fmt = "%Y-%m-%d %H:%M:%S.%f+00:00" if is_postgres(session) else "%Y-%m-%d %H:%M:%S.%f"
+    codes, uniques = pd.factorize(series)  # a snapshot has few distinct times: format each once
+    text = np.empty(len(uniques), dtype=object)
+    text[:] = [pd.Timestamp(v).tz_convert("UTC").strftime(fmt) for v in uniques]
+    return pd.Series(text[codes], index=series.index, dtype=object)

@@ -12,6 +12,7 @@ import hashlib
 from decimal import Decimal
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select
 
@@ -33,6 +34,14 @@ def _decimal_text(value: object) -> str | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value == "":
         return None
     return format(Decimal(str(value)).normalize(), "f")
+
+
+def _decimal_texts(series: pd.Series) -> pd.Series:
+    """Prices as normalised text, to compare file and database exactly (each distinct value once)."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    text = np.empty(len(uniques), dtype=object)
+    text[:] = [_decimal_text(v) for v in uniques]
+    return pd.Series(text[codes] if len(series) else [], index=series.index, dtype=object)
 
 
 def _date_text(value: object) -> str | None:
@@ -90,13 +99,14 @@ def _products(ctx: Ctx, clean: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Create and update products; returns per SKU: id, changed, reorder level, low state."""
     session = ctx.session
     wanted = clean.drop_duplicates("sku").set_index("sku").loc[:, PRODUCT_COLUMNS]
-    wanted["unit_price"] = wanted["unit_price"].map(_decimal_text)
+    wanted["unit_price"] = _decimal_texts(wanted["unit_price"])
     cols = ["id", "sku", *PRODUCT_COLUMNS, "is_low", "low_crossings"]
     stored = read_frame(session, "SELECT " + ", ".join(cols) + " FROM stock_products", cols,
                         keys=list(wanted.index), key_column="sku").set_index("sku")
     stored = stored.loc[stored.index.isin(wanted.index)]
-    stored["unit_price"] = stored["unit_price"].map(_decimal_text)
-    now = timestamps(pd.Series([ctx.now] * len(wanted), index=wanted.index), session)
+    stored["unit_price"] = _decimal_texts(stored["unit_price"])
+    stamp = timestamps(pd.Series([ctx.now]), session).iloc[0]
+    now = pd.Series(stamp, index=wanted.index, dtype=object)
     fresh = wanted.loc[~wanted.index.isin(stored.index)]
     if len(fresh):
         rows = fresh.reset_index().assign(is_low=False, low_crossings=0, created_at=now.loc[fresh.index].to_numpy(),
@@ -210,6 +220,8 @@ def _back_in_stock(ctx: Ctx, levels: pd.DataFrame) -> int:
     """DM everyone watching a product whose available total went from 0 to more; their watch ends."""
     per_product = levels.drop_duplicates("product_id")
     back = per_product.loc[(per_product["available_before"] <= 0) & (per_product["available_after"] > 0)]
+    watched = set(ctx.session.scalars(select(StockWatch.product_id).distinct()))
+    back = back.loc[back["product_id"].isin(watched)] if watched else back.iloc[0:0]
     if back.empty:
         return 0
     back = back.set_index("product_id")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from bot.importing import Progress, decimal_column
@@ -12,11 +14,20 @@ from models.stock_import import NUMBER_COLUMNS, OPTIONAL, REQUIRED
 from models.stock_snapshot import import_stock
 
 
+_BR_THOUSANDS = re.compile(r"(?m)^-?\d{1,3}(?:\.\d{3})+$")
+
+
+def _needs_decimal(series: pd.Series) -> bool:
+    """Whether ``decimal_column`` has anything to do (it is slow on millions of plain numbers)."""
+    blob = "\n".join(series.to_numpy(dtype=object))
+    return "," in blob or "R$" in blob or " " in blob or _BR_THOUSANDS.search(blob) is not None
+
+
 def import_file(ctx: Ctx, table: pd.DataFrame) -> ImportSummary:
     """Brazilian decimals (``1.234,56``) become dot decimals here; the domain checks everything else."""
     table = table.copy()
     for column in NUMBER_COLUMNS:
-        if column in table.columns:
+        if column in table.columns and _needs_decimal(table[column]):
             table[column] = decimal_column(table[column]).fillna("")
     progress = Progress(len(table), "stock")
     return import_stock(ctx, table, progress=progress.update)
