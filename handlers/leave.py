@@ -17,7 +17,7 @@ from bot.request import Request
 from handlers import leave_forms, leave_sections
 from models import leave_requests
 from models.errors import N_, ValidationError
-from models.leave import get_type, leave_types
+from models.leave import get_type, leave_types, plain_days
 from models.leave_balance import balance, set_allowance
 from models.leave_calendar import local_today
 from models.leave_types import configure_type
@@ -88,7 +88,7 @@ def who_cmd(req: Request) -> Reply:
             raise ValidationError(N_("I can't read “{text}” as a day. Try `/leave who today`, `tomorrow`, `week` "
                                      "or a date like `2026-12-24`."), text=req.text.strip())
     return Reply("leave/who", {"first": first.isoformat(), "last": last.isoformat(),
-                               "out": who_is_out(req.ctx.session, first, last, req.actor)})
+                               "out": who_is_out(req.ctx.session, first, last)})
 
 
 def pending_cmd(req: Request) -> Reply:
@@ -98,8 +98,8 @@ def pending_cmd(req: Request) -> Reply:
 def types_cmd(req: Request, changed: dict | None = None) -> Reply:
     types = [{"type": t.code, "type_name": t.name, "paid": t.paid, "half_days": t.half_days,
               "needs_approval": t.needs_approval, "sensitive": t.sensitive,
-              "allowance": None if t.yearly_allowance is None else _plain(t.yearly_allowance),
-              "carry_over": _plain(t.carry_over_cap or 0)} for t in leave_types(req.ctx.session)]
+              "allowance": None if t.yearly_allowance is None else plain_days(t.yearly_allowance),
+              "carry_over": plain_days(t.carry_over_cap or 0)} for t in leave_types(req.ctx.session)]
     return Reply("leave/types", {"types": types, "clt": req.settings.leave_policy == "clt", "changed": changed})
 
 
@@ -136,14 +136,8 @@ def allowance_cmd(req: Request) -> Reply:
     set_allowance(req.ctx, person, leave_type, year, days)
     now = balance(req.ctx.session, person, leave_type, year, req.ctx.now)
     return Reply("leave/allowance_set", {"name": person.name, "type": leave_type.code, "type_name": leave_type.name,
-                                         "year": year, "days": _plain(days),
-                                         "available": _plain(now.available) if now else "0"})
-
-
-def _plain(value: Decimal) -> str:
-    from models.leave_balance import _plain as plain
-
-    return plain(value)
+                                         "year": year, "days": plain_days(days),
+                                         "available": plain_days(now.available) if now else "0"})
 
 
 def request_cmd(req: Request):  # type: ignore[no-untyped-def]

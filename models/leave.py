@@ -149,7 +149,7 @@ class LeaveRequest(Base):
             "end": self.end.isoformat(),
             "half_start": self.half_start,
             "half_end": self.half_end,
-            "days": str(self.days.normalize() if self.days == self.days.to_integral() else self.days),
+            "days": plain_days(self.days),
             "calendar_days": self.calendar_days,
             "status": self.status,
             "note": self.note if private else None,
@@ -171,6 +171,12 @@ class LeaveApprovalMessage(Base):
 
     approver: Mapped[Person] = relationship(lazy="joined")
     outbox: Mapped[OutboxMessage] = relationship(lazy="joined")
+
+
+def plain_days(value: Decimal | int | str) -> str:
+    """``22``, ``2.5``: a day count without trailing zeros or exponents (Money keeps six decimals)."""
+    value = Decimal(value)
+    return str(value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize())
 
 
 def decides_for(session: Session, actor: Person, person: Person) -> bool:

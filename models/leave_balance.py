@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from models.audit import record
 from models.errors import N_, ValidationError
-from models.leave import ACTIVE, LeaveAllocation, LeaveRequest, LeaveStatus, LeaveType, leave_types
+from models.leave import ACTIVE, LeaveAllocation, LeaveRequest, LeaveStatus, LeaveType, leave_types, plain_days
 from models.outbox import notify
 from models.people import Person, Role
 
@@ -43,15 +43,9 @@ class Balance:
     def as_dict(self) -> dict:
         return {
             "type": self.type.code, "type_name": self.type.name, "year": self.year,
-            "allowance": _plain(self.allowance), "total": _plain(self.allowance + self.carried), "carried": _plain(self.carried), "taken": _plain(self.taken),
-            "pending": _plain(self.pending), "available": _plain(self.available),
+            "allowance": plain_days(self.allowance), "total": plain_days(self.allowance + self.carried), "carried": plain_days(self.carried), "taken": plain_days(self.taken),
+            "pending": plain_days(self.pending), "available": plain_days(self.available),
         }
-
-
-def _plain(value: Decimal) -> str:
-    """``22``, ``2.5``: no trailing zeros (Money keeps six decimals)."""
-    value = Decimal(value)
-    return str(value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize())
 
 
 def allocation(session: Session, person: Person, leave_type: LeaveType, year: int, now: dt.datetime, *,
@@ -146,15 +140,15 @@ def set_allowance(ctx, person: Person, leave_type: LeaveType, year: int, days: D
         raise ValidationError(N_("“{year}” is not a year I can set an allowance for."), year=year)
     alloc = allocation(ctx.session, person, leave_type, year, ctx.now)
     assert alloc is not None
-    before = _plain(alloc.days)
+    before = plain_days(alloc.days)
     alloc.days = days
     alloc.set_by_admin = True
     ctx.session.flush()
     record(ctx, "leave.allowance", alloc, before={"days": before},
-           after={"days": _plain(days), "person": person.id, "type": leave_type.code, "year": year})
+           after={"days": plain_days(days), "person": person.id, "type": leave_type.code, "year": year})
     if person.id != ctx.actor.id:
         notify(ctx, "leave/allowance_dm", {"admin": ctx.actor.name, "type": leave_type.code,
-                                           "type_name": leave_type.name, "year": year, "days": _plain(days)},
+                                           "type_name": leave_type.name, "year": year, "days": plain_days(days)},
                person=person)
     return alloc
 

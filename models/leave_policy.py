@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from models.errors import N_, ValidationError
-from models.leave import ACTIVE, LeaveRequest, LeaveType
+from models.leave import ACTIVE, LeaveRequest, LeaveType, plain_days
 from models.leave_balance import Balance, balance
 from models.leave_calendar import WEEKLY_REST, Calendar, local_today
 from models.people import Person
@@ -55,7 +55,7 @@ def check_request(ctx: "Ctx", person: Person, leave_type: LeaveType, start: dt.d
     if found is not None and days > found.available:
         raise ValidationError(
             N_("That is {days} business days but only {available} are left of your {year} balance."),
-            field="end", days=_num(days), available=_num(max(found.available, Decimal(0))), year=start.year)
+            field="end", days=plain_days(days), available=plain_days(max(found.available, Decimal(0))), year=start.year)
     if ctx.config.leave_policy == "clt" and leave_type.code == "vacation":
         _check_clt(ctx, person, calendar, start, end)
     return days, found
@@ -94,8 +94,3 @@ def _check_clt(ctx: "Ctx", person: Person, calendar: Calendar, start: dt.date, e
     if not has_long and len(others) + 1 == CLT_MAX_PERIODS:
         raise ValidationError(N_("Under the CLT, one vacation period must have at least {long} calendar days; "
                                  "make this last period that long."), field="end", long=CLT_LONG_PERIOD)
-
-
-def _num(value: Decimal) -> str:
-    value = Decimal(value)
-    return str(value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize())

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from models.audit import record
 from models.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.leave import (ACTIVE, LeaveApprovalMessage, LeaveRequest, LeaveStatus, LeaveType, decides_for,
-                          get_request)
-from models.leave_balance import _plain, balance
+                          get_request, plain_days)
+from models.leave_balance import balance
 from models.leave_calendar import local_today
 from models.leave_policy import check_request
 from models.outbox import notify
@@ -194,7 +194,7 @@ def approval_data(ctx: "Ctx", req: LeaveRequest, approver: Person) -> dict:
     after = None
     if found is not None:
         remaining = found.available - (req.days if req.status in ACTIVE else 0)
-        after = {"available": _plain(found.available), "after": _plain(remaining), "year": req.year}
+        after = {"available": plain_days(found.available), "after": plain_days(remaining), "year": req.year}
     team = team_of(ctx.session, req.person)
     others = overlapping(ctx.session, [p.id for p in team], req.start, req.end)
     limit = ctx.config.team_max_out

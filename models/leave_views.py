@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 REMINDERS = ((1, "approver"), (3, "approver"), (5, "admins"))
 
 
-def who_is_out(session: Session, start: dt.date, end: dt.date, viewer: Person | None = None) -> list[dict]:
-    """Approved leave overlapping ``start``..``end``, by date then name. Says "out", not why, for
-    sensitive types (``viewer`` is accepted for symmetry but a who's-out list never says why)."""
+def who_is_out(session: Session, start: dt.date, end: dt.date) -> list[dict]:
+    """Approved leave overlapping ``start``..``end``, by date then name. A who's-out list says
+    "out", never why, for sensitive types, whoever reads it (LGPD)."""
     rows = session.scalars(select(LeaveRequest).where(
         LeaveRequest.status == LeaveStatus.approved.value, LeaveRequest.start <= end, LeaveRequest.end >= start,
     ).order_by(LeaveRequest.start, LeaveRequest.id)).unique()

@@ -69,3 +69,8 @@ def test_clt_periods_at_least_five_days_at_most_three_one_of_fourteen(bot, stand
 
 def test_standard_policy_has_no_clt_rules(bot, standin, people):
     assert request_leave(bot, standin, MARIANA, "2027-03-05", "2027-03-05").body == ""
+
+
+def test_two_weeks_read_as_ten_days(bot, standin, people):
+    request_leave(bot, standin, MARIANA, "2027-03-01", "2027-03-12")
+    assert "10 dias úteis" in told(standin, MARIANA) and "E+" not in told(standin, MARIANA)
