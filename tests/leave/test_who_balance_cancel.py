@@ -50,6 +50,7 @@ def test_the_employee_cancels_before_it_starts_and_the_days_come_back(bot, stand
     assert "22 dias restantes" in bot.command("/leave", "balance", user=MARIANA).text
     update = standin.wait_for("chat.update", 2)[-1]  # approved, then cancelled: the same DM, rewritten
     assert "Cancelado por Mariana Souza" in update.text
+    assert "22 dias restantes" in update.text and "depois deste" not in update.text
     assert only_request(runtime).status == "cancelled"
     again = bot.command("/leave", "cancel 1", user=MARIANA)
     assert "já está cancelado." in again.text
