@@ -45,6 +45,10 @@ def free_text(req: Request) -> Reply:
     return lookup(req, req.text)
 
 
+def bare(req: Request) -> Reply:
+    return Reply("stock/usage")
+
+
 def low(req: Request) -> Reply:
     items, total = low_stock(req.ctx.session, limit=30)
     return Reply("stock/low", {"items": items, "total": total})
@@ -90,6 +94,8 @@ def register(registry: Registry) -> None:
     cmd.free_text(usage=N_("/stock <sku, barcode or words of the name>"),
                   help=N_("Availability per warehouse: on hand, reserved, available, incoming and when. "
                           "Typos and missing accents are fine: `/stock cadeira ergonomica azul`."))(free_text)
+    cmd.no_args(usage=N_("/stock"), help=N_("A reminder of what to type."))(bare)
+    cmd.empty.hidden = True  # type: ignore[union-attr] # help lists the real entries
     registry.action("stock_open")(open_button)
     registry.action("stock_watch")(watch_button)
     registry.action("stock_unwatch")(unwatch_button)

@@ -130,6 +130,12 @@ def test_help_lists_every_stock_command(bot, people):
         assert usage in text
 
 
+def test_bare_command_says_what_to_type(bot, people):
+    resp = bot.command("/stock", "", user=MARIANA)
+    assert resp.json["response_type"] == "ephemeral"
+    assert "Diga o que você procura" in resp.text and "/stock parafuso m8" in resp.text
+
+
 def test_index_follows_imports_without_a_restart(bot, catalogue):
     assert "Nada encontrado" in bot.command("/stock", "grampeador", user=MARIANA).text
     new = [("PRD-3001", "", "Grampeador de mesa", "SP-CD01", 15, 0, 0, "", 0, 0, "35,00")]
