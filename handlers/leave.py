@@ -21,7 +21,13 @@ from models.leave import get_type, leave_types, plain_days
 from models.leave_balance import balance, set_allowance
 from models.leave_calendar import local_today
 from models.leave_types import configure_type
-from models.leave_views import balance_report, my_requests, show_request, waiting_for, who_is_out
+from models.leave_views import (
+    balance_report,
+    my_requests,
+    show_request,
+    waiting_for,
+    who_is_out,
+)
 from models.people import Person, Role, get_person
 
 TODAY = ("today", "hoje")
@@ -151,9 +157,9 @@ def show_cmd(req: Request) -> Reply:
 
 
 WHO_OUT = re.compile(r"\b(who(?:'s| is)? (?:out|off|away|on (?:leave|vacation|holiday))|quem (?:est[aá] |vai estar )?"
-                     r"(?:de f[eé]rias|ausente|fora|de folga|de licen[cç]a))\b", re.I)
+                     r"(?:de f[eé]rias|ausente|fora|de folga|de licen[cç]a))\b", re.IGNORECASE)
 MY_BALANCE = re.compile(r"\b((?:my )?(?:leave|vacation) balance|saldo de (?:f[eé]rias|aus[eê]ncias?|folgas?)|"
-                        r"how many (?:vacation |leave )?days)\b", re.I)
+                        r"how many (?:vacation |leave )?days)\b", re.IGNORECASE)
 
 
 def leave_intent(text: str) -> float:

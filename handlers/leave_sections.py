@@ -8,7 +8,13 @@ from bot.registry import Registry
 from bot.request import Request
 from models.leave_balance import balances
 from models.leave_calendar import local_today
-from models.leave_views import digest_approvals, digest_team_out, my_requests, send_reminders, waiting_for
+from models.leave_views import (
+    digest_approvals,
+    digest_team_out,
+    my_requests,
+    send_reminders,
+    waiting_for,
+)
 
 
 def reminders_job(runtime: Any, now: Any) -> str:

@@ -58,14 +58,14 @@ class LeaveType(Base):
 # The defaults every company starts with. Vacation: CLT's 30 calendar days are about 22
 # business days (Mon-Fri); the allowance is kept in business days like every other count.
 DEFAULT_TYPES = (
-    dict(code="vacation", name="Vacation", paid=True, yearly_allowance=Decimal(22), carry_over_cap=Decimal(5),
-         half_days=True, sensitive=False, position=10),
-    dict(code="sick", name="Sick leave", paid=True, yearly_allowance=Decimal(15), carry_over_cap=Decimal(0),
-         half_days=True, sensitive=True, position=20),
-    dict(code="personal", name="Personal day", paid=True, yearly_allowance=Decimal(3), carry_over_cap=Decimal(0),
-         half_days=True, sensitive=False, position=30),
-    dict(code="unpaid", name="Unpaid leave", paid=False, yearly_allowance=None, carry_over_cap=Decimal(0),
-         half_days=True, sensitive=False, position=40),
+    {"code": "vacation", "name": "Vacation", "paid": True, "yearly_allowance": Decimal(22),
+     "carry_over_cap": Decimal(5), "half_days": True, "sensitive": False, "position": 10},
+    {"code": "sick", "name": "Sick leave", "paid": True, "yearly_allowance": Decimal(15),
+     "carry_over_cap": Decimal(0), "half_days": True, "sensitive": True, "position": 20},
+    {"code": "personal", "name": "Personal day", "paid": True, "yearly_allowance": Decimal(3),
+     "carry_over_cap": Decimal(0), "half_days": True, "sensitive": False, "position": 30},
+    {"code": "unpaid", "name": "Unpaid leave", "paid": False, "yearly_allowance": None,
+     "carry_over_cap": Decimal(0), "half_days": True, "sensitive": False, "position": 40},
 )
 
 
@@ -115,7 +115,7 @@ class LeaveRequest(Base):
     type: Mapped[LeaveType] = relationship(lazy="joined")
     approver: Mapped[Person | None] = relationship(foreign_keys=[approver_id])
     decided_by: Mapped[Person | None] = relationship(foreign_keys=[decided_by_id], lazy="selectin")
-    messages: Mapped[list["LeaveApprovalMessage"]] = relationship(
+    messages: Mapped[list[LeaveApprovalMessage]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="LeaveApprovalMessage.id")
 
     @property

@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from models.audit import record
 from models.errors import N_, ValidationError
-from models.leave import ACTIVE, LeaveAllocation, LeaveRequest, LeaveStatus, LeaveType, leave_types, plain_days
+from models.leave import (
+    ACTIVE,
+    LeaveAllocation,
+    LeaveRequest,
+    LeaveStatus,
+    LeaveType,
+    leave_types,
+    plain_days,
+)
 from models.outbox import notify
 from models.people import Person, Role
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zoneinfo
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any
 
 import holidays
 
@@ -43,7 +44,7 @@ class Calendar:
         self.days_off = frozenset(days_off)
 
     @classmethod
-    def of(cls, person: Person, config: Any) -> "Calendar":
+    def of(cls, person: Person, config: Any) -> Calendar:
         return cls(person, getattr(config, "days_off", set()) or set())
 
     def is_holiday(self, day: dt.date) -> bool:

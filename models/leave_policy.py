@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models.errors import N_, ValidationError
 from models.leave import ACTIVE, LeaveRequest, LeaveType, plain_days
-from models.leave_balance import Balance, balance
+from models.leave_balance import balance
 from models.leave_calendar import WEEKLY_REST, Calendar, local_today
 from models.people import Person
 
@@ -27,10 +27,9 @@ CLT_LONG_PERIOD = 14  # calendar days: one vacation period must be at least this
 CLT_MIN_PERIOD = 5  # calendar days: every other period at least this
 
 
-def check_request(ctx: "Ctx", person: Person, leave_type: LeaveType, start: dt.date, end: dt.date, *,
-                  half_start: bool = False, half_end: bool = False, note: str | None = None) -> tuple[Decimal, Balance | None]:
-    """Refuse an invalid request (ValidationError naming the field); return its business days and
-    the balance before it."""
+def check_request(ctx: Ctx, person: Person, leave_type: LeaveType, start: dt.date, end: dt.date, *,
+                  half_start: bool = False, half_end: bool = False, note: str | None = None) -> Decimal:
+    """Refuse an invalid request (ValidationError naming the field); return its business days."""
     if end < start:
         raise ValidationError(N_("The end ({end}) is before the start ({start})."), field="end", start=start, end=end)
     if (end - start).days >= MAX_SPAN_DAYS:
@@ -58,10 +57,10 @@ def check_request(ctx: "Ctx", person: Person, leave_type: LeaveType, start: dt.d
             field="end", days=plain_days(days), available=plain_days(max(found.available, Decimal(0))), year=start.year)
     if ctx.config.leave_policy == "clt" and leave_type.code == "vacation":
         _check_clt(ctx, person, calendar, start, end)
-    return days, found
+    return days
 
 
-def _check_overlap(ctx: "Ctx", person: Person, start: dt.date, end: dt.date) -> None:
+def _check_overlap(ctx: Ctx, person: Person, start: dt.date, end: dt.date) -> None:
     clash = ctx.session.scalars(select(LeaveRequest).where(
         LeaveRequest.person_id == person.id, LeaveRequest.status.in_(ACTIVE),
         LeaveRequest.start <= end, LeaveRequest.end >= start).order_by(LeaveRequest.start)).first()
@@ -70,7 +69,7 @@ def _check_overlap(ctx: "Ctx", person: Person, start: dt.date, end: dt.date) -> 
                               id=clash.id, start=clash.start, end=clash.end)
 
 
-def _check_clt(ctx: "Ctx", person: Person, calendar: Calendar, start: dt.date, end: dt.date) -> None:
+def _check_clt(ctx: Ctx, person: Person, calendar: Calendar, start: dt.date, end: dt.date) -> None:
     """CLT art. 134: at most 3 periods a year, one of 14+ calendar days and the others 5+;
     never starting in the 2 days before a holiday or the weekly rest day (Sunday)."""
     for ahead in (1, 2):

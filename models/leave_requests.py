@@ -13,8 +13,16 @@ from sqlalchemy import select
 
 from models.audit import record
 from models.errors import N_, Conflict, PermissionDenied, ValidationError
-from models.leave import (ACTIVE, LeaveApprovalMessage, LeaveRequest, LeaveStatus, LeaveType, decides_for,
-                          get_request, plain_days)
+from models.leave import (
+    ACTIVE,
+    LeaveApprovalMessage,
+    LeaveRequest,
+    LeaveStatus,
+    LeaveType,
+    decides_for,
+    get_request,
+    plain_days,
+)
 from models.leave_balance import balance
 from models.leave_calendar import local_today
 from models.leave_policy import check_request
@@ -27,7 +35,7 @@ if TYPE_CHECKING:
 MAX_REASON = 500
 
 
-def file_request(ctx: "Ctx", leave_type: LeaveType, start: dt.date, end: dt.date, *, half_start: bool = False,
+def file_request(ctx: Ctx, leave_type: LeaveType, start: dt.date, end: dt.date, *, half_start: bool = False,
                  half_end: bool = False, note: str | None = None, person: Person | None = None) -> LeaveRequest:
     """File a request for the actor (admins may file for someone else); the approvers get a DM."""
     person = person or ctx.actor
@@ -36,9 +44,11 @@ def file_request(ctx: "Ctx", leave_type: LeaveType, start: dt.date, end: dt.date
     note = (note or "").strip() or None
     # Lock the person's row: two forms submitted at once must not both pass the overlap check.
     ctx.session.scalars(select(Person.id).where(Person.id == person.id).with_for_update()).first()
-    days, _before = check_request(ctx, person, leave_type, start, end, half_start=half_start, half_end=half_end,
-                                  note=note)
+    days = check_request(ctx, person, leave_type, start, end, half_start=half_start, half_end=half_end, note=note)
     approvers = approvers_for(ctx.session, person)
+    if not approvers and leave_type.needs_approval:
+        raise ValidationError(N_("Nobody can approve your leave yet: you have no manager and there is no other "
+                                 "admin. Ask an admin to set your manager."), field="type")
     req = LeaveRequest(person=person, type=leave_type, start=start, end=end, half_start=half_start,
                        half_end=half_end, days=days, year=start.year, note=note, created_at=ctx.now,
                        approver=approvers[0] if len(approvers) == 1 else None)
@@ -64,7 +74,8 @@ def may_decide(session, person: Person, req: LeaveRequest) -> bool:  # type: ign
     return decides_for(session, person, req.person)
 
 
-def _decidable(ctx: "Ctx", request_id: int | str) -> LeaveRequest:
+def check_decidable(ctx: Ctx, request_id: int | str) -> LeaveRequest:
+    """Lock the request and refuse unless the actor may decide it and it is still pending."""
     req = get_request(ctx.session, request_id, lock=True)
     if req.person_id == ctx.actor.id:
         raise PermissionDenied(N_("Nobody approves their own leave; your request goes to your approver."))
@@ -82,14 +93,9 @@ _ALREADY = {
 }
 
 
-def check_decidable(ctx: "Ctx", request_id: int | str) -> LeaveRequest:
-    """Refuse early (before the Reject form opens) if the actor cannot decide or it is decided."""
-    return _decidable(ctx, request_id)
-
-
-def approve(ctx: "Ctx", request_id: int | str) -> LeaveRequest:
+def approve(ctx: Ctx, request_id: int | str) -> LeaveRequest:
     """Approve a pending request: the approvers' DMs are rewritten, the requester is told."""
-    req = _decidable(ctx, request_id)
+    req = check_decidable(ctx, request_id)
     before = _state(req)
     _decide(ctx, req, LeaveStatus.approved)
     record(ctx, "leave.approved", req, before=before, after=_state(req))
@@ -97,14 +103,14 @@ def approve(ctx: "Ctx", request_id: int | str) -> LeaveRequest:
     return req
 
 
-def reject(ctx: "Ctx", request_id: int | str, reason: str | None) -> LeaveRequest:
+def reject(ctx: Ctx, request_id: int | str, reason: str | None) -> LeaveRequest:
     """Reject a pending request with a reason the requester reads."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(N_("Say why, so they can plan around it."), field="reason")
     if len(reason) > MAX_REASON:
         raise ValidationError(N_("The reason can have at most {max} characters."), field="reason", max=MAX_REASON)
-    req = _decidable(ctx, request_id)
+    req = check_decidable(ctx, request_id)
     before = _state(req)
     req.reason = reason
     _decide(ctx, req, LeaveStatus.rejected)
@@ -113,7 +119,7 @@ def reject(ctx: "Ctx", request_id: int | str, reason: str | None) -> LeaveReques
     return req
 
 
-def cancel(ctx: "Ctx", request_id: int | str) -> LeaveRequest:
+def cancel(ctx: Ctx, request_id: int | str) -> LeaveRequest:
     """Cancel a pending or approved request: the employee before it starts, the approver or an admin any time."""
     req = get_request(ctx.session, request_id, lock=True)
     own = req.person_id == ctx.actor.id
@@ -140,14 +146,14 @@ _NOTHING_TO_CANCEL = {
 }
 
 
-def _decide(ctx: "Ctx", req: LeaveRequest, status: LeaveStatus) -> None:
+def _decide(ctx: Ctx, req: LeaveRequest, status: LeaveStatus) -> None:
     req.status = status.value
     req.decided_by = ctx.actor
     req.decided_at = ctx.now
     ctx.session.flush()
 
 
-def _tell_everyone(ctx: "Ctx", req: LeaveRequest, event: str, was: str | None = None) -> None:
+def _tell_everyone(ctx: Ctx, req: LeaveRequest, event: str, was: str | None = None) -> None:
     """Rewrite every approver DM in place; DM the requester unless they acted themselves."""
     for msg in req.messages:
         notify(ctx, msg.outbox.template, approval_data(ctx, req, msg.approver), updates=msg.outbox)
@@ -188,7 +194,7 @@ def overlapping(session, people_ids: list[int], start: dt.date, end: dt.date,  #
         LeaveRequest.start <= end, LeaveRequest.end >= start).order_by(LeaveRequest.start)).unique())
 
 
-def approval_data(ctx: "Ctx", req: LeaveRequest, approver: Person) -> dict:
+def approval_data(ctx: Ctx, req: LeaveRequest, approver: Person) -> dict:
     """What the approver's DM shows: the request, the balance after it, who of the team is out then."""
     found = balance(ctx.session, req.person, req.type, req.year, ctx.now, excluding=req.id)
     after = None

@@ -21,7 +21,7 @@ FLAGS = {"paid": "paid", "half": "half_days", "approval": "needs_approval", "pri
          "active": "active"}
 
 
-def configure_type(ctx: "Ctx", code: str, settings: dict[str, str]) -> tuple[LeaveType, bool]:
+def configure_type(ctx: Ctx, code: str, settings: dict[str, str]) -> tuple[LeaveType, bool]:
     """Create or change a leave type (admins). ``settings`` as typed: name, allowance, carry,
     paid, half, approval, private, active. Returns the type and whether it is new."""
     ctx.actor.require(Role.admin)

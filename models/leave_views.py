@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.audit import record
 from models.errors import N_, PermissionDenied
-from models.leave import LeaveRequest, LeaveStatus, decides_for, get_request, leave_types
+from models.leave import (
+    LeaveRequest,
+    LeaveStatus,
+    decides_for,
+    get_request,
+    leave_types,
+)
 from models.leave_balance import balances
 from models.leave_calendar import Calendar, local_today
 from models.outbox import notify
@@ -33,7 +40,7 @@ def who_is_out(session: Session, start: dt.date, end: dt.date) -> list[dict]:
     return sorted(out, key=lambda c: (c["start"], c["person"]))
 
 
-def balance_report(ctx: "Ctx", person: Person | None = None) -> dict:
+def balance_report(ctx: Ctx, person: Person | None = None) -> dict:
     """A person's balances this year: their own, or (their approvers and admins) someone else's."""
     person = person or ctx.actor
     if person.id != ctx.actor.id and not decides_for(ctx.session, ctx.actor, person):
@@ -47,7 +54,7 @@ def balance_report(ctx: "Ctx", person: Person | None = None) -> dict:
     }
 
 
-def show_request(ctx: "Ctx", request_id: int | str) -> dict:
+def show_request(ctx: Ctx, request_id: int | str) -> dict:
     """One request, for its person, their approvers and admins."""
     found = get_request(ctx.session, request_id)
     if found.person_id != ctx.actor.id and not decides_for(ctx.session, ctx.actor, found.person):
@@ -93,7 +100,7 @@ def waiting_for(session: Session, approver: Person) -> list[dict]:
             for r in pending_by_approver(session).get(approver.id, [])]
 
 
-def send_reminders(ctx: "Ctx") -> list[str]:
+def send_reminders(ctx: Ctx) -> list[str]:
     """Remind approvers of requests left undecided (after 1 and 3 business days), then the admins
     (after 5). Each reminder once: the level reached is kept on the request."""
     done = []
@@ -109,7 +116,7 @@ def send_reminders(ctx: "Ctx") -> list[str]:
         due = max((n for n, (after, _who) in enumerate(REMINDERS, 1) if waited >= after), default=0)
         if due <= req.reminders_sent:
             continue
-        after, who = REMINDERS[due - 1]
+        _after, who = REMINDERS[due - 1]
         ids = approver_ids(req, {a.id for a in admin_list})
         readers = [a for a in admin_list if a.id != req.person_id] if who == "admins" else \
             [p for p in _people(ctx.session, ids)]

@@ -7,18 +7,17 @@ Create Date: 2026-11-25 12:40:00
 
 from __future__ import annotations
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401 - column types used below
-
+import models.base
 
 revision: str = '0002_leave'
-down_revision: Union[str, Sequence[str], None] = '0001_platform'
-branch_labels: Union[str, Sequence[str], None] = ('leave',)
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '0001_platform'
+branch_labels: str | Sequence[str] | None = ('leave',)
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -12,7 +12,7 @@ def told(standin, user):  # type: ignore[no-untyped-def]
 
 
 def test_black_awareness_day_is_not_counted_in_sao_paulo(bot, standin, people, clock):
-    clock.set(dt.datetime(2026, 11, 10, 12, 0, tzinfo=dt.timezone.utc))
+    clock.set(dt.datetime(2026, 11, 10, 12, 0, tzinfo=dt.UTC))
     assert request_leave(bot, standin, YASMIN, "2026-11-19", "2026-11-24").body == ""
     assert "3 dias úteis" in told(standin, YASMIN)  # Thu 19, Mon 23, Tue 24: Fri 20 is a holiday
 

@@ -54,7 +54,7 @@ def test_two_overlapping_forms_sent_at_once_file_one_request(bot, standin, peopl
     answers = {"type": "vacation", "start": "2026-12-07", "end": "2026-12-11", "half": [], "note": None}
     responses = _all_at_once(2, lambda i: bot.submit(views[i], answers, user=MARIANA, trigger_id=f"form.{i}"))
     assert sorted(r.body == "" for r in responses) == [False, True]
-    refused = [r for r in responses if r.body][0]
+    refused = next(r for r in responses if r.body)
     assert "sobrepõe" in refused.json["errors"]["start"]
     with runtime.db.session() as s:
         assert s.scalar(select(func.count()).select_from(LeaveRequest)) == 1

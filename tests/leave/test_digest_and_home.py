@@ -11,7 +11,16 @@ from bot.registry import DigestScope
 from bot.render import environment
 from bot.request import Request
 from models.people import Person, get_person
-from tests.leave.helpers import GABRIELA, MARIANA, TIAGO, WESLEY, YASMIN, button, dms, request_leave
+from tests.leave.helpers import (
+    GABRIELA,
+    MARIANA,
+    TIAGO,
+    WESLEY,
+    YASMIN,
+    button,
+    dms,
+    request_leave,
+)
 
 WRAPPER = ('{% import template as desk with context %}{% set blocks = [] %}{% do desk.section(blocks, data) %}'
            '{{ message("digest", blocks) }}')
@@ -33,11 +42,11 @@ def scope_of(runtime, users: list[str], day: dt.date) -> DigestScope:  # type: i
             rows.append({"person_id": p.id, "name": p.name, "slack_user_id": p.slack_user_id, "team": p.team,
                          "roles": sorted(p.roles), "country": p.country, "subdivision": p.subdivision,
                          "timezone": p.timezone, "locale": p.locale, "day": day})
-    return DigestScope(managers=pd.DataFrame(rows), now=dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.timezone.utc))
+    return DigestScope(managers=pd.DataFrame(rows), now=dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC))
 
 
 def build(runtime, name: str, scope: DigestScope) -> dict:  # type: ignore[no-untyped-def]
-    section = [s for s in runtime.registry.digest_sections if s.desk == "leave" and name in s.template][0]
+    section = next(s for s in runtime.registry.digest_sections if s.desk == "leave" and name in s.template)
     with runtime.db.session() as s:
         return section.build(s, scope), section.template
 
@@ -92,7 +101,7 @@ def test_digest_sections_are_built_in_one_batch_not_per_manager(bot, standin, pe
         for scope in (few, many):
             seen = []
 
-            def listener(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+            def listener(conn, cursor, statement, *args, seen=seen):  # type: ignore[no-untyped-def]
                 if statement.lstrip().upper().startswith("SELECT"):
                     seen.append(statement)
 
@@ -109,7 +118,7 @@ def test_home_shows_my_balance_requests_and_approvals_waiting(bot, standin, peop
     from handlers.leave_sections import home_section
 
     setup_leave(bot, standin)
-    section = [h for h in runtime.registry.home_sections if h.desk == "leave"][0]
+    section = next(h for h in runtime.registry.home_sections if h.desk == "leave")
     for user, expect, absent in ((TIAGO, ["Wesley Lima", "leave_approve:"], []),
                                  (WESLEY, ["Férias: *17 dias restantes*", "14 de dez. de 2026", "pendente"],
                                   ["leave_approve:"])):

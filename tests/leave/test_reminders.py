@@ -7,7 +7,15 @@ import datetime as dt
 from sqlalchemy import select
 
 from models.audit import AuditRecord
-from tests.leave.helpers import ADMIN, MARIANA, TIAGO, button, dms, only_request, request_leave
+from tests.leave.helpers import (
+    ADMIN,
+    MARIANA,
+    TIAGO,
+    button,
+    dms,
+    only_request,
+    request_leave,
+)
 
 SP = dt.timezone(dt.timedelta(hours=-3))
 

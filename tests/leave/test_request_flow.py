@@ -7,8 +7,19 @@ from sqlalchemy import func, select
 from models.audit import AuditRecord
 from models.leave import LeaveRequest
 from models.outbox import OutboxMessage
-from tests.leave.helpers import (ADMIN, ISABELA, MARIANA, TIAGO, WESLEY, button, dms, field_errors, only_request,
-                                 open_form, request_leave)
+from tests.leave.helpers import (
+    ADMIN,
+    ISABELA,
+    MARIANA,
+    TIAGO,
+    WESLEY,
+    button,
+    dms,
+    field_errors,
+    only_request,
+    open_form,
+    request_leave,
+)
 
 
 def test_leave_opens_a_form_with_types_dates_half_days_and_the_balance(bot, standin, people):
@@ -122,10 +133,9 @@ def test_someone_else_cannot_decide_and_the_domain_refuses_too(bot, standin, peo
     said = standin.wait_for("response_url")[0]
     assert "Só quem aprova" in said.text
     req_id = only_request(runtime).id
-    with pytest.raises(PermissionDenied):
-        with runtime.unit_of_work(source="test") as ctx:
-            ctx.actor = get_person(ctx.session, WESLEY)
-            approve(ctx, req_id)
+    with pytest.raises(PermissionDenied), runtime.unit_of_work(source="test") as ctx:
+        ctx.actor = get_person(ctx.session, WESLEY)
+        approve(ctx, req_id)
     assert only_request(runtime).status == "pending"
 
 

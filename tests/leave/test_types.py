@@ -6,7 +6,15 @@ from sqlalchemy import select
 
 from models.audit import AuditRecord
 from models.leave import LeaveType
-from tests.leave.helpers import ADMIN, MARIANA, TIAGO, dms, only_request, open_form, request_leave
+from tests.leave.helpers import (
+    ADMIN,
+    MARIANA,
+    TIAGO,
+    dms,
+    only_request,
+    open_form,
+    request_leave,
+)
 
 
 def test_types_are_listed_with_their_rules(bot, people):

@@ -5,7 +5,16 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from models.leave import LeaveRequest
-from tests.leave.helpers import ADMIN, MARIANA, TIAGO, YASMIN, dms, field_errors, open_form, request_leave
+from tests.leave.helpers import (
+    ADMIN,
+    MARIANA,
+    TIAGO,
+    YASMIN,
+    dms,
+    field_errors,
+    open_form,
+    request_leave,
+)
 
 
 def count(runtime) -> int:  # type: ignore[no-untyped-def]
@@ -78,3 +87,14 @@ def test_errors_follow_the_persons_language(bot, standin, people, runtime):
         s.commit()
     errors = field_errors(request_leave(bot, standin, MARIANA, "2026-12-10", "2026-12-08"))
     assert errors["end"] == "The end (Dec 8, 2026) is before the start (Dec 10, 2026)."
+
+
+def test_the_only_admin_without_a_manager_is_told_nobody_can_approve(bot, standin, people, runtime):
+    with runtime.db.session() as s:
+        from models.people import get_person
+
+        get_person(s, ADMIN).manager_id = None
+        s.commit()
+    errors = field_errors(request_leave(bot, standin, ADMIN, "2026-12-07", "2026-12-07"))
+    assert "Ninguém pode aprovar sua ausência" in errors["type"]
+    assert count(runtime) == 0

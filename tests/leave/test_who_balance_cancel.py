@@ -7,8 +7,18 @@ import datetime as dt
 from sqlalchemy import select
 
 from models.audit import AuditRecord
-from tests.leave.helpers import (ADMIN, MARIANA, QUESIA, TIAGO, WESLEY, YASMIN, button, dms, only_request,
-                                 request_leave)
+from tests.leave.helpers import (
+    ADMIN,
+    MARIANA,
+    QUESIA,
+    TIAGO,
+    WESLEY,
+    YASMIN,
+    button,
+    dms,
+    only_request,
+    request_leave,
+)
 
 
 def test_balance_lists_each_type_in_business_days(bot, people):
@@ -32,7 +42,7 @@ def test_list_shows_my_requests_with_status_and_a_cancel_button(bot, standin, pe
     request_leave(bot, standin, MARIANA, "2026-12-07", "2026-12-08")
     resp = bot.command("/leave", "list", user=MARIANA)
     assert "#1" in resp.text and "pendente" in resp.text and "7 de dez. de 2026" in resp.text
-    cancel = [b["accessory"] for b in resp.json["blocks"] if b.get("accessory")][0]
+    cancel = next(b["accessory"] for b in resp.json["blocks"] if b.get("accessory"))
     assert cancel["action_id"].startswith("leave_cancel") and cancel["confirm"]
     empty = bot.command("/leave", "list", user=WESLEY)
     assert "não tem pedidos" in empty.text
@@ -58,7 +68,7 @@ def test_the_employee_cancels_before_it_starts_and_the_days_come_back(bot, stand
 
 def test_after_it_starts_only_the_approver_or_an_admin_cancels(bot, standin, people, runtime, clock):
     request_leave(bot, standin, MARIANA, "2026-12-07", "2026-12-11")
-    clock.set(dt.datetime(2026, 12, 8, 12, 0, tzinfo=dt.timezone.utc))
+    clock.set(dt.datetime(2026, 12, 8, 12, 0, tzinfo=dt.UTC))
     refused = bot.command("/leave", "cancel 1", user=MARIANA)
     assert "já começou" in refused.text
     other = bot.command("/leave", "cancel #1", user=WESLEY)
