@@ -137,7 +137,12 @@ def find_by_code(session: Session, text: str) -> Product | None:
     if not raw or len(raw) > 64:
         return None
     product_id = code_lookup(session, compact_code(raw))
-    return session.get(Product, product_id) if product_id else None
+    if product_id:
+        return session.get(Product, product_id)
+    if " " not in raw and any(c.isdigit() for c in raw):
+        # Imported a moment ago, before this process's search index caught up.
+        return session.scalar(select(Product).where(Product.sku == raw.upper()))
+    return None
 
 
 def product_card(session: Session, product: Product, *, person_id: int | None = None) -> dict:

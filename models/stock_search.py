@@ -168,12 +168,33 @@ class CatalogueIndex:
 
 _cache: dict[str, CatalogueIndex] = {}
 _lock = threading.Lock()
+_building: dict[str, threading.Thread] = {}
+REBUILD_WAIT = 1.0  # seconds a request waits for a fresh index before answering from the previous one
+
+
+def _load(session: Session, stamp: str) -> CatalogueIndex:
+    rows = session.execute(select(Product.id, Product.sku, Product.barcode, Product.name).order_by(Product.id)).all()
+    return CatalogueIndex(stamp, [tuple(r) for r in rows])
+
+
+def _rebuild(engine, key: str, stamp: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with Session(engine.execution_options(readonly=True)) as session:  # SQLite: no write lock
+            fresh = _load(session, catalogue_stamp(session))
+        with _lock:
+            _cache[key] = fresh
+    finally:
+        with _lock:
+            _building.pop(key, None)
 
 
 def catalogue_index(session: Session) -> CatalogueIndex:
-    """This process's index of the catalogue, rebuilt if an import changed it since.
+    """This process's index of the catalogue, rebuilt when an import changed it since.
 
-    Checked once per unit of work (the stamp is one primary-key read).
+    The stamp is read once per unit of work (one primary-key read). The first index is built
+    on the spot; later ones in the background, and a request waits at most ``REBUILD_WAIT``
+    for it before answering from the previous index (quantities always come from the
+    database; only products added or renamed a moment ago are not found yet).
     """
     cached = session.info.get("stock_index")
     if cached is not None:
@@ -181,15 +202,20 @@ def catalogue_index(session: Session) -> CatalogueIndex:
     key = session.get_bind().url.render_as_string(hide_password=True)
     stamp = catalogue_stamp(session)
     current = _cache.get(key)
-    if current is not None and current.stamp == stamp:
-        session.info["stock_index"] = current
-        return current
-    with _lock:
-        current = _cache.get(key)
-        if current is None or current.stamp != stamp:
-            rows = session.execute(select(Product.id, Product.sku, Product.barcode, Product.name)
-                                   .order_by(Product.id)).all()
-            current = _cache[key] = CatalogueIndex(stamp, [tuple(r) for r in rows])
+    if current is None:
+        with _lock:
+            current = _cache.get(key)
+            if current is None or current.stamp != stamp:
+                current = _cache[key] = _load(session, stamp)
+    elif current.stamp != stamp:
+        with _lock:
+            worker = _building.get(key)
+            if worker is None:
+                worker = _building[key] = threading.Thread(target=_rebuild, args=(session.get_bind(), key, stamp),
+                                                           daemon=True, name="stock-index")
+                worker.start()
+        worker.join(REBUILD_WAIT)
+        current = _cache[key]
     session.info["stock_index"] = current
     return current
 

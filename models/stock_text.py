@@ -7,6 +7,7 @@ normalisation so they meet in the middle.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -45,11 +46,12 @@ SYNONYMS = {
 
 def fold(text: str) -> str:
     """Lower case, accents removed, anything but letters and digits turned into spaces."""
-    decomposed = unicodedata.normalize("NFKD", str(text).lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_WORD.sub(" ", stripped).strip()
+    # Decompose, then drop what is not ASCII: the accents go, the letters stay (ç -> c, ã -> a).
+    ascii_text = unicodedata.normalize("NFKD", str(text).lower()).encode("ascii", "ignore").decode("ascii")
+    return _NON_WORD.sub(" ", ascii_text).strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light Portuguese/English singular: cadeiras -> cadeira, azuis -> azul, botões -> botao."""
     if len(word) < 4 or not word.isalpha():
