@@ -65,7 +65,7 @@ def confirm(ctx, ref: str) -> Trade:  # type: ignore[no-untyped-def]
 def dispute(ctx, ref: str, reason: str) -> Trade:  # type: ignore[no-untyped-def]
     """Dispute a trade with the broker, saying why; the desk channel and the booker are told."""
     ctx.actor.require(Role.backoffice)
-    reason = (reason or "").strip()
+    reason = reason.strip() if isinstance(reason, str) else ""
     if len(reason) < 3:
         raise ValidationError(N_("Say why you dispute it: `/trade dispute {ref} broker price is 2% off`."),
                               field="reason", ref=ref.strip().upper() or "T20261123-0001")

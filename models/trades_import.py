@@ -35,6 +35,7 @@ SIDES = {"BUY": "BUY", "B": "BUY", "C": "BUY", "COMPRA": "BUY", "SELL": "SELL", 
 TRANS_TYPES = ("NEW", "REPLACE", "CANCEL")
 ISIN_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
 CENT = Decimal("0.01")
+LIMIT = Decimal(10) ** 13  # amounts are stored with 14 integer digits; nothing real comes close
 ECONOMIC = ("trade_date", "settlement_date", "account", "side", "isin", "ticker", "quantity", "price", "currency",
             "fees", "net_amount", "broker")
 
@@ -101,6 +102,13 @@ def parse_row(rec: dict[str, Any], *, confirmation: bool, tz: str) -> tuple[dict
     for col in ("price", "fees"):
         if out[col] is not None and out[col] < 0:
             errs.append((col, N_("{column} cannot be negative."), {"column": col}))
+    for col in DECIMALS:
+        if out[col] is not None and abs(out[col]) >= LIMIT:
+            errs.append((col, N_("{column} is too large: {value}."), {"column": col, "value": rec.get(col, "")}))
+            out[col] = None
+    if out["quantity"] is not None and out["quantity"] >= LIMIT:
+        errs.append(("quantity", N_("{column} is too large: {value}."), {"column": "quantity", "value": rec.get("quantity")}))
+        out["quantity"] = None
     for col, limit in (("account", 60), ("broker", 40)):
         out[col] = str(rec.get(col, "")).strip().upper()
         if not out[col] or len(out[col]) > limit:
@@ -112,6 +120,9 @@ def parse_row(rec: dict[str, Any], *, confirmation: bool, tz: str) -> tuple[dict
     if out["trade_date"] and out["settlement_date"] and out["settlement_date"] < out["trade_date"]:
         errs.append(("settlement_date", N_("Settlement date {settle} is before trade date {trade}."),
                      {"settle": out["settlement_date"].isoformat(), "trade": out["trade_date"].isoformat()}))
+    if not errs and abs(out["quantity"] * out["price"]) >= LIMIT:
+        errs.append(("quantity", N_("{column} is too large: {value}."), {"column": "quantity × price",
+                                                                         "value": out["quantity"] * out["price"]}))
     if not errs:
         gross = out["quantity"] * out["price"]
         if out.get("gross_amount") is not None and _cents(out["gross_amount"]) != _cents(gross):

@@ -110,8 +110,10 @@ def click_dispute(req: Request) -> OpenModal:
 
 def submit_dispute(req: Request) -> CloseModal:
     try:
-        ref = json.loads(req.private_metadata or "{}").get("ref", "")
+        meta = json.loads(req.private_metadata or "{}")
     except ValueError:
-        ref = ""
-    trade = flow.dispute(req.ctx, ref, req.values.get("reason") or "")
+        meta = {}
+    ref = str(meta.get("ref") or "") if isinstance(meta, dict) else ""
+    reason = req.values.get("reason")
+    trade = flow.dispute(req.ctx, ref, reason if isinstance(reason, str) else "")
     return CloseModal(then=Reply("trades/decision", {"action": "disputed", "trade": trade_row(trade)}))
