@@ -151,3 +151,24 @@ def test_approval_message_is_kept_on_the_request_and_rewritten_in_place(bot, sta
         assert original.slack_ts == dm.get("ts") or original.slack_ts
         updates = list(s.scalars(select(OutboxMessage).where(OutboxMessage.updates_id == original.id)))
         assert len(updates) == 1 and updates[0].kind == "update"
+
+
+def test_two_admins_as_approvers_the_first_decision_wins_and_both_dms_are_rewritten(bot, standin, people, runtime):
+    from tests.leave.helpers import GABRIELA
+
+    assert bot.command("/backoffice", f"role <@{GABRIELA}> admin", user=ADMIN).status == 200
+    request_leave(bot, standin, TIAGO, "2026-12-07", "2026-12-08")  # no manager: every admin decides
+    to_eduarda = dms(standin, ADMIN, contains="Tiago Costa")[0]
+    to_gabriela = dms(standin, GABRIELA, contains="Tiago Costa")[0]
+    before = len(standin.of("views.open"))
+    bot.click(button(to_gabriela, "leave_reject"), user=GABRIELA, channel=GABRIELA)
+    reject_form = standin.wait_for("views.open", before + 1)[-1]["view"]
+    bot.click(button(to_eduarda, "leave_approve"), user=ADMIN, channel=ADMIN)
+    late = bot.submit(reject_form, {"reason": "Fim de ano"}, user=GABRIELA)
+    assert "já foi aprovado por Eduarda Silva" in field_errors(late)["reason"]
+    updates = standin.wait_for("chat.update", 2)
+    assert {u["channel"] for u in updates} == {ADMIN, GABRIELA}
+    assert all("Aprovado por Eduarda Silva" in u.text for u in updates)
+    standin.settle()
+    assert len([m for m in standin.messages(TIAGO) if "aprovou" in m.text]) == 1
+    assert only_request(runtime).status == "approved"
