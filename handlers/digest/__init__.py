@@ -24,7 +24,7 @@ def register(registry: Registry) -> None:
     cmd.sub("now", usage=N_("/digest now"), help=N_("Your digest right now, only to you."),
             aliases=("agora", "preview"))(commands.now)
     cmd.sub("subscribe", usage=USAGE_SUBSCRIBE,
-            help=N_("Post the digest to a channel on a schedule (default: this channel, business days, at the usual digest time)."),
+            help=N_("Post your desks' team-wide news to a channel on a schedule (default: this channel, business days, at the usual digest time)."),
             role=Role.manager, aliases=("assinar",))(commands.subscribe)
     cmd.sub("unsubscribe", usage=N_("/digest unsubscribe [#channel]"), help=N_("Stop a channel's digest."),
             role=Role.manager, aliases=("cancelar",))(commands.unsubscribe)
