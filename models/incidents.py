@@ -156,6 +156,16 @@ def next_number(session: Session) -> int:
     return counter.last
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean(value: Any) -> str:
+    """Text from a form or a command: a string without control characters (PostgreSQL refuses NUL)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return ""
+    return CONTROL.sub("", str(value))
+
+
 def parse_severity(value: Any) -> int:
     """1..4 from ``SEV2``, ``sev 2`` or ``2``; a field error otherwise."""
     text = re.sub(r"\s+", "", str(value or "")).lower().removeprefix("sev")

@@ -26,6 +26,7 @@ from models.incidents import (
     Status,
     TimelineEntry,
     channel_name,
+    clean,
     durations,
     entry_data,
     incident_data,
@@ -98,18 +99,19 @@ def _snapshot(inc: Incident) -> dict[str, Any]:
 def report(ctx: Ctx, *, title: str | None, severity: Any, service: str | None = None,
            description: str | None = None, source_link: str | None = None) -> Incident:
     """Open an incident: number it, post its card, and for SEV1/SEV2 open its channel."""
-    title = " ".join((title or "").split())
+    title = " ".join(clean(title).split())
     if not title:
         raise ValidationError(N_("Give the incident a short title, e.g. “Checkout is down”."), field="title")
     if len(title) > TITLE_MAX:
         raise ValidationError(N_("Keep the title under {max} characters; details go in the description."),
                               field="title", max=TITLE_MAX)
     sev = parse_severity(severity)
-    service = " ".join((service or "").split()) or None
+    service = " ".join(clean(service).split()) or None
     if service and len(service) > SERVICE_MAX:
         raise ValidationError(N_("The service name is too long (at most {max} characters)."), field="service",
                               max=SERVICE_MAX)
-    description = (description or "").strip() or None
+    description = clean(description).strip() or None
+    source_link = clean(source_link)[:500] or None
     if description and len(description) > DESCRIPTION_MAX:
         raise ValidationError(N_("The description is too long (at most {max} characters)."), field="description",
                               max=DESCRIPTION_MAX)
@@ -275,7 +277,7 @@ def post_summary(ctx: Ctx, inc: Incident) -> None:
 # -- notes and pins ---------------------------------------------------------------------------
 
 def _clean_note(text: str | None) -> str | None:
-    text = (text or "").strip()
+    text = clean(text).strip()
     if len(text) > NOTE_MAX:
         raise ValidationError(N_("That is too long for the timeline (at most {max} characters)."), max=NOTE_MAX)
     return text or None

@@ -7,7 +7,7 @@ from bot.request import Request
 from handlers.incidents.common import take_incident
 from handlers.incidents.forms import report_form
 from models import incidents_flow as flow
-from models.errors import N_, ValidationError
+from models.errors import N_, NotFound, ValidationError
 from models.incidents import get_incident, incident_data, open_incidents, parse_ref
 from models.people import get_person
 
@@ -83,7 +83,10 @@ def close(req: Request) -> Reply:
 # -- the card's buttons (value: the incident number) -------------------------------------------
 
 def _clicked(req: Request):  # type: ignore[no-untyped-def]
-    return get_incident(req.ctx.session, int(req.value or 0), lock=True)
+    number = parse_ref(req.value or "")
+    if number is None:
+        raise NotFound(N_("This button is no longer in use. Run the command again for a fresh one."))
+    return get_incident(req.ctx.session, number, lock=True)
 
 
 def click_ack(req: Request) -> Reply:

@@ -51,8 +51,9 @@ def submit(req: Request) -> CloseModal:
     except ValueError:
         meta = {}
     v = req.values
+    link = meta.get("link") if isinstance(meta, dict) else None
     inc = flow.report(req.ctx, title=v.get("title"), severity=v.get("severity"), service=v.get("service"),
-                      description=v.get("description"), source_link=meta.get("link") if isinstance(meta, dict) else None)
+                      description=v.get("description"), source_link=link if isinstance(link, str) else None)
     data = {**incident_data(inc), "incidents_channel": channel_ref(req.ctx.config.incidents_channel)}
     return CloseModal(then=Reply("incidents/reported", data))
 

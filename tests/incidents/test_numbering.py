@@ -54,7 +54,14 @@ def test_two_people_acknowledging_at_once_decide_once(bot, standin, people, runt
     from models.errors import Conflict
     from models.incidents import get_incident
     from models.people import get_person
-    from tests.incidents.helpers import HENRIQUE, KARINA, card_posts, incident, kinds, report
+    from tests.incidents.helpers import (
+        HENRIQUE,
+        KARINA,
+        card_posts,
+        incident,
+        kinds,
+        report,
+    )
 
     report(bot, standin)
     card_posts(standin)
