@@ -125,7 +125,7 @@ def fetch_text(req: Request, channel: str, ts: str) -> str | None:
         found = client.conversations_history(channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1)
         messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
         if not messages:
-            found = client.conversations_replies(channel=channel, ts=ts, latest=ts, inclusive=True, limit=1)
+            found = client.conversations_replies(channel=channel, ts=ts, limit=200)
             messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
     except SlackApiError as exc:
         log.warning("could not read the pinned message in %s: %s", channel, _error(exc))

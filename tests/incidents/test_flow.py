@@ -198,3 +198,18 @@ def test_help_lists_every_subcommand_in_the_readers_language(bot, people):
                   "/incident note", "/incident resolve", "/incident close"):
         assert usage in resp.text
     assert "linha do tempo" in resp.text
+
+
+def test_a_stale_or_odd_button_value_gets_a_pointer_not_an_apology(bot, standin, people):
+    for value in (" ", "INC-0999", "abc"):
+        bot.click(("incident_ack", value), user=HENRIQUE, channel=INCIDENTS)
+    said = standin.wait_for("response_url", 3)
+    assert all("Desculpe" not in c.text for c in said)
+    assert "não está mais em uso" in said[0].text and "INC-0999" in said[1].text
+
+
+def test_control_characters_are_dropped_from_notes(bot, standin, people, runtime):
+    report(bot, standin)
+    noted = bot.command("/incident", "note INC-0001 banco\u0000 voltou", user=MARIANA)
+    assert "Nota adicionada" in noted.text
+    assert incident(runtime).timeline[-1].text == "banco voltou"
