@@ -225,6 +225,28 @@ def set_status(ctx: Ctx, inc: Incident, word: str, *, note: str | None = None) -
     return inc
 
 
+def set_severity(ctx: Ctx, inc: Incident, value: Any) -> Incident:
+    """Re-rate the incident: new deadlines, and its own channel if it became SEV1/SEV2."""
+    from sqlalchemy import select
+
+    _require_responder(ctx, N_("Only people on call (or an admin) can change an incident's severity."))
+    _require_not_closed(inc)
+    sev = parse_severity(value)
+    if sev == inc.severity:
+        raise Conflict(N_("{ref} is already SEV{sev}."), ref=inc.ref, sev=sev)
+    before = _snapshot(inc)
+    old, inc.severity = inc.severity, sev
+    if inc.status == Status.open.value:
+        inc.ack_due_at = ack_deadline(ctx.config, sev, inc.reported_at)
+    add_entry(ctx, inc, "severity", detail={"from": old, "to": sev})
+    record(ctx, "incident.severity", inc, before=before, after=_snapshot(inc))
+    if sev in CHANNEL_SEVERITIES and inc.channel_id is None:
+        key = f"incident:{inc.id}:channel"
+        if ctx.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == key)) is None:
+            open_channel(ctx, inc)
+    return inc
+
+
 def resolve(ctx: Ctx, inc: Incident, *, note: str | None = None) -> Incident:
     """The problem is gone. The reporter hears about it; the assignee or an admin closes it later."""
     _require_responder(ctx, N_("Only people on call (or an admin) can resolve an incident."))

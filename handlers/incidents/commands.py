@@ -60,6 +60,13 @@ def status(req: Request) -> Reply:
     return _changed("resolved" if inc.status == "resolved" else "status", inc)
 
 
+def severity(req: Request) -> Reply:
+    inc, rest = take_incident(req, req.args)
+    if not rest:
+        raise ValidationError(N_("Say which severity: `/incident severity {ref} SEV1` (SEV1 to SEV4)."), ref=inc.ref)
+    return _changed("severity", flow.set_severity(req.ctx, inc, rest[0]))
+
+
 def note(req: Request) -> Reply:
     inc, rest = take_incident(req, req.args, strict=True)
     # Keep the note's own spacing and line breaks: cut the id off the raw text, not the words.
@@ -121,6 +128,9 @@ def register_commands(registry) -> None:  # type: ignore[no-untyped-def]
             aliases=("atribuir",))(assign)
     cmd.sub("status", usage=N_("/incident status <id> investigating|mitigated|resolved [note]"),
             help=N_("Move the incident along, with an optional note."))(status)
+    cmd.sub("severity", usage=N_("/incident severity <id> SEV1..SEV4"),
+            help=N_("Re-rate an incident; SEV1 and SEV2 get their own channel (on call)."),
+            aliases=("sev", "severidade"))(severity)
     cmd.sub("note", usage=N_("/incident note <id> <text>"), help=N_("Add what you know to the timeline (anyone)."),
             aliases=("nota",))(note)
     cmd.sub("resolve", usage=N_("/incident resolve <id> [note]"), help=N_("The problem is gone (on call)."),

@@ -145,3 +145,28 @@ def test_closing_posts_the_summary_in_the_channel_then_archives_it(bot, standin,
         assert expected in in_channel.text
     card = standin.wait_for("chat.update", where=lambda c: "Encerrado" in c.text)[-1]
     assert not [b for b in card["blocks"] if b["type"] == "actions"]
+
+
+def test_raising_the_severity_opens_the_channel_and_tightens_the_deadline(bot, standin, people, runtime, clock):
+    import datetime as dt
+
+    report(bot, standin, severity="3", title="Pagamentos lentos")
+    card_posts(standin)
+    refused = bot.command("/incident", "severity 1 SEV1", user=MARIANA)
+    assert "plantão" in refused.text
+    raised = bot.command("/incident", "severity INC-0001 sev2", user=HENRIQUE)
+    assert "O INC-0001 agora é SEV2" in raised.text
+    created = standin.wait_for("conversations.create")[0]
+    assert created["name"] == "inc-0001-pagamentos-lentos"
+    standin.wait_for("pins.add")
+    inc = incident(runtime)
+    assert inc.severity == 2 and inc.ack_due_at == clock.now() + dt.timedelta(minutes=15)
+    assert "severity" in kinds(inc)
+    again = bot.command("/incident", "severity 1 SEV2", user=HENRIQUE)
+    assert "já é SEV2" in again.text
+    bot.command("/incident", "severity 1 SEV3", user=HENRIQUE)
+    bot.command("/incident", "severity 1 SEV1", user=HENRIQUE)  # back up: the channel exists already
+    runtime.sender.wait_idle()
+    assert len(standin.of("conversations.create")) == 1
+    shown = bot.command("/incident", "show 1", user=MARIANA)
+    assert "mudou a severidade de SEV3 para SEV2" in shown.text
