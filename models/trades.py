@@ -151,6 +151,11 @@ def add_event(ctx, trade: Trade, action: str, before: str | None, note: str | No
     return event
 
 
+def in_chunks(values: list, size: int = 5000) -> list[list]:
+    """``values`` in slices small enough for one ``IN (...)`` (PostgreSQL takes at most 65,535 parameters)."""
+    return [values[i:i + size] for i in range(0, len(values), size)] or [[]]
+
+
 def get_trade(session: Session, ref: str, *, lock: bool = False) -> Trade:
     """The trade with reference ``ref`` (case-insensitive), locked for update if asked."""
     ref = ref.strip().upper()

@@ -20,7 +20,7 @@ from models.audit import record
 from models.errors import N_, ValidationError
 from models.imports import ImportRefused, ImportSummary, RowError
 from models.people import Person, Role
-from models.trades import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event
+from models.trades import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, in_chunks
 from models.trades_matching import MatchOutcome, rematch
 
 TRADE_REQUIRED = ["trade_ref", "trade_date", "settlement_date", "account", "side", "isin", "quantity", "price",
@@ -180,7 +180,8 @@ def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-un
     errors: list[RowError] = []
     _refuse_duplicates(df, "trade_ref", errors)
     people = {p.email: p for p in ctx.session.scalars(select(Person)) if p.email}
-    existing = {t.ref: t for t in ctx.session.scalars(select(Trade).where(Trade.ref.in_(df["trade_ref"].str.upper().tolist()))).unique()}
+    existing = {t.ref: t for part in in_chunks(df["trade_ref"].str.upper().tolist())
+                for t in ctx.session.scalars(select(Trade).where(Trade.ref.in_(part))).unique()}
     parsed = []
     for rec in df.to_dict("records"):
         row = int(rec["_row"])
@@ -211,15 +212,24 @@ def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-un
     if errors:
         raise ImportRefused(errors)
     summary = ImportSummary()
+    fresh: list[Trade] = []
     for values, booker in parsed:
         old = existing.get(values["ref"])
         if values["trans_type"] == "CANCEL":
             outcome = _cancel_trade(ctx, old)
         else:
-            outcome = _upsert_trade(ctx, values, booker, old)
+            outcome = _upsert_trade(ctx, values, booker, old, fresh)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
-    ctx.session.flush()
+    _booked(ctx, fresh)
     return _finish(ctx, summary, "trades")
+
+
+def _booked(ctx, fresh: list[Trade]) -> None:  # type: ignore[no-untyped-def]
+    """History and audit of new trades, after one flush for all of them (a flush per row is slow)."""
+    ctx.session.flush()
+    for trade in fresh:
+        add_event(ctx, trade, "booked", None)
+        record(ctx, "trade.booked", trade, after=trade.economics())
 
 
 def book_trade(ctx, *, trader_email: str, **fields: Any) -> Trade:  # type: ignore[no-untyped-def]
@@ -240,8 +250,9 @@ def book_trade(ctx, *, trader_email: str, **fields: Any) -> Trade:  # type: igno
     old = ctx.session.scalars(select(Trade).where(Trade.ref == values["ref"]).with_for_update(of=Trade)).unique().one_or_none()
     if old is not None and old.status in (TradeStatus.confirmed.value, TradeStatus.cancelled.value) and _differs(old, values):
         raise ValidationError(N_("Trade {value} is already {status} and cannot be changed."), value=values["ref"], status=old.status)
-    _upsert_trade(ctx, values, booker, old)
-    ctx.session.flush()
+    fresh: list[Trade] = []
+    _upsert_trade(ctx, values, booker, old, fresh)
+    _booked(ctx, fresh)
     rematch(ctx)
     return ctx.session.scalars(select(Trade).where(Trade.ref == values["ref"])).unique().one()
 
@@ -250,15 +261,14 @@ def _differs(obj: Any, values: dict[str, Any]) -> bool:
     return any(getattr(obj, k) != values[k] for k in ECONOMIC)
 
 
-def _upsert_trade(ctx, values: dict[str, Any], booker: Person, old: Trade | None) -> str:  # type: ignore[no-untyped-def]
+def _upsert_trade(ctx, values: dict[str, Any], booker: Person, old: Trade | None,  # type: ignore[no-untyped-def]
+                  fresh: list[Trade]) -> str:
     econ = {k: values[k] for k in ECONOMIC}
     if old is None:
         trade = Trade(ref=values["ref"], **econ, booked_by_id=booker.id, imported_by_id=ctx.actor.id if ctx.actor else None,
                       status=TradeStatus.unmatched.value, breaks=[], created_at=ctx.now, updated_at=ctx.now)
         ctx.session.add(trade)
-        ctx.session.flush()
-        add_event(ctx, trade, "booked", None)
-        record(ctx, "trade.booked", trade, after=trade.economics())
+        fresh.append(trade)
         return "created"
     if not _differs(old, values) and old.booked_by_id == booker.id:
         return "unchanged"
@@ -290,7 +300,8 @@ def import_confirmations(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignor
     errors: list[RowError] = []
     _refuse_duplicates(df, "confirm_id", errors)
     ids = df["confirm_id"].str.upper().tolist()
-    existing = {c.confirm_id: c for c in ctx.session.scalars(select(Confirmation).where(Confirmation.confirm_id.in_(ids)))}
+    existing = {c.confirm_id: c for part in in_chunks(ids)
+                for c in ctx.session.scalars(select(Confirmation).where(Confirmation.confirm_id.in_(part)))}
     parsed = []
     for rec in df.to_dict("records"):
         row = int(rec["_row"])
@@ -311,14 +322,19 @@ def import_confirmations(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignor
     if errors:
         raise ImportRefused(errors)
     summary = ImportSummary()
+    fresh: list[Confirmation] = []
     for values in parsed:
-        outcome = _upsert_confirmation(ctx, values, existing.get(values["confirm_id"]))
+        outcome = _upsert_confirmation(ctx, values, existing.get(values["confirm_id"]), fresh)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
     ctx.session.flush()
+    for conf in fresh:
+        record(ctx, "confirmation.received", conf,
+               after={**{k: getattr(conf, k) for k in ECONOMIC}, "trans_type": conf.trans_type})
     return _finish(ctx, summary, "confirmations")
 
 
-def _upsert_confirmation(ctx, values: dict[str, Any], old: Confirmation | None) -> str:  # type: ignore[no-untyped-def]
+def _upsert_confirmation(ctx, values: dict[str, Any], old: Confirmation | None,  # type: ignore[no-untyped-def]
+                         fresh: list[Confirmation]) -> str:
     econ = {k: values[k] for k in ECONOMIC}
     kind = values["trans_type"]
     received = values["received_at"] or ctx.now
@@ -328,8 +344,7 @@ def _upsert_confirmation(ctx, values: dict[str, Any], old: Confirmation | None) 
                             imported_by_id=ctx.actor.id if ctx.actor else None, created_at=ctx.now, updated_at=ctx.now,
                             **econ)
         ctx.session.add(conf)
-        ctx.session.flush()
-        record(ctx, "confirmation.received", conf, after={**econ, "trans_type": kind})
+        fresh.append(conf)
         return "created"
     if kind == "NEW" or (old.trans_type == kind and old.received_at == received and not _differs(old, values)):
         return "unchanged"  # the same message again

@@ -16,7 +16,8 @@ import pandas as pd
 from sqlalchemy import select, update
 
 from models.audit import record
-from models.trades import (OPEN_STATUSES, Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event)
+from models.trades import (OPEN_STATUSES, Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event,
+                           in_chunks)
 
 KEYS = ["isin", "side", "quantity", "account", "broker", "trade_date"]
 UNIT = 1_000_000  # amounts as integer millionths (Money's scale)
@@ -188,9 +189,13 @@ def rematch(ctx) -> MatchOutcome:  # type: ignore[no-untyped-def]
     out = MatchOutcome(changed=len(changed))
     if changed:
         # Free the confirmations first: a confirmation may move from one trade to another.
-        s.execute(update(Trade).where(Trade.id.in_(changed)).values(confirmation_id=None))
+        parts = in_chunks(changed)
+        for part in parts:
+            s.execute(update(Trade).where(Trade.id.in_(part)).values(confirmation_id=None))
         s.flush()
-        for trade in s.scalars(select(Trade).where(Trade.id.in_(changed)).with_for_update(of=Trade)).unique():
+        locked = [t for part in parts
+                  for t in s.scalars(select(Trade).where(Trade.id.in_(part)).with_for_update(of=Trade)).unique()]
+        for trade in locked:
             cid, brk = wanted[trade.id]
             before = {"status": trade.status, "confirmation_id": current[trade.id][1], "breaks": current[trade.id][2]}
             trade.confirmation_id, trade.breaks = cid, brk

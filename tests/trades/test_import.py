@@ -69,3 +69,14 @@ def test_isin_check_digits():
         assert isin_valid(good)
     for bad in ("BRPETRACNPR5", "BRPETRACNPR", "brpetracnpr6", "XX0000000000X"):
         assert not isin_valid(bad)
+
+
+def test_an_xlsx_file_imports_like_the_csv(people, tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "trades.xlsx"
+    pd.read_csv(DATA / "trades.csv", dtype=str).to_excel(path, index=False)
+    code, out, err = import_file(people, "trades", path)
+    assert code == 0, err
+    assert "60 criados" in out
+    assert trade(people, "T20261123-0049").quantity == 10000

@@ -174,3 +174,11 @@ def test_a_trade_cancelled_by_the_front_office_leaves_matching(bot, desk, tmp_pa
 
     code, _, err = import_file(desk, "trades", write_csv(tmp_path, "u.csv", DATA / "trades.csv", unknown))
     assert code == 1 and "CANCEL de T20991231-0001" in err
+
+
+def test_the_summary_buttons_answer_the_person_who_clicks(bot, desk, standin):
+    post = channel_posts(standin, 2)[1]
+    show_breaks = [e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]][0]
+    bot.click(show_breaks, user=QUESIA, channel="C0TRADES1")
+    answer = standin.wait_for("response_url", where=lambda c: "quebras a resolver" in c.text)
+    assert answer[0]["response_type"] == "ephemeral" and "T20261123-0052" in answer[0].text
