@@ -46,8 +46,13 @@ STATUS_WORDS = {
 
 # -- permissions ------------------------------------------------------------------------------
 
-def _responder(actor: Person) -> bool:
-    return actor.is_admin or actor.has_role(Role.oncall)
+def _responder(actor: Person | None) -> bool:
+    return actor is not None and (actor.is_admin or actor.has_role(Role.oncall))
+
+
+def _require_person(ctx: Ctx) -> None:
+    if ctx.actor is None or not ctx.actor.active:
+        raise PermissionDenied(N_("Only a known, active person can report or add to an incident."))
 
 
 def _require_responder(ctx: Ctx, message: str) -> None:
@@ -99,6 +104,7 @@ def _snapshot(inc: Incident) -> dict[str, Any]:
 def report(ctx: Ctx, *, title: str | None, severity: Any, service: str | None = None,
            description: str | None = None, source_link: str | None = None) -> Incident:
     """Open an incident: number it, post its card, and for SEV1/SEV2 open its channel."""
+    _require_person(ctx)
     title = " ".join(clean(title).split())
     if not title:
         raise ValidationError(N_("Give the incident a short title, e.g. “Checkout is down”."), field="title")
@@ -201,7 +207,7 @@ def set_status(ctx: Ctx, inc: Incident, word: str, *, note: str | None = None) -
         raise ValidationError(N_("Say which status: investigating, mitigated or resolved."))
     if target is Status.resolved:
         return resolve(ctx, inc, note=note)
-    if not (_responder(ctx.actor) or inc.assignee_id == ctx.actor.id):
+    if not (_responder(ctx.actor) or (ctx.actor is not None and inc.assignee_id == ctx.actor.id)):
         raise PermissionDenied(N_("Only people on call, the assignee or an admin can change an incident's status."))
     _require_not_closed(inc)
     if inc.status == target.value:
@@ -268,7 +274,7 @@ def resolve(ctx: Ctx, inc: Incident, *, note: str | None = None) -> Incident:
 
 def close(ctx: Ctx, inc: Incident, *, summary: str | None = None) -> Incident:
     """Close a resolved incident: post the post-incident summary and archive its channel."""
-    if not (ctx.actor.is_admin or inc.assignee_id == ctx.actor.id):
+    if ctx.actor is None or not (ctx.actor.is_admin or inc.assignee_id == ctx.actor.id):
         who = inc.assignee.name if inc.assignee else "—"
         raise PermissionDenied(N_("Only the assignee ({who}) or an admin can close {ref}."), who=who, ref=inc.ref)
     _require_not_closed(inc)
@@ -307,6 +313,7 @@ def _clean_note(text: str | None) -> str | None:
 
 def add_note(ctx: Ctx, inc: Incident, text: str) -> TimelineEntry:
     """Anyone can add what they know to the timeline."""
+    _require_person(ctx)
     note = _clean_note(text)
     if not note:
         raise ValidationError(N_("Write the note after the command: `/incident note {ref} the database is back`."),

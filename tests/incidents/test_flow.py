@@ -168,6 +168,10 @@ def test_the_domain_refuses_too_when_called_directly(bot, standin, people, runti
         flow.resolve(ctx, inc)
         flow.close(ctx, inc)  # Sofia is on call, but Henrique owns it
     assert incident(runtime).status == "open"  # everything rolled back together
+    with pytest.raises(PermissionDenied), runtime.unit_of_work(source="test") as ctx:  # nobody at all
+        flow.report(ctx, title="Sem autor", severity="1")
+    with pytest.raises(PermissionDenied), runtime.unit_of_work(source="test") as ctx:
+        flow.resolve(ctx, get_incident(ctx.session, 1, lock=True))
 
 
 def test_friendly_errors_for_bad_input(bot, standin, people):
