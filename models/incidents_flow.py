@@ -141,7 +141,9 @@ def open_channel(ctx: Ctx, inc: Incident) -> OutboxMessage:
     invite = sorted({p.slack_user_id for p in people if p is not None and p.slack_user_id})
     data = incident_data(inc)
     data.update(channel_base=channel_name(inc.number, inc.title), invite=invite)
-    return notify(ctx, "incidents/channel_intro", data, kind=KIND_CHANNEL, dedup_key=f"incident:{inc.id}:channel")
+    # ``channel`` is the wished-for name, for the console and the logs; Slack may hand out a suffixed one.
+    return notify(ctx, "incidents/channel_intro", data, kind=KIND_CHANNEL, channel="#" + data["channel_base"],
+                  dedup_key=f"incident:{inc.id}:channel")
 
 
 def _oncall(ctx: Ctx) -> list[Person]:
