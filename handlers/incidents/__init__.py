@@ -9,9 +9,11 @@ def register(registry: Registry) -> None:
     from handlers.incidents.commands import register_commands
     from handlers.incidents.forms import register_forms
     from handlers.incidents.hooks import register_hooks
+    from handlers.incidents.intents import answer, sounds_broken
     from handlers.incidents.slack_ops import register_slack_ops
 
     register_commands(registry)
     register_forms(registry)
     register_slack_ops(registry)
     register_hooks(registry)
+    registry.intent("incidents", sounds_broken)(answer)

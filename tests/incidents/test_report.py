@@ -112,3 +112,13 @@ def test_an_english_speaker_gets_the_form_and_answers_in_english(bot, standin, p
     answer = standin.wait_for("chat.postEphemeral")[0]
     assert "INC-0001 reported: Laptop won't boot" in answer.text
     assert "Reportar um incidente" not in standin.of("views.open")[0]["view"]["title"]["text"]
+
+
+def test_a_mention_that_sounds_like_an_outage_offers_the_form_and_known_incidents(bot, standin, people):
+    report(bot, standin, title="ERP fora do ar", severity="2")
+    bot.mention("o ERP caiu de novo?", user="U070000008")
+    said = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "C0GENERAL")[0]
+    assert "Parece que algo quebrou" in said.text and "INC-0001" in said.text
+    button = said["blocks"][0]["accessory"]
+    bot.click(button, user="U070000008")
+    assert standin.wait_for("views.open", 2)[-1]["view"]["callback_id"] == "incident_report"
