@@ -199,6 +199,7 @@ def rematch(ctx) -> MatchOutcome:  # type: ignore[no-untyped-def]
             cid, brk = wanted[trade.id]
             before = {"status": trade.status, "confirmation_id": current[trade.id][1], "breaks": current[trade.id][2]}
             trade.confirmation_id, trade.breaks = cid, brk
+            s.expire(trade, ["confirmation"])  # reload it from the new id when next read
             trade.status = _status(cid, brk)
             trade.updated_at = ctx.now
             if trade.status != before["status"] or brk != before["breaks"]:
