@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from models.audit import record
 from models.context import Ctx
@@ -54,8 +55,11 @@ def watch(ctx: Ctx, code: str) -> WatchOutcome:
         raise ValidationError(N_("You are already watching {limit} products. Stop one first: `/stock unwatch <sku>`."),
                               limit=MAX_WATCHES)
     row = StockWatch(person_id=ctx.actor.id, product_id=product.id, created_at=ctx.now)
-    ctx.session.add(row)
-    ctx.session.flush()
+    try:
+        with ctx.session.begin_nested():  # a double click in another process may have just added it
+            ctx.session.add(row)
+    except IntegrityError:
+        return WatchOutcome("already", summary)
     record(ctx, "stock.watch_started", row, after={"sku": product.sku})
     return WatchOutcome("watching", summary)
 

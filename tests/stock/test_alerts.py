@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from models.audit import AuditRecord
 from models.stock import StockWatch
+from tests.conftest import pg_only
 
 MARIANA = "U070000004"
 CARLA = "U070000012"
@@ -114,3 +115,29 @@ def test_watch_mistakes_get_friendly_answers(bot, catalogue):
     assert "Você não acompanha PRD-2009" in not_watching.text
     bare = bot.command("/stock", "unwatch", user=MARIANA)
     assert "/stock unwatch PRD-1042" in bare.text
+
+
+@pg_only()
+def test_two_watch_clicks_at_once_make_one_watch(catalogue, runtime):
+    import threading
+
+    from models.people import Person
+    from models.stock_watch import watch
+
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def click() -> None:
+        with runtime.unit_of_work(source="test") as ctx:
+            ctx.actor = ctx.session.scalar(select(Person).where(Person.slack_user_id == MARIANA))
+            barrier.wait()
+            outcomes.append(watch(ctx, "PRD-2009").status)
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["already", "watching"]
+    with runtime.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(StockWatch)) == 1
