@@ -33,6 +33,7 @@ DECIMALS = ("price", "fees", "net_amount", "gross_amount")
 SIDES = {"BUY": "BUY", "B": "BUY", "C": "BUY", "COMPRA": "BUY", "SELL": "SELL", "S": "SELL", "V": "SELL",
          "VENDA": "SELL"}
 TRANS_TYPES = ("NEW", "REPLACE", "CANCEL")
+REF_RE = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,39}")
 ISIN_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
 CENT = Decimal("0.01")
 LIMIT = Decimal(10) ** 13  # amounts are stored with 14 integer digits; nothing real comes close
@@ -187,7 +188,7 @@ def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-un
         row = int(rec["_row"])
         values, errs = parse_row(rec, confirmation=False, tz=ctx.config.trades_tz)
         values["ref"] = rec["trade_ref"].upper()
-        if not re.fullmatch(r"[A-Z0-9][A-Z0-9._/-]{0,39}", values["ref"]):
+        if not REF_RE.fullmatch(values["ref"]):
             errs.append(("trade_ref", N_("“{value}” is not a trade reference (letters, digits, - . _ /)."), {"value": rec["trade_ref"]}))
         booker = people.get(rec["trader_email"].lower())
         if booker is None:
@@ -246,7 +247,10 @@ def book_trade(ctx, *, trader_email: str, **fields: Any) -> Trade:  # type: igno
     if errs:
         column, message, params = errs[0]
         raise ValidationError(message, field=column, **params)
-    values["ref"] = str(fields["trade_ref"]).strip().upper()
+    values["ref"] = str(fields.get("trade_ref", "")).strip().upper()
+    if not REF_RE.fullmatch(values["ref"]):
+        raise ValidationError(N_("“{value}” is not a trade reference (letters, digits, - . _ /)."), field="trade_ref",
+                              value=values["ref"])
     old = ctx.session.scalars(select(Trade).where(Trade.ref == values["ref"]).with_for_update(of=Trade)).unique().one_or_none()
     if old is not None and old.status in (TradeStatus.confirmed.value, TradeStatus.cancelled.value) and _differs(old, values):
         raise ValidationError(N_("Trade {value} is already {status} and cannot be changed."), value=values["ref"], status=old.status)
@@ -307,6 +311,9 @@ def import_confirmations(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignor
         row = int(rec["_row"])
         values, errs = parse_row(rec, confirmation=True, tz=ctx.config.trades_tz)
         values["confirm_id"] = rec["confirm_id"].upper()
+        if not REF_RE.fullmatch(values["confirm_id"]):
+            errs.append(("confirm_id", N_("“{value}” is not a confirmation id (letters, digits, - . _ /)."),
+                         {"value": rec["confirm_id"]}))
         values["broker_ref"] = rec["broker_ref"][:40]
         old = existing.get(values["confirm_id"])
         kind = values.get("trans_type")
