@@ -208,8 +208,8 @@ def bench_database(kind: str, quick: bool, tmp: Path) -> list[Row]:
     from tests.slack_standin import SlackStandIn
 
     rows: list[Row] = []
-    n_products = 10_000 if quick else 100_000
-    n_calls = 60 if quick else 400
+    n_products = 5_000 if quick else 100_000
+    n_calls = 50 if quick else 400
     url = fresh_database(kind, tmp)
     standin = SlackStandIn().start()
     runtime = make_runtime(url, standin.api_url)
@@ -287,7 +287,7 @@ def bench_import(kind: str, quick: bool, tmp: Path) -> list[Row]:
     from bot.db import Database
     from models.stock_bulk import insert_frame
 
-    n_products = 20_000 if quick else 333_334
+    n_products = 10_000 if quick else 333_334
     path = tmp / f"import-{kind}.csv"
     n_rows = write_snapshot(path, n_products)
     url = fresh_database(kind, tmp)
@@ -356,7 +356,7 @@ def _pg_reachable() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="10k products, 60k import rows: under a minute")
+    parser.add_argument("--quick", action="store_true", help="5k products, 30k import rows: under a minute")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     print_table(run(args.quick))
