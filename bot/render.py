@@ -116,3 +116,12 @@ def render_error(err: DomainError, *, locale: str, tz: str | None = None) -> dic
     text = render_text(err.message, locale, **err.params)
     hint = render_text(err.hint, locale, **err.params) if err.hint else None
     return render("platform/error", {"text": text, "hint": hint, "kind": err.kind}, locale=locale, tz=tz)
+
+
+def warm_up() -> None:
+    """Compile the catalogs and every template now, at start-up, not in the first user's request."""
+    for locale in i18n.SUPPORTED:
+        env = environment(locale)
+        for name in env.list_templates(extensions=["j2"]):
+            env.get_template(name)
+

@@ -74,23 +74,31 @@ class Runtime:
 
     @contextlib.contextmanager
     def unit_of_work(self, *, actor: Person | int | None = None, source: str = "cli",
-                     request_key: str | None = None, readonly: bool = False) -> Iterator[Ctx]:
+                     request_key: str | None = None, readonly: bool = False,
+                     claim_first: bool = False) -> Iterator[Ctx]:
         """One transaction: the changes, their audit records and their outbox rows, or nothing.
 
         With ``request_key``, a request that wrote anything is remembered in the same
         transaction, so the same Slack request retried (in any process) cannot act twice:
-        :class:`DuplicateRequest` is raised instead.
+        :class:`DuplicateRequest` is raised instead. ``claim_first`` remembers it before the
+        handler runs (buttons, forms, events: they always act), so a retry racing the first
+        attempt waits on that one row and gives up at once, instead of redoing the work.
         """
         session = self.db.session(readonly=readonly)
         session.info["wrote"] = False
         ctx = Ctx(session=session, actor=None, now=self.clock.now(), config=self.settings, source=source,
                   request_id=request_key)
+        claimed = False
         try:
+            if request_key and claim_first:
+                session.add(ProcessedRequest(key=request_key, at=ctx.now))
+                session.flush()
+                claimed = True
             if actor is not None:
                 ctx.actor = session.get(Person, actor if isinstance(actor, int) else actor.id)
             yield ctx
             session.flush()
-            if request_key and session.info.get("wrote"):
+            if request_key and not claimed and session.info.get("wrote"):
                 session.add(ProcessedRequest(key=request_key, at=ctx.now))
                 session.flush()
             session.commit()

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from slack_bolt import App, BoltResponse
 
 from bot.dispatch import dispatch_action, dispatch_command, dispatch_text, dispatch_view
-from bot.render import render, render_error
+from bot.render import render, render_error, warm_up
 from bot.replies import Attachment, CloseModal, ModalErrors, OpenModal, Reply
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
@@ -56,11 +56,9 @@ class SlackAdapter:
         person_id = context.get("person_id")
         locale, tz = self.runtime.settings.locale_default, self.runtime.settings.tz_default
         try:
-            with self.runtime.unit_of_work(actor=person_id, source="slack",
-                                           request_key=context.get("request_key")) as ctx:
+            with self.runtime.unit_of_work(actor=person_id, source="slack", request_key=context.get("request_key"),
+                                           claim_first=remember) as ctx:
                 req = Request(self.runtime, ctx)
-                if remember:
-                    ctx.session.info["wrote"] = True
                 build(req)
                 if ctx.actor is not None:
                     locale, tz = req.locale, req.tz
@@ -167,7 +165,7 @@ class SlackAdapter:
             req.payload = body
 
         status, out, req = self.run(context, build, lambda req: dispatch_view(self.registry, callback_id, req),
-                                    view_blocks=blocks)
+                                    view_blocks=blocks, remember=True)
         if status == "duplicate":
             return ack()
         if status == "field_error":
@@ -290,6 +288,7 @@ def create_app(runtime: Runtime) -> App:
     settings = runtime.settings
     settings.require("slack_bot_token", "slack_signing_secret")
     adapter = SlackAdapter(runtime)
+    warm_up()
     bolt_log = logging.getLogger("slack_bolt")
     if not any(isinstance(f, _DropTokenWarning) for f in bolt_log.filters):
         bolt_log.addFilter(_DropTokenWarning())

@@ -203,3 +203,19 @@ class BotServer:
         ts = f"{time.time():.6f}"
         return self.event({"type": "message", "channel_type": "im", "user": user, "text": text, "ts": ts,
                            "channel": "D0DIRECT01", "event_ts": ts}, **kw)
+
+
+class RemoteBot(BotServer):
+    """The same signed requests, sent to a bot running elsewhere (another process, e.g. gunicorn)."""
+
+    def __init__(self, url: str, standin: Any) -> None:  # noqa: D107 - no server of our own
+        self.standin = standin
+        self._url = url.rstrip("/")
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    def stop(self) -> None:
+        pass
+
