@@ -210,6 +210,8 @@ class OutboxSender:
             resp = client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts)
             return {"channel": channel, "ts": resp.get("message_ts")}
         if kind == OutboxKind.file.value:
+            if channel[:1] in ("U", "W"):  # files go to a conversation id: open the DM first
+                channel = client.conversations_open(users=channel)["channel"]["id"]
             files = row.data.get("files") or []
             resp = client.files_upload_v2(
                 channel=channel,

@@ -143,6 +143,14 @@ class SlackAdapter:
                                                          (body.get("channel") or {}).get("id"),
                                                          (body.get("message") or {}).get("ts"))
                 client.views_open(trigger_id=body["trigger_id"], view=rendered)
+        elif kind == "reply" and _in_home_tab(body):
+            # A button on the Home tab: show the outcome by publishing the tab again (the clicked
+            # item is gone or changed); a plain reply goes to the DM.
+            context["request_key"] = None  # the click is remembered; re-publishing needs no key of its own
+            self.on_event("app_home_opened")(body, context, client, {"type": "app_home_opened", "tab": "home",
+                                                                      "user": context.get("user_id")})
+            if not result.replace_original:
+                self._dm(client, context.get("user_id"), rendered)
         elif kind == "reply":
             if result.replace_original and body.get("response_url"):
                 respond(replace_original=True, **message_args(rendered))
@@ -273,6 +281,10 @@ class SlackAdapter:
             channel=dm,
             file_uploads=[{"content": f.content, "filename": f.filename, "title": f.title or f.filename} for f in files],
         )
+
+
+def _in_home_tab(body: dict) -> bool:
+    return (body.get("container") or {}).get("type") == "view" and (body.get("view") or {}).get("type") == "home"
 
 
 class _DropTokenWarning(logging.Filter):

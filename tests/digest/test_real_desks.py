@@ -78,3 +78,8 @@ def test_approving_leave_from_the_home_tab_works(full, standin):
 
     with runtime.db.session() as s:
         assert s.scalars(select(LeaveRequest)).one().status == "approved"
+    # The Home tab is published again, without the request that was just decided.
+    calls = standin.wait_for("views.publish", 2, where=lambda c: c.get("user_id") == TIAGO)
+    republished = calls[-1]["view"]
+    assert not any(el["action_id"].startswith("leave_approve") for b in republished["blocks"]
+                   if b["type"] == "actions" for el in b["elements"])
