@@ -182,3 +182,13 @@ def test_the_summary_buttons_answer_the_person_who_clicks(bot, desk, standin):
     bot.click(show_breaks, user=QUESIA, channel="C0TRADES1")
     answer = standin.wait_for("response_url", where=lambda c: "quebras a resolver" in c.text)
     assert answer[0]["response_type"] == "ephemeral" and "T20261123-0052" in answer[0].text
+
+
+def test_tolerances_come_from_the_settings(desk):
+    desk.settings.trades_price_tolerance_pct = Decimal("2.5")  # percent
+    desk.settings.trades_net_tolerance = Decimal("1000.00")  # reais
+    code, _, err = import_file(desk, "confirmations", DATA / "confirmations.csv")  # matching runs again
+    assert code == 0, err
+    assert trade(desk, "T20261123-0056").status == "matched"  # 2% off and R$ 830 of net: inside now
+    assert trade(desk, "T20261119-0012").breaks == ["net_amount"]  # R$ 3.180 of net is still too much
+    assert trade(desk, "T20261123-0052").breaks == ["quantity", "net_amount"]  # quantity never has a tolerance
