@@ -77,6 +77,17 @@ def digest_figures(session) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
+def home_figures(session, person) -> dict | None:  # type: ignore[no-untyped-def]
+    """The desk's figures for a back-office person's App Home, with what they may confirm (four eyes)."""
+    if not (person.is_admin or person.has_role("backoffice")):
+        return None
+    figures = digest_figures(session)
+    figures["mine_to_confirm"] = session.scalar(select(func.count()).select_from(Trade).where(
+        Trade.status == TradeStatus.matched.value,
+        Trade.booked_by_id.is_distinct_from(person.id), Trade.imported_by_id.is_distinct_from(person.id))) or 0
+    return figures
+
+
 def digest_section(session, scope) -> dict[int, dict]:  # type: ignore[no-untyped-def]
     """``{person_id: figures}`` for the back-office managers in ``scope`` (one query set for all)."""
     managers = scope.managers

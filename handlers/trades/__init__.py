@@ -50,6 +50,12 @@ def digest_section(session, scope):  # type: ignore[no-untyped-def]
     return build(session, scope)
 
 
+def home_section(req):  # type: ignore[no-untyped-def]
+    from models.trades_cutoff import home_figures
+
+    return home_figures(req.ctx.session, req.actor)
+
+
 def unconfirmed_series(session, first_day, last_day):  # type: ignore[no-untyped-def]
     from models.trades_cutoff import unconfirmed_series as build
 
@@ -70,6 +76,7 @@ def register(registry: Registry) -> None:
                  help="flag trades unconfirmed after TRADES_CUTOFF and alert the trades channel once")(cutoff_job)
     registry.digest_section("trades", template="trades/digest_section.j2", order=40, roles=("backoffice",))(digest_section)
     registry.series(N_("Unconfirmed trades"))(unconfirmed_series)
+    registry.home_section("trades", template="trades/home_section.j2", order=45)(home_section)
 
     cmd = registry.command("trade", summary=N_("trades and broker confirmations: pending, breaks, confirm, report"),
                            usage_hint="pending | show <ref> | confirm <ref> | dispute <ref> <reason> | breaks | report [date]")

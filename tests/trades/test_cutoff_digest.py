@@ -90,3 +90,19 @@ def test_unconfirmed_series_counts_each_day(bot, desk):
     assert counts[dt.date(2026, 11, 23)] == 60 and counts[dt.date(2026, 11, 24)] == 60
     assert counts[dt.date(2026, 11, 25)] == 59
     assert GABRIELA  # a back-office manager reads these
+
+
+def test_the_app_home_shows_the_desk_to_the_back_office_only(bot, desk, standin):
+    import time
+
+    from tests.trades.conftest import MARIANA, NICOLAS
+
+    def open_home(user: str):  # type: ignore[no-untyped-def]
+        bot.event({"type": "app_home_opened", "user": user, "channel": "D0DIRECT01", "tab": "home",
+                   "event_ts": f"{time.time():.6f}"})
+        return standin.wait_for("views.publish", where=lambda c: c.get("user_id") == user)[-1].text
+
+    mine = open_home(NICOLAS)  # 49 matched, 13 of them booked by him: four eyes leaves him 36
+    assert "36 operações casadas que você pode confirmar" in mine and "6 quebras" in mine
+    assert "Ver pendentes" in mine
+    assert "operações casadas que você pode confirmar" not in open_home(MARIANA)
