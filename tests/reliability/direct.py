@@ -55,7 +55,7 @@ class DirectSlack:
                  for k, v in answers.items()}
         payload = {"type": "view_submission", "user": {"id": user}, "team": {"id": "T0000001"},
                    "trigger_id": f"fz.{next(_n)}",
-                   "view": {"id": "V1", "callback_id": callback_id, "private_metadata": metadata,
+                   "view": {"id": "V1", "type": "modal", "callback_id": callback_id, "private_metadata": metadata,
                             "blocks": [{"type": "input", "block_id": str(k)} for k in answers],
                             "state": {"values": state}}}
         return self._send(urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
