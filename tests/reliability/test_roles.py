@@ -1,0 +1,425 @@
+"""The role matrix: every command, subcommand and button, tried by each role, allowed or refused.
+
+One table (``ROWS``) says who may do what, checkable line by line against PRODUCT.md and the desk
+issues. Each row is tried twice:
+
+* over signed HTTP, as each role: a refused person gets the friendly ephemeral refusal
+  (``:no_entry:`` and who would be allowed) and nothing is stored; an allowed person is not refused
+  (they may still be told the thing is already done: that is not a permission answer);
+* straight into the domain (``DOMAIN``), as each role: the refused ones get ``PermissionDenied``,
+  the allowed ones go through (each call is rolled back, so every allowed role really acts).
+
+The people (bot/demo_data/people.csv):
+    employee  João Santos (U070000007), reports to Isabela
+    sales     Mariana Souza (U070000004)
+    backoffice Quésia Almeida (U070000005)
+    oncall    Henrique Oliveira (U070000006)
+    manager   Isabela Silva (U070000003), João's manager and so his approver; no manager herself
+    admin     Eduarda Silva (U070000023)
+    stranger  U0STRANGE1, first seen in this test (made an employee from users.info)
+plus, where a rule is about a person rather than a role: Nicolas (back office, books
+T20261123-0001), Gabriela (back office, imported the trades), Karina (on call, not the assignee).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pytest
+from sqlalchemy import select
+
+from models import digest as digest_domain
+from models import incidents_flow, leave_requests, leave_views, trades_flow, trades_report
+from models import people as people_domain
+from models.errors import DomainError, PermissionDenied
+from models.incidents import get_incident
+from models.leave import get_type
+from models.leave_balance import set_allowance
+from models.leave_types import configure_type
+from models.platform import ProcessedRequest
+from models.stock_watch import watch
+from tests.reliability.test_signatures import _row_counts
+from tests.stock.conftest import CATALOGUE, Importer
+from tests.trades.conftest import DATA as TRADES_DATA
+from tests.trades.conftest import import_file
+
+ROLES = {
+    "stranger": "U0STRANGE1",
+    "employee": "U070000007",
+    "sales": "U070000004",
+    "backoffice": "U070000005",
+    "oncall": "U070000006",
+    "manager": "U070000003",
+    "admin": "U070000023",
+}
+# People a rule names by what they did, not by role.
+OTHERS = {
+    "Nicolas, booked the trades": "U070000009",  # back office
+    "Ana, booked the breaks": "U070000021",  # back office
+    "Gabriela, imported both": "U070000001",  # back office (and manager): imported the trades here
+    "Karina, on call, not assignee": "U070000010",
+}
+ALL = frozenset(ROLES)
+
+
+@dataclass(frozen=True)
+class Row:
+    """``what`` (a command line or a button), who may (the rest are refused), and what the refusal names."""
+
+    what: str
+    allowed: frozenset[str]
+    needs: str | tuple[str, ...] = ()  # the refusal names one of these (the role needed, or the rule)
+    others: tuple[tuple[str, bool], ...] = ()  # extra people: (OTHERS key, allowed?)
+    form: dict | None = field(default=None)  # a modal submission: {"callback_id", "answers", "metadata"}
+
+    @property
+    def id(self) -> str:
+        return self.what
+
+
+def only(*roles: str) -> frozenset[str]:
+    return frozenset(roles)
+
+
+EVERYONE = ALL
+BACKOFFICE = only("backoffice", "admin")
+RESPONDERS = only("oncall", "admin")
+ADMINS = only("admin")
+MANAGERS = only("manager", "admin")
+APPROVER = only("manager", "admin")  # Isabela approves João; admins approve anyone
+TRADE_EYES = (("Nicolas, booked the trades", False), ("Gabriela, imported both", False))
+BREAK_EYES = (("Ana, booked the breaks", False), ("Gabriela, imported both", False))
+TRADE_NEEDS = ("backoffice", "quatro olhos")
+
+# {leave} João's vacation, {sick} João's sick leave, {own} Isabela's own vacation,
+# {trade}/{trade2} matched trades, {break}/{break2} mismatched ones, {inc} an open incident, {done} a resolved one
+# assigned to Henrique (on call).
+ROWS: list[Row] = [
+    # -- /backoffice: admins change roles and list people; anyone asks who they are.
+    Row("/backoffice whoami", EVERYONE),
+    Row("/backoffice help", EVERYONE),
+    Row("/backoffice role <@U070000008> backoffice", ADMINS, "admin"),
+    Row("/backoffice people", ADMINS, "admin"),
+    # -- /stock: readable by everyone, and anyone may watch an item.
+    Row("/stock parafuso m8", EVERYONE),
+    Row("/stock", EVERYONE),
+    Row("/stock low", EVERYONE),
+    Row("/stock watch PRD-2008", EVERYONE),
+    Row("/stock unwatch PRD-2008", EVERYONE),
+    Row("button stock_open PRD-2001", EVERYONE),
+    Row("button stock_watch PRD-2008", EVERYONE),
+    Row("button stock_unwatch PRD-2008", EVERYONE),
+    # -- /leave: everyone requests and sees their own; approvers decide, never their own; admins configure.
+    Row("/leave", EVERYONE),
+    Row("/leave balance", EVERYONE),
+    Row("/leave list", EVERYONE),
+    Row("/leave who week", EVERYONE),
+    Row("/leave pending", EVERYONE),
+    Row("/leave types", EVERYONE),
+    Row("/leave balance <@U070000007>", only("employee", "manager", "admin"), "aprova"),
+    Row("/leave show {sick}", only("employee", "manager", "admin"), "aprova"),
+    Row("/leave type sabbatical allowance=10", ADMINS, "admin"),
+    Row("/leave allowance <@U070000007> vacation 25", ADMINS, "admin"),
+    Row("button leave_open x", EVERYONE),
+    Row("button leave_approve {leave}", APPROVER, "aprova"),
+    Row("button leave_reject {leave}", APPROVER, "aprova"),
+    Row("button leave_approve {own}", ADMINS, "aprova"),
+    Row("form leave_reject {leave}", APPROVER, "aprova",
+        form={"callback_id": "leave_reject", "answers": {"reason": "Fim de ano, equipe reduzida"},
+              "metadata": {"request": "{leave}"}}),
+    Row("/leave cancel {leave}", only("employee", "manager", "admin"), "aprova"),
+    Row("button leave_cancel {sick}", only("employee", "manager", "admin"), "aprova"),
+    # -- /trade: the back office; four eyes: never the booker nor the importer confirms or overrides.
+    Row("/trade pending", BACKOFFICE, "backoffice"),
+    Row("/trade breaks", BACKOFFICE, "backoffice"),
+    Row("/trade show {trade}", BACKOFFICE, "backoffice"),
+    Row("/trade report 2026-11-23", only("backoffice", "manager", "admin"), "backoffice"),
+    Row("/trade confirm {trade}", BACKOFFICE, TRADE_NEEDS, TRADE_EYES),
+    Row("/trade accept {break}", BACKOFFICE, TRADE_NEEDS, BREAK_EYES),
+    Row("/trade dispute {break} corretora cobrou a mais", BACKOFFICE, "backoffice"),
+    Row("button trade_confirm {trade2}", BACKOFFICE, TRADE_NEEDS, TRADE_EYES),
+    Row("button trade_accept {break2}", BACKOFFICE, TRADE_NEEDS, BREAK_EYES),
+    Row("button trade_dispute {break}", BACKOFFICE, "backoffice"),
+    Row("button trade_show {trade}", BACKOFFICE, "backoffice"),
+    Row("button trades_pending x", BACKOFFICE, "backoffice"),
+    Row("button trades_breaks x", BACKOFFICE, "backoffice"),
+    Row("form trade_dispute {break}", BACKOFFICE, "backoffice",
+        form={"callback_id": "trade_dispute", "answers": {"reason": "preço da corretora diverge"},
+              "metadata": {"ref": "{break}"}}),
+    # -- /incident: anyone reports and adds notes; on call and admins ack, assign, re-rate and
+    #    resolve; the assignee or an admin closes.
+    Row("/incident", EVERYONE),
+    Row("/incident list", EVERYONE),
+    Row("/incident show {inc}", EVERYONE),
+    Row("/incident note {inc} clientes relatam lentidão", EVERYONE),
+    Row("button incident_report_open x", EVERYONE),
+    Row("/incident ack {inc}", RESPONDERS, "plantão"),
+    Row("/incident assign {inc} <@U070000006>", RESPONDERS, "plantão"),
+    Row("/incident severity {inc} 2", RESPONDERS, "plantão"),
+    Row("/incident status {inc} mitigated", RESPONDERS, "plantão"),
+    Row("/incident resolve {inc}", RESPONDERS, "plantão"),
+    Row("/incident close {done} causa corrigida", only("oncall", "admin"), "responsável",
+        (("Karina, on call, not assignee", False),)),
+    Row("button incident_ack {inc}", RESPONDERS, "plantão"),
+    Row("button incident_take {inc}", RESPONDERS, "plantão"),
+    Row("button incident_mitigated {inc}", RESPONDERS, "plantão"),
+    Row("button incident_resolved {inc}", RESPONDERS, "plantão"),
+    # -- /digest: anyone previews their own; managers subscribe channels; admins see the runs.
+    Row("/digest now", EVERYONE),
+    Row("/digest settings", EVERYONE),
+    Row("/digest subscribe weekdays 08:30", MANAGERS, "manager"),
+    Row("/digest unsubscribe", MANAGERS, "manager"),
+    Row("/digest status", ADMINS, "admin"),
+]
+
+
+# -- the world every row is tried in ------------------------------------------------------------------
+
+# Matched trades booked by Nicolas; mismatched ones (price, net amount) booked by Ana.
+TRADE, TRADE2, BREAK, BREAK2 = "T20261123-0001", "T20261123-0017", "T20261123-0003", "T20261119-0012"
+
+
+def _as(runtime, slack_id: str):  # type: ignore[no-untyped-def]
+    return runtime.unit_of_work(actor=runtime.person_id_for_slack_user(slack_id), source="test")
+
+
+def desk_of(row: Row) -> str:
+    """backoffice, stock, leave, trade, incident or digest: which desk's world the row needs."""
+    word = row.what.split()[0] if row.what.startswith("/") else row.what.split()[1]
+    return word.lstrip("/").split("_")[0].removesuffix("s") if not row.what.startswith("/") else word.lstrip("/")
+
+
+DESKS = ["backoffice", "stock", "leave", "trade", "incident", "digest"]
+
+
+def build_world(runtime, standin, tmp_path, desks) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Everyone seen once, then what the desks' rows act on: the stock catalogue; João's vacation
+    and sick leave and Isabela's own vacation; the sample trades and confirmations (imported by
+    Gabriela); an open incident and a resolved one assigned to Henrique (on call)."""
+    world: dict[str, Any] = {"trade": TRADE, "trade2": TRADE2, "break": BREAK, "break2": BREAK2}
+    for slack_id in [*ROLES.values(), *OTHERS.values()]:
+        runtime.person_id_for_slack_user(slack_id)
+    if "stock" in desks:
+        code, _out, err = Importer(runtime, tmp_path).file(CATALOGUE)
+        assert code == 0, err
+    if "trade" in desks:
+        for kind in ("trades", "confirmations"):
+            code, _out, err = import_file(runtime, kind, TRADES_DATA / f"{kind}.csv",
+                                          actor=OTHERS["Gabriela, imported both"])
+            assert code == 0, err
+    if "leave" in desks:
+        with _as(runtime, ROLES["employee"]) as ctx:
+            vacation, sick = get_type(ctx.session, "vacation"), get_type(ctx.session, "sick")
+            world["leave"] = leave_requests.file_request(ctx, vacation, dt.date(2026, 12, 14),
+                                                         dt.date(2026, 12, 18)).id
+            world["sick"] = leave_requests.file_request(ctx, sick, dt.date(2026, 12, 7), dt.date(2026, 12, 8),
+                                                        note="consulta").id
+        with _as(runtime, ROLES["manager"]) as ctx:
+            world["own"] = leave_requests.file_request(ctx, get_type(ctx.session, "vacation"),
+                                                       dt.date(2026, 12, 21), dt.date(2026, 12, 23)).id
+    if "incident" in desks:
+        with _as(runtime, ROLES["sales"]) as ctx:
+            world["inc_n"] = incidents_flow.report(ctx, title="Checkout fora do ar", severity="3").number
+            world["done_n"] = incidents_flow.report(ctx, title="Impressora parada", severity="4").number
+        with _as(runtime, ROLES["admin"]) as ctx:
+            done = get_incident(ctx.session, world["done_n"], lock=True)
+            incidents_flow.assign(ctx, done, people_domain.get_person(ctx.session, ROLES["oncall"]))
+            incidents_flow.resolve(ctx, done)
+        world["inc"], world["done"] = f"INC-{world['inc_n']:04d}", f"INC-{world['done_n']:04d}"
+    runtime.sender.wait_idle(timeout=30)
+    standin.settle()
+    return world
+
+
+def _fill(text: str, world: dict) -> str:
+    return text.format(**world)
+
+
+def _cast(row: Row) -> list[tuple[str, str, bool]]:
+    """(who, slack id, allowed?) for the row: the refused first, so each refusal meets the untouched state."""
+    cast = [(role, sid, role in row.allowed) for role, sid in ROLES.items()]
+    cast += [(who, OTHERS[who], ok) for who, ok in row.others]
+    return sorted(cast, key=lambda c: c[2])
+
+
+# -- layer (a): over signed HTTP ------------------------------------------------------------------------
+
+def _processed(runtime, trigger: str) -> bool:
+    with runtime.db.session() as s:
+        return s.scalar(select(ProcessedRequest.key).where(ProcessedRequest.key.like(f"%:{trigger}%"))) is not None
+
+
+def _answer_to_click(bot, runtime, standin, trigger: str) -> str | None:
+    """Wait until the click was acted on (its key remembered) or answered with an error; that answer."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        said = standin.of("response_url", where=lambda c: c["_path"].endswith("/" + trigger)) + \
+            standin.of("chat.postMessage", where=lambda c: trigger in json.dumps(c.args))
+        errors = [c for c in said if ":no_entry:" in c.text or ":warning:" in c.text or ":mag:" in c.text]
+        if errors:
+            return errors[0].text + ("" if errors[0].get("response_type") == "ephemeral" else "\n<not ephemeral>")
+        if _processed(runtime, trigger):
+            return None
+        time.sleep(0.02)
+    raise AssertionError(f"the click {trigger} got no answer")
+
+
+_n = iter(range(1, 10**9))
+
+
+def _try_http(bot, runtime, standin, row: Row, world: dict, user: str) -> tuple[bool, str]:
+    """(refused?, what the person read) for ``row`` done by ``user`` over HTTP."""
+    what = _fill(row.what, world)
+    trigger = f"roles.{next(_n)}"
+    if what.startswith("/"):
+        command, _, text = what.partition(" ")
+        resp = bot.command(command, text, user=user, trigger_id=trigger)
+        assert resp.status == 200, (what, resp.status)
+        if not resp.body:
+            return False, ""
+        body = resp.json
+        said = resp.text
+        refused = ":no_entry:" in said
+        if refused:
+            assert body.get("response_type") == "ephemeral", (what, body)
+        return refused, said
+    kind, name, value = what.split(" ", 2)
+    if kind == "button":
+        resp = bot.click((name, value), user=user, trigger_id=trigger)
+        assert resp.status == 200, (what, resp.status)
+        said = _answer_to_click(bot, runtime, standin, trigger) or ""
+        refused = ":no_entry:" in said
+        if refused:
+            assert "<not ephemeral>" not in said, (what, said)
+        return refused, said
+    assert kind == "form" and row.form
+    meta = {k: _fill(v, world) for k, v in row.form["metadata"].items()}
+    view = {"type": "modal", "callback_id": row.form["callback_id"], "private_metadata": json.dumps(meta),
+            "blocks": [{"type": "input", "block_id": k, "element": {"type": "plain_text_input", "action_id": "v"}}
+                       for k in row.form["answers"]]}
+    resp = bot.submit(view, row.form["answers"], user=user, trigger_id=trigger)
+    assert resp.status == 200, (what, resp.status)
+    body = resp.json
+    errors = " ".join(body.get("errors", {}).values()) if body.get("response_action") == "errors" else ""
+    # A refused form keeps the modal open with the refusal next to the field (never a silent close).
+    return bool(errors) and not _processed(runtime, trigger) and _is_permission(errors), errors
+
+
+def _is_permission(text: str) -> bool:
+    return any(w in text for w in ("Só ", "Somente ", "Apenas ", "Ninguém ", "papel", "quatro olhos"))
+
+
+def _names(said: str, needs: str | tuple[str, ...]) -> bool:
+    needs = (needs,) if isinstance(needs, str) else needs
+    return not needs or any(n in said for n in needs)
+
+
+@pytest.mark.parametrize("desk", DESKS)
+def test_over_http_each_role_is_allowed_or_refused_as_the_table_says(bot, people, runtime, standin, tmp_path, desk):
+    world = build_world(runtime, standin, tmp_path, {desk})
+    wrong = []
+    for row in [r for r in ROWS if desk_of(r) == desk]:
+        for who, user, allowed in _cast(row):
+            before = _row_counts(runtime) if not allowed else None
+            refused, said = _try_http(bot, runtime, standin, row, world, user)
+            if allowed and refused:
+                wrong.append(f"{row.what}: {who} should be allowed, was told: {said}")
+            elif not allowed and not refused:
+                wrong.append(f"{row.what}: {who} should be refused, was told: {said[:200]!r}")
+            elif not allowed:
+                if not _names(said, row.needs):
+                    wrong.append(f"{row.what}: the refusal to {who} should name {row.needs!r}: {said}")
+                runtime.sender.wait_idle(timeout=30)
+                if _row_counts(runtime) != before:
+                    wrong.append(f"{row.what}: refusing {who} stored something")
+    assert not wrong, "\n".join(wrong)
+
+
+# -- layer (b): the domain, called directly --------------------------------------------------------------
+
+def _person(ctx, key: str):  # type: ignore[no-untyped-def]
+    return people_domain.get_person(ctx.session, ROLES.get(key, key))
+
+
+def _inc(ctx, world, key="inc_n"):  # type: ignore[no-untyped-def]
+    return get_incident(ctx.session, world[key], lock=True)
+
+
+# What each row's domain call is; rows whose handlers only read (lists, help, search) have none.
+DOMAIN: dict[str, Callable[[Any, dict], Any]] = {
+    "/backoffice role <@U070000008> backoffice":
+        lambda ctx, w: people_domain.set_role(ctx, _person(ctx, "U070000008"), people_domain.Role.backoffice),
+    "/stock watch PRD-2008": lambda ctx, w: watch(ctx, "PRD-2008"),
+    "/leave balance <@U070000007>": lambda ctx, w: leave_views.balance_report(ctx, _person(ctx, "employee")),
+    "/leave show {sick}": lambda ctx, w: leave_views.show_request(ctx, w["sick"]),
+    "/leave type sabbatical allowance=10": lambda ctx, w: configure_type(ctx, "sabbatical", {"allowance": "10"}),
+    "/leave allowance <@U070000007> vacation 25":
+        lambda ctx, w: set_allowance(ctx, _person(ctx, "employee"), get_type(ctx.session, "vacation"), 2026,
+                                     __import__("decimal").Decimal(25)),
+    "button leave_approve {leave}": lambda ctx, w: leave_requests.approve(ctx, w["leave"]),
+    "button leave_reject {leave}": lambda ctx, w: leave_requests.check_decidable(ctx, w["leave"]),
+    "button leave_approve {own}": lambda ctx, w: leave_requests.approve(ctx, w["own"]),
+    "form leave_reject {leave}": lambda ctx, w: leave_requests.reject(ctx, w["leave"], "Fim de ano"),
+    "/leave cancel {leave}": lambda ctx, w: leave_requests.cancel(ctx, w["leave"]),
+    "button leave_cancel {sick}": lambda ctx, w: leave_requests.cancel(ctx, w["sick"]),
+    "/trade report 2026-11-23": lambda ctx, w: trades_report.build_report(ctx, dt.date(2026, 11, 23)),
+    "/trade confirm {trade}": lambda ctx, w: trades_flow.confirm(ctx, w["trade"]),
+    "/trade accept {break}": lambda ctx, w: trades_flow.accept_broker_values(ctx, w["break"]),
+    "/trade dispute {break} corretora cobrou a mais":
+        lambda ctx, w: trades_flow.dispute(ctx, w["break"], "corretora cobrou a mais"),
+    "/incident note {inc} clientes relatam lentidão":
+        lambda ctx, w: incidents_flow.add_note(ctx, _inc(ctx, w), "clientes relatam lentidão"),
+    "/incident": lambda ctx, w: incidents_flow.report(ctx, title="Wi-Fi caiu", severity="4"),
+    "/incident ack {inc}": lambda ctx, w: incidents_flow.acknowledge(ctx, _inc(ctx, w)),
+    "/incident assign {inc} <@U070000006>":
+        lambda ctx, w: incidents_flow.assign(ctx, _inc(ctx, w), _person(ctx, "oncall")),
+    "/incident severity {inc} 2": lambda ctx, w: incidents_flow.set_severity(ctx, _inc(ctx, w), "2"),
+    "/incident status {inc} mitigated": lambda ctx, w: incidents_flow.set_status(ctx, _inc(ctx, w), "mitigated"),
+    "/incident resolve {inc}": lambda ctx, w: incidents_flow.resolve(ctx, _inc(ctx, w)),
+    "/incident close {done} causa corrigida":
+        lambda ctx, w: incidents_flow.close(ctx, _inc(ctx, w, "done_n"), summary="causa corrigida"),
+    "/digest subscribe weekdays 08:30":
+        lambda ctx, w: digest_domain.subscribe(ctx, "C0GENERAL", channel_name="geral",
+                                               frequency=digest_domain.Frequency.weekdays, at_time="08:30",
+                                               timezone="America/Sao_Paulo"),
+}
+# Buttons that call the same domain function as a command are the same rule: tried once above.
+DOMAIN_ROWS = [r for r in ROWS if r.what in DOMAIN]
+
+
+class _Undo(Exception):
+    """Roll the unit of work back: every allowed person acts on the same untouched state."""
+
+
+def _try_domain(runtime, fn, world: dict, user: str) -> str:
+    try:
+        with _as(runtime, user) as ctx:
+            fn(ctx, world)
+            raise _Undo
+    except _Undo:
+        return "allowed"
+    except PermissionDenied as err:
+        return "refused: " + err.message
+    except DomainError as err:
+        return f"{type(err).__name__}: {err.message}"
+
+
+def test_the_domain_table_covers_every_mutating_row():
+    assert len(DOMAIN_ROWS) == len(DOMAIN), sorted(set(DOMAIN) - {r.what for r in ROWS})
+
+
+def test_calling_the_domain_directly_refuses_the_same_people(people, runtime, standin, tmp_path):
+    world = build_world(runtime, standin, tmp_path, set(DESKS))
+    wrong = []
+    for row in DOMAIN_ROWS:
+        for who, user, allowed in _cast(row):
+            outcome = _try_domain(runtime, DOMAIN[row.what], world, user)
+            if allowed and outcome != "allowed":
+                wrong.append(f"{row.what}: {who} should be allowed by the domain: {outcome}")
+            if not allowed and not outcome.startswith("refused"):
+                wrong.append(f"{row.what}: {who} should get PermissionDenied: {outcome}")
+    assert not wrong, "\n".join(wrong)
