@@ -24,16 +24,25 @@ T20261123-0001), Gabriela (back office, imported the trades), Karina (on call, n
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from models import digest as digest_domain
-from models import incidents_flow, leave_requests, leave_views, trades_flow, trades_report
+from models import (
+    incidents_flow,
+    leave_requests,
+    leave_views,
+    trades_flow,
+    trades_report,
+)
 from models import people as people_domain
 from models.errors import DomainError, PermissionDenied
 from models.incidents import get_incident
@@ -43,26 +52,8 @@ from models.leave_types import configure_type
 from models.platform import ProcessedRequest
 from models.stock_watch import watch
 from tests.reliability.test_signatures import _row_counts
-from tests.stock.conftest import CATALOGUE, Importer
-from tests.trades.conftest import DATA as TRADES_DATA
-from tests.trades.conftest import import_file
+from tests.reliability.world import DESKS, OTHERS, ROLES, as_person, build_world
 
-ROLES = {
-    "stranger": "U0STRANGE1",
-    "employee": "U070000007",
-    "sales": "U070000004",
-    "backoffice": "U070000005",
-    "oncall": "U070000006",
-    "manager": "U070000003",
-    "admin": "U070000023",
-}
-# People a rule names by what they did, not by role.
-OTHERS = {
-    "Nicolas, booked the trades": "U070000009",  # back office
-    "Ana, booked the breaks": "U070000021",  # back office
-    "Gabriela, imported both": "U070000001",  # back office (and manager): imported the trades here
-    "Karina, on call, not assignee": "U070000010",
-}
 ALL = frozenset(ROLES)
 
 
@@ -179,60 +170,10 @@ ROWS: list[Row] = [
 
 # -- the world every row is tried in ------------------------------------------------------------------
 
-# Matched trades booked by Nicolas; mismatched ones (price, net amount) booked by Ana.
-TRADE, TRADE2, BREAK, BREAK2 = "T20261123-0001", "T20261123-0017", "T20261123-0003", "T20261119-0012"
-
-
-def _as(runtime, slack_id: str):  # type: ignore[no-untyped-def]
-    return runtime.unit_of_work(actor=runtime.person_id_for_slack_user(slack_id), source="test")
-
-
 def desk_of(row: Row) -> str:
     """backoffice, stock, leave, trade, incident or digest: which desk's world the row needs."""
     word = row.what.split()[0] if row.what.startswith("/") else row.what.split()[1]
     return word.lstrip("/").split("_")[0].removesuffix("s") if not row.what.startswith("/") else word.lstrip("/")
-
-
-DESKS = ["backoffice", "stock", "leave", "trade", "incident", "digest"]
-
-
-def build_world(runtime, standin, tmp_path, desks) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """Everyone seen once, then what the desks' rows act on: the stock catalogue; João's vacation
-    and sick leave and Isabela's own vacation; the sample trades and confirmations (imported by
-    Gabriela); an open incident and a resolved one assigned to Henrique (on call)."""
-    world: dict[str, Any] = {"trade": TRADE, "trade2": TRADE2, "break": BREAK, "break2": BREAK2}
-    for slack_id in [*ROLES.values(), *OTHERS.values()]:
-        runtime.person_id_for_slack_user(slack_id)
-    if "stock" in desks:
-        code, _out, err = Importer(runtime, tmp_path).file(CATALOGUE)
-        assert code == 0, err
-    if "trade" in desks:
-        for kind in ("trades", "confirmations"):
-            code, _out, err = import_file(runtime, kind, TRADES_DATA / f"{kind}.csv",
-                                          actor=OTHERS["Gabriela, imported both"])
-            assert code == 0, err
-    if "leave" in desks:
-        with _as(runtime, ROLES["employee"]) as ctx:
-            vacation, sick = get_type(ctx.session, "vacation"), get_type(ctx.session, "sick")
-            world["leave"] = leave_requests.file_request(ctx, vacation, dt.date(2026, 12, 14),
-                                                         dt.date(2026, 12, 18)).id
-            world["sick"] = leave_requests.file_request(ctx, sick, dt.date(2026, 12, 7), dt.date(2026, 12, 8),
-                                                        note="consulta").id
-        with _as(runtime, ROLES["manager"]) as ctx:
-            world["own"] = leave_requests.file_request(ctx, get_type(ctx.session, "vacation"),
-                                                       dt.date(2026, 12, 21), dt.date(2026, 12, 23)).id
-    if "incident" in desks:
-        with _as(runtime, ROLES["sales"]) as ctx:
-            world["inc_n"] = incidents_flow.report(ctx, title="Checkout fora do ar", severity="3").number
-            world["done_n"] = incidents_flow.report(ctx, title="Impressora parada", severity="4").number
-        with _as(runtime, ROLES["admin"]) as ctx:
-            done = get_incident(ctx.session, world["done_n"], lock=True)
-            incidents_flow.assign(ctx, done, people_domain.get_person(ctx.session, ROLES["oncall"]))
-            incidents_flow.resolve(ctx, done)
-        world["inc"], world["done"] = f"INC-{world['inc_n']:04d}", f"INC-{world['done_n']:04d}"
-    runtime.sender.wait_idle(timeout=30)
-    standin.settle()
-    return world
 
 
 def _fill(text: str, world: dict) -> str:
@@ -268,7 +209,7 @@ def _answer_to_click(bot, runtime, standin, trigger: str) -> str | None:
     raise AssertionError(f"the click {trigger} got no answer")
 
 
-_n = iter(range(1, 10**9))
+_n = itertools.count(1)
 
 
 def _try_http(bot, runtime, standin, row: Row, world: dict, user: str) -> tuple[bool, str]:
@@ -359,7 +300,7 @@ DOMAIN: dict[str, Callable[[Any, dict], Any]] = {
     "/leave type sabbatical allowance=10": lambda ctx, w: configure_type(ctx, "sabbatical", {"allowance": "10"}),
     "/leave allowance <@U070000007> vacation 25":
         lambda ctx, w: set_allowance(ctx, _person(ctx, "employee"), get_type(ctx.session, "vacation"), 2026,
-                                     __import__("decimal").Decimal(25)),
+                                     Decimal(25)),
     "button leave_approve {leave}": lambda ctx, w: leave_requests.approve(ctx, w["leave"]),
     "button leave_reject {leave}": lambda ctx, w: leave_requests.check_decidable(ctx, w["leave"]),
     "button leave_approve {own}": lambda ctx, w: leave_requests.approve(ctx, w["own"]),
@@ -397,7 +338,7 @@ class _Undo(Exception):
 
 def _try_domain(runtime, fn, world: dict, user: str) -> str:
     try:
-        with _as(runtime, user) as ctx:
+        with as_person(runtime, user) as ctx:
             fn(ctx, world)
             raise _Undo
     except _Undo:

@@ -1,0 +1,82 @@
+"""The world the reliability stories act in: who plays each role, and what each desk holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from models import incidents_flow, leave_requests
+from models import people as people_domain
+from models.incidents import get_incident
+from models.leave import get_type
+from tests.stock.conftest import CATALOGUE, Importer
+from tests.trades.conftest import DATA as TRADES_DATA
+from tests.trades.conftest import import_file
+
+ROLES = {
+    "stranger": "U0STRANGE1",
+    "employee": "U070000007",
+    "sales": "U070000004",
+    "backoffice": "U070000005",
+    "oncall": "U070000006",
+    "manager": "U070000003",
+    "admin": "U070000023",
+}
+# People a rule names by what they did, not by role.
+OTHERS = {
+    "Nicolas, booked the trades": "U070000009",  # back office
+    "Ana, booked the breaks": "U070000021",  # back office
+    "Gabriela, imported both": "U070000001",  # back office (and manager): imported the trades here
+    "Karina, on call, not assignee": "U070000010",
+}
+# Matched trades booked by Nicolas; mismatched ones (price, net amount) booked by Ana.
+TRADE, TRADE2, BREAK, BREAK2 = "T20261123-0001", "T20261123-0017", "T20261123-0003", "T20261119-0012"
+
+
+def as_person(runtime, slack_id: str):  # type: ignore[no-untyped-def]
+    return runtime.unit_of_work(actor=runtime.person_id_for_slack_user(slack_id), source="test")
+
+
+
+DESKS = ["backoffice", "stock", "leave", "trade", "incident", "digest"]
+
+
+def build_world(runtime, standin, tmp_path, desks) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Everyone seen once, then what the desks' rows act on: the stock catalogue; João's vacation
+    and sick leave and Isabela's own vacation; the sample trades and confirmations (imported by
+    Gabriela); an open incident and a resolved one assigned to Henrique (on call)."""
+    world: dict[str, Any] = {"trade": TRADE, "trade2": TRADE2, "break": BREAK, "break2": BREAK2}
+    for slack_id in [*ROLES.values(), *OTHERS.values()]:
+        runtime.person_id_for_slack_user(slack_id)
+    if "stock" in desks:
+        code, _out, err = Importer(runtime, tmp_path).file(CATALOGUE)
+        assert code == 0, err
+    if "trade" in desks:
+        for kind in ("trades", "confirmations"):
+            code, _out, err = import_file(runtime, kind, TRADES_DATA / f"{kind}.csv",
+                                          actor=OTHERS["Gabriela, imported both"])
+            assert code == 0, err
+    if "leave" in desks:
+        with as_person(runtime, ROLES["employee"]) as ctx:
+            vacation, sick = get_type(ctx.session, "vacation"), get_type(ctx.session, "sick")
+            world["leave"] = leave_requests.file_request(ctx, vacation, dt.date(2026, 12, 14),
+                                                         dt.date(2026, 12, 18)).id
+            world["sick"] = leave_requests.file_request(ctx, sick, dt.date(2026, 12, 7), dt.date(2026, 12, 8),
+                                                        note="consulta").id
+        with as_person(runtime, ROLES["manager"]) as ctx:
+            world["own"] = leave_requests.file_request(ctx, get_type(ctx.session, "vacation"),
+                                                       dt.date(2026, 12, 21), dt.date(2026, 12, 23)).id
+    if "incident" in desks:
+        with as_person(runtime, ROLES["sales"]) as ctx:
+            world["inc_n"] = incidents_flow.report(ctx, title="Checkout fora do ar", severity="3").number
+            world["done_n"] = incidents_flow.report(ctx, title="Impressora parada", severity="4").number
+        with as_person(runtime, ROLES["admin"]) as ctx:
+            done = get_incident(ctx.session, world["done_n"], lock=True)
+            incidents_flow.assign(ctx, done, people_domain.get_person(ctx.session, ROLES["oncall"]))
+            incidents_flow.resolve(ctx, done)
+        world["inc"], world["done"] = f"INC-{world['inc_n']:04d}", f"INC-{world['done_n']:04d}"
+    runtime.sender.wait_idle(timeout=30)
+    standin.settle()
+    return world
+
+
