@@ -112,40 +112,53 @@ class OutboxSender:
             return [r.id for r in rows]
 
     def _send_one(self, row_id: int) -> int:
+        """Send one claimed row. Slack is called inside a read-only session (no write lock held
+        while the network answers: SQLite has one writer), the outcome is written after."""
         db = self.runtime.db
-        with db.session() as s:
+        with db.session(readonly=True) as s:
             row = s.get(OutboxMessage, row_id)
             if row is None or row.status != OutboxStatus.sending.value:
                 return 0
             waiting_on = row.updates or row.thread_of
             if waiting_on is not None and waiting_on.slack_ts is None:
                 if waiting_on.status == OutboxStatus.failed.value:
-                    self._fail(row, "the message it follows could not be sent")
+                    outcome: tuple = ("fail", "the message it follows could not be sent")
                 else:  # the message it follows is not out yet: try again in a moment
-                    self._retry_later(row, dt.timedelta(seconds=2), "waiting for the earlier message")
-                s.commit()
-                return 0
-            try:
-                locale, tz = self._reader(row)
-                content = render(row.template, row.data, locale=locale, tz=tz)
-                result = (self._deliver_fn or self._deliver_slack)(row, content)
-            except SlackApiError as exc:
-                self._handle_slack_error(row, exc)
-                s.commit()
-                return 0
-            except Exception as exc:  # noqa: BLE001 - keep the row; the sweep retries
-                log.exception("outbox %s failed", row.id)
-                self._retry_later(row, self._backoff(row), f"{type(exc).__name__}: {exc}"[:500])
-                s.commit()
-                return 0
-            row.status = OutboxStatus.sent.value
-            row.sent_at = self.runtime.clock.now()
-            row.lease_until = None
-            row.slack_channel = result.get("channel") or row.slack_channel
-            row.slack_ts = result.get("ts") or (row.updates.slack_ts if row.updates else None)
-            row.last_error = None
+                    outcome = ("later", dt.timedelta(seconds=2), "waiting for the earlier message")
+            else:
+                try:
+                    locale, tz = self._reader(row)
+                    content = render(row.template, row.data, locale=locale, tz=tz)
+                    result = (self._deliver_fn or self._deliver_slack)(row, content)
+                    ts = result.get("ts") or (row.updates.slack_ts if row.updates else None)
+                    outcome = ("sent", result.get("channel"), ts)
+                except SlackApiError as exc:
+                    outcome = ("slack", exc)
+                except Exception as exc:  # noqa: BLE001 - keep the row; the sweep retries
+                    log.exception("outbox %s failed", row.id)
+                    outcome = ("error", f"{type(exc).__name__}: {exc}"[:500])
+            s.rollback()
+        with db.session() as s:
+            row = s.get(OutboxMessage, row_id)
+            assert row is not None
+            kind = outcome[0]
+            if kind == "fail":
+                self._fail(row, outcome[1])
+            elif kind == "later":
+                self._retry_later(row, outcome[1], outcome[2])
+            elif kind == "slack":
+                self._handle_slack_error(row, outcome[1])
+            elif kind == "error":
+                self._retry_later(row, self._backoff(row), outcome[1])
+            else:
+                row.status = OutboxStatus.sent.value
+                row.sent_at = self.runtime.clock.now()
+                row.lease_until = None
+                row.slack_channel = outcome[1] or row.slack_channel
+                row.slack_ts = outcome[2]
+                row.last_error = None
             s.commit()
-            return 1
+            return 1 if kind == "sent" else 0
 
     def _reader(self, row: OutboxMessage) -> tuple[str, str]:
         settings = self.runtime.settings

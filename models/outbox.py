@@ -47,7 +47,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[dt.datetime]
-    kind: Mapped[str] = mapped_column(String(12), default=OutboxKind.post.value)
+    kind: Mapped[str] = mapped_column(String(40), default=OutboxKind.post.value)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     channel: Mapped[str | None] = mapped_column(String(100))
     thread_of_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))

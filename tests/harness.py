@@ -26,6 +26,7 @@ _triggers = itertools.count(1)
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # many simultaneous clicks, as Slack can send them
 
 
 class _QuietHandler(WSGIRequestHandler):

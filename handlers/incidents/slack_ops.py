@@ -11,7 +11,6 @@ from sqlalchemy.orm import object_session
 from bot.replies import Nothing
 from bot.request import Request
 from models import incidents_flow as flow
-from models.context import Ctx
 from models.incidents import (
     KIND_ARCHIVE,
     KIND_CHANNEL,
@@ -71,15 +70,6 @@ def create_channel(runtime, client, row, content) -> dict:  # type: ignore[no-un
 
 def remember_channel(runtime, row, incident_id: int, channel: str, name: str) -> None:  # type: ignore[no-untyped-def]
     """Store the new channel on the incident at once, so a retry never creates a second one."""
-    if runtime.db.dialect == "sqlite":
-        # SQLite has one writer and the sender's transaction around this call holds it: write
-        # through that transaction, which the sender commits whatever Slack answers next.
-        session = object_session(row)
-        ctx = Ctx(session=session, actor=None, now=runtime.clock.now(), config=runtime.settings, source="outbox")
-        flow.set_channel(ctx, incident_id, channel, name)
-        session.flush()
-        runtime.sender.deliver_soon([m.id for m in ctx.outbox])  # waits for that commit, then sends
-        return
     with runtime.unit_of_work(source="outbox") as ctx:
         flow.set_channel(ctx, incident_id, channel, name)
 

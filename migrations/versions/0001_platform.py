@@ -73,7 +73,7 @@ def upgrade() -> None:
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('channel', sa.String(length=100), nullable=True),
     sa.Column('thread_of_id', sa.Integer(), nullable=True),
