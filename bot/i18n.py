@@ -35,6 +35,7 @@ def normalize_locale(value: str | None, default: str = "pt-BR") -> str:
     return default
 
 
+@functools.cache
 def babel_locale(locale: str) -> Locale:
     return Locale.parse(locale.replace("-", "_"))
 

@@ -35,8 +35,7 @@ def read_table(path: str | Path, required: list[str], optional: list[str] = ()) 
             raw = path.read_bytes()
             text_head = raw[:4096].decode("utf-8-sig", errors="replace")
             sep = sniff_separator(text_head)
-            df = pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                             skipinitialspace=True)
+            df = _read_csv(raw, sep)
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as exc:
         raise ImportRefused([RowError(0, None, N_("The file could not be read as CSV or XLSX: {reason}"),
                                       {"reason": str(exc)[:200]})]) from None
@@ -53,6 +52,17 @@ def read_table(path: str | Path, required: list[str], optional: list[str] = ()) 
     # Blank lines at the end of a spreadsheet are not rows.
     blank = (df.loc[:, keep] == "").all(axis=1)
     return df.loc[~blank].reset_index(drop=True)
+
+
+def _read_csv(raw: bytes, sep: str) -> pd.DataFrame:
+    """All columns as text. pyarrow's multithreaded reader is ~5x faster on big files; when it
+    refuses a file (ragged rows, odd quoting) the C reader gets it and words the error."""
+    try:
+        return pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                           engine="pyarrow")
+    except Exception:  # noqa: BLE001 - pyarrow's errors are unhelpful to users; the C reader explains
+        return pd.read_csv(io.BytesIO(raw), sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                           skipinitialspace=True)
 
 
 def sniff_separator(head: str) -> str:

@@ -51,6 +51,7 @@ class Runtime:
         self.db = db or Database(settings.database_url)
         self.clock = clock or Clock()
         self._registry = registry
+        self._person_ids: dict[str, int] = {}
 
     @cached_property
     def registry(self) -> "Registry":
@@ -124,9 +125,13 @@ class Runtime:
         """The person behind a Slack user id; the first time, created from ``users.info``."""
         from models.people_sync import person_from_slack_profile
 
+        cached = self._person_ids.get(user_id)
+        if cached is not None:
+            return cached
         with self.db.session(readonly=True) as s:
             found = s.scalar(select(Person.id).where(Person.slack_user_id == user_id))
         if found is not None:
+            self._person_ids[user_id] = found  # a person's id never changes (people are deactivated, not deleted)
             return found
         profile: dict = {}
         try:

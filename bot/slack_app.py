@@ -13,6 +13,7 @@ import uuid
 from typing import Any, Callable
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.request import BoltRequest
 
 from bot.dispatch import dispatch_action, dispatch_command, dispatch_text, dispatch_view
 from bot.render import render, render_error, warm_up
@@ -34,10 +35,13 @@ class SlackAdapter:
         self.registry = runtime.registry
 
     # -- middleware -----------------------------------------------------------------------
-    def middleware(self, body: dict, context: Any, next: Callable[[], BoltResponse], client: Any) -> BoltResponse | None:
+    def middleware(self, req: BoltRequest, body: dict, context: Any, next: Callable[[], BoltResponse],
+                   client: Any) -> BoltResponse | None:
         key = request_key(body)
         context["request_key"] = key
-        if key and self.runtime.already_processed(key):
+        # Only Slack's own retries are looked up before acting; any other duplicate (a race) is
+        # caught when its unit of work commits the same key.
+        if key and req.headers.get("x-slack-retry-num") and self.runtime.already_processed(key):
             log.info("request %s already handled; acknowledging the retry without acting", key)
             return BoltResponse(status=200, body="")
         user_id = context.get("user_id")
