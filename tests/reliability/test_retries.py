@@ -10,7 +10,6 @@ outcome must be exactly what one copy produced.
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import threading
 from collections import Counter
@@ -25,8 +24,14 @@ from models.audit import AuditRecord
 from tests.conftest import pg_only
 from tests.harness import Response
 from tests.leave.helpers import open_form as open_leave_form
-from tests.reliability.test_signatures import _row_counts
-from tests.reliability.world import DESKS, ROLES, as_person, build_world
+from tests.reliability.world import (
+    DESKS,
+    ROLES,
+    Listeners,
+    as_person,
+    build_world,
+    row_counts,
+)
 
 ADMIN, EMPLOYEE, SALES, BACKOFFICE, ONCALL, MANAGER = (ROLES[r] for r in (
     "admin", "employee", "sales", "backoffice", "oncall", "manager"))
@@ -192,7 +197,7 @@ def snapshot(runtime, standin, wire: Wire) -> dict[str, Any]:  # type: ignore[no
     with runtime.db.session() as s:
         audit = Counter(dict(s.execute(select(AuditRecord.action, func.count()).group_by(AuditRecord.action)).all()))
     calls = Counter(c.method for c in standin.calls if c.method in SLACK_CALLS)
-    return {"rows": _row_counts(runtime), "audit": audit, "calls": calls}
+    return {"rows": row_counts(runtime), "audit": audit, "calls": calls}
 
 
 def delta(before: dict, after: dict) -> dict[str, dict]:
@@ -204,25 +209,14 @@ def delta(before: dict, after: dict) -> dict[str, dict]:
 
 
 class Wire:
-    """Catches the body of the request an entry makes, so it can be sent again byte for byte; and
-    knows when the bot has finished with what it was sent (Bolt acks first, then runs the listener
-    in its thread pool: every task handed to that pool is awaited)."""
+    """Catches the body of the request an entry makes, so it can be sent again byte for byte."""
 
     def __init__(self, bot) -> None:  # type: ignore[no-untyped-def]
         self.bot, self.post = bot, bot.post
-        self.tasks: list[concurrent.futures.Future] = []
-        pool = bot.app.bolt._listener_runner.listener_executor
-        submit = pool.submit
-
-        def tracked(*args: Any, **kw: Any) -> concurrent.futures.Future:
-            future = submit(*args, **kw)
-            self.tasks.append(future)
-            return future
-
-        pool.submit = tracked
+        self.listeners = Listeners(bot)
 
     def finished(self) -> None:
-        concurrent.futures.wait(self.tasks)
+        self.listeners.finished()
 
     def build(self, entry: Entry, standin, w: dict) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         caught: list[tuple[str, str]] = []

@@ -51,8 +51,15 @@ from models.leave_balance import set_allowance
 from models.leave_types import configure_type
 from models.platform import ProcessedRequest
 from models.stock_watch import watch
-from tests.reliability.test_signatures import _row_counts
-from tests.reliability.world import DESKS, OTHERS, ROLES, as_person, build_world
+from tests.reliability.world import (
+    DESKS,
+    OTHERS,
+    ROLES,
+    Listeners,
+    as_person,
+    build_world,
+    row_counts,
+)
 
 ALL = frozenset(ROLES)
 
@@ -262,10 +269,12 @@ def _names(said: str, needs: str | tuple[str, ...]) -> bool:
 @pytest.mark.parametrize("desk", DESKS)
 def test_over_http_each_role_is_allowed_or_refused_as_the_table_says(bot, people, runtime, standin, tmp_path, desk):
     world = build_world(runtime, standin, tmp_path, {desk})
+    listeners = Listeners(bot)
     wrong = []
     for row in [r for r in ROWS if desk_of(r) == desk]:
         for who, user, allowed in _cast(row):
-            before = _row_counts(runtime) if not allowed else None
+            listeners.finished()
+            before = row_counts(runtime) if not allowed else None
             refused, said = _try_http(bot, runtime, standin, row, world, user)
             if allowed and refused:
                 wrong.append(f"{row.what}: {who} should be allowed, was told: {said}")
@@ -274,8 +283,8 @@ def test_over_http_each_role_is_allowed_or_refused_as_the_table_says(bot, people
             elif not allowed:
                 if not _names(said, row.needs):
                     wrong.append(f"{row.what}: the refusal to {who} should name {row.needs!r}: {said}")
-                runtime.sender.wait_idle(timeout=30)
-                if _row_counts(runtime) != before:
+                listeners.finished()
+                if row_counts(runtime) != before:
                     wrong.append(f"{row.what}: refusing {who} stored something")
     assert not wrong, "\n".join(wrong)
 
