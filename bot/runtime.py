@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.clock import Clock
 from bot.db import Database
@@ -96,7 +96,9 @@ class Runtime:
                 session.flush()
                 claimed = True
             if actor is not None:
-                ctx.actor = session.get(Person, actor if isinstance(actor, int) else actor.id)
+                # Roles joined into the same query: one round trip per request instead of two.
+                ctx.actor = session.get(Person, actor if isinstance(actor, int) else actor.id,
+                                        options=[joinedload(Person.role_rows)])
             yield ctx
             session.flush()
             if request_key and not claimed and session.info.get("wrote"):

@@ -20,6 +20,7 @@ from bot.render import render, render_error, warm_up
 from bot.replies import Attachment, CloseModal, ModalErrors, OpenModal, Reply
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
+from bot.slack_ack import AckAwareExecutor, install_ack
 from bot.slack_payloads import (error_text, field_block, message_args, parse_metadata, request_key, view_values,
                                 with_metadata)
 from models.errors import DomainError
@@ -47,6 +48,7 @@ class SlackAdapter:
         user_id = context.get("user_id")
         if user_id and not body.get("event", {}).get("bot_id"):
             context["person_id"] = self.runtime.person_id_for_slack_user(user_id, client)
+        install_ack(context)
         return next()
 
     # -- the recipe -----------------------------------------------------------------------
@@ -323,6 +325,8 @@ def create_app(runtime: Runtime) -> App:
         # bad token); Bolt then authorizes on the first request instead.
         token_verification_enabled=slack_reachable,
         process_before_response=False,
+        # Slack gets its answer as soon as a listener acks (Bolt alone polls every 10 ms).
+        listener_executor=AckAwareExecutor(max_workers=5),
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt"),
     )

@@ -47,7 +47,7 @@ class Column:
     def __init__(self, df: pd.DataFrame, name: str) -> None:
         self.name = name
         if name in df.columns:
-            codes, uniques = pd.factorize(df[name].to_numpy(dtype=object), use_na_sentinel=False)
+            codes, uniques = df[name].factorize(use_na_sentinel=False)  # arrow strings: no object copy first
             self.codes = codes
             self.uniques = np.asarray(["" if v is None or v is pd.NA or v != v else str(v) for v in uniques],
                                       dtype=object)
