@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import select
 
+from bot.digest_queue import insert_outbox, outbox_row, readers
 from bot.registry import DigestScope
 from models import digest as subs
 from models.audit import record
 from models.digest_build import assemble, readers_frame, series_data
 from models.outbox import OutboxKind, notify
 from models.people import Person, admins
-from models.scheduling import Claim, RunStatus, claim_many, claimed, taken
+from models.scheduling import Claim, RunStatus, claim_many, finish_many, taken
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -180,34 +180,33 @@ def _untaken(session, candidates: list[Candidate]) -> list[Candidate]:  # type: 
 
 def _commit(runtime: "Runtime", now: dt.datetime, candidates: list[Candidate], parts: dict[int, list[dict]],
             chart: dict[str, dict[str, int]]) -> Outcome:
-    """Claim, queue and record, in one transaction: whatever another clock claimed first is skipped."""
+    """Claim, queue and record, in one transaction: whatever another clock claimed first is skipped.
+
+    In bulk (a few statements for any number of digests): the claims, the outbox rows and the
+    runs' results are each one executemany, in the same transaction, so exactly-once holds.
+    """
     outcome = Outcome()
     missed = [c for c in candidates if c.missed]
     due = [c for c in candidates if not c.missed]
+    queued: dict[str, int] = {}
     with runtime.unit_of_work(source="scheduler") as ctx:
         s = ctx.session
         won_missed = claim_many(s, [c.claim for c in missed], now, status=RunStatus.missed,
                                 detail="past the grace window when the scheduler found it")
         won = claim_many(s, [c.claim for c in due], now)
-        people = {p.id: p for p in s.scalars(select(Person).where(
-            Person.id.in_({c.person_id for c in candidates}))).unique()}
-        runs = claimed(s, won)
-        queued: list[tuple[Candidate, list]] = []
-        for c in due:
-            if c.claim.key not in won:
-                continue
-            mine = parts.get(c.reader)
-            if not mine:
-                _done(runs[c.claim.key], now, {"sent": 0, "empty": True})
-                outcome.empty += 1
-                continue
-            queued.append((c, _queue(ctx, runtime, c, people[c.person_id], mine, chart)))
-        s.flush()
-        for c, rows in queued:
-            _done(runs[c.claim.key], now, {"sent": 1, "late": c.late, "outbox": [r.id for r in rows],
-                                           "sections": [p["desk"] for p in parts[c.reader]]})
-            outcome.sent += 1
-            outcome.late += int(c.late)
+        people = readers(s, {c.person_id for c in candidates})
+        mine = [c for c in due if c.claim.key in won]
+        sending = [c for c in mine if parts.get(c.reader)]
+        rows = [row for c in sending for row in _rows(ctx, runtime, c, people[c.person_id], parts[c.reader], chart)]
+        queued = insert_outbox(s, rows)
+        results = {c.claim.key: {"sent": 0, "empty": True} for c in mine if not parts.get(c.reader)}
+        for c in sending:
+            ids = [queued[k] for k in (c.claim.key, c.claim.key + ":chart") if k in queued]
+            results[c.claim.key] = {"sent": 1, "late": c.late, "outbox": ids,
+                                    "sections": [p["desk"] for p in parts[c.reader]]}
+        finish_many(s, results, now)
+        outcome.empty, outcome.sent = len(mine) - len(sending), len(sending)
+        outcome.late = sum(1 for c in sending if c.late)
         for c in missed:
             if c.claim.key in won_missed:
                 record(ctx, "digest.missed", ("job_runs", c.claim.key),
@@ -215,39 +214,32 @@ def _commit(runtime: "Runtime", now: dt.datetime, candidates: list[Candidate], p
                 outcome.missed.append(c.claim.key)
         if outcome.missed:
             _report_missed(ctx, runtime, [c for c in missed if c.claim.key in won_missed], people)
+    runtime.sender.deliver_soon(sorted(queued.values()))  # committed: deliver, as notify's rows are
     for key in outcome.missed:
         log.warning("digest %s missed: past the %.1f h grace window, not sent", key, runtime.settings.digest_grace_hours)
     return outcome
 
 
-def _done(run, now: dt.datetime, result: dict) -> None:  # type: ignore[no-untyped-def]
-    run.status, run.finished_at, run.result = RunStatus.done.value, now, result
-
-
-def _queue(ctx, runtime: "Runtime", c: Candidate, person: Person, mine: list[dict],  # type: ignore[no-untyped-def]
-           chart: dict[str, dict[str, int]]) -> list:
+def _rows(ctx, runtime: "Runtime", c: Candidate, person, mine: list[dict],  # type: ignore[no-untyped-def]
+          chart: dict[str, dict[str, int]]) -> list[dict]:
+    """The outbox rows of one digest (the message, then the chart), as ``notify`` would write them."""
     data = {"name": person.name, "day": c.claim.period, "late": c.late, "due_at": c.claim.due_at.isoformat(),
             "sections": mine, "audience": "channel" if c.channel else "manager", "frequency": c.frequency}
-    rows = []
-    if c.channel:
-        # The channel reads the subscriber's digest in the subscriber's language: person names the reader.
-        rows.append(notify(ctx, "digest/manager", data, channel=c.channel, person=person,
-                           dedup_key=c.claim.key))
-        if chart:  # a channel's upload goes through the platform's file kind: the PNG travels in the row
-            from bot.digest_chart import chart_file
+    # A channel reads the subscriber's digest in the subscriber's language: person_id names the reader.
+    rows = [outbox_row(ctx, "digest/manager", data, person_id=person.id, channel=c.channel, dedup_key=c.claim.key)]
+    if chart and c.channel:  # a channel's upload goes through the platform's file kind: the PNG travels in the row
+        from bot.digest_chart import chart_file
 
-            files = [chart_file(chart, _locale(runtime, person.locale))]
-            rows.append(notify(ctx, "digest/chart", {"files": files, "day": c.claim.period}, channel=c.channel,
-                               person=person, kind=OutboxKind.file, dedup_key=c.claim.key + ":chart"))
-    else:
-        rows.append(notify(ctx, "digest/manager", data, person=person, dedup_key=c.claim.key))
-        if chart:  # the numbers only: the PNG is drawn when sent, once per language and day (cached)
-            rows.append(notify(ctx, "digest/chart", {"series": chart, "day": c.claim.period}, person=person,
+        files = [chart_file(chart, _locale(runtime, person.locale))]
+        rows.append(outbox_row(ctx, "digest/chart", {"files": files, "day": c.claim.period}, person_id=person.id,
+                               channel=c.channel, kind=OutboxKind.file, dedup_key=c.claim.key + ":chart"))
+    elif chart:  # the numbers only: the PNG is drawn when sent, once per language and day (cached)
+        rows.append(outbox_row(ctx, "digest/chart", {"series": chart, "day": c.claim.period}, person_id=person.id,
                                kind=CHART_KIND, dedup_key=c.claim.key + ":chart"))
     return rows
 
 
-def _report_missed(ctx, runtime: "Runtime", missed: list[Candidate], people: dict[int, Person]) -> None:  # type: ignore[no-untyped-def]
+def _report_missed(ctx, runtime: "Runtime", missed: list[Candidate], people: dict) -> None:  # type: ignore[no-untyped-def]
     """Tell the admins, once per batch, which digests were not sent and why."""
     items = [{"who": people[c.person_id].name if c.person_id in people else c.claim.subject,
               "channel": c.channel, "day": c.claim.period, "due_at": c.claim.due_at.isoformat()} for c in missed]

@@ -1,10 +1,13 @@
-"""Reading leave: who is out, my requests, approvals waiting, reminders, and the digest batches."""
+"""Reading leave: who is out, my requests, approvals waiting, reminders.
+
+Approvals waiting and the digest batches live in ``leave_digest`` (re-exported here).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +23,14 @@ from models.leave import (
 )
 from models.leave_balance import balances
 from models.leave_calendar import Calendar, local_today
+
+# Batched reads (approvals waiting, digests) are re-exported: handlers import leave reads from here.
+from models.leave_digest import (  # noqa: F401
+    digest_approvals,
+    digest_team_out,
+    next_weekday,
+    waiting_for,
+)
 from models.outbox import notify
 from models.people import Person, admins
 
@@ -82,24 +93,6 @@ def approver_ids(req: LeaveRequest, admin_ids: set[int]) -> set[int]:
     return admin_ids - {req.person_id}
 
 
-def pending_by_approver(session: Session) -> dict[int, list[LeaveRequest]]:
-    """Every pending request, grouped by the people it waits on (one query, for digests and home)."""
-    admin_ids = {a.id for a in admins(session)}
-    rows = session.scalars(select(LeaveRequest).where(LeaveRequest.status == LeaveStatus.pending.value)
-                           .order_by(LeaveRequest.created_at, LeaveRequest.id)).unique()
-    out: dict[int, list[LeaveRequest]] = {}
-    for req in rows:
-        for pid in approver_ids(req, admin_ids):
-            out.setdefault(pid, []).append(req)
-    return out
-
-
-def waiting_for(session: Session, approver: Person) -> list[dict]:
-    """Pending requests that ``approver`` should decide, oldest first."""
-    return [dict(r.card(approver), created_at=r.created_at.isoformat())
-            for r in pending_by_approver(session).get(approver.id, [])]
-
-
 def send_reminders(ctx: Ctx) -> list[str]:
     """Remind approvers of requests left undecided (after 1 and 3 business days), then the admins
     (after 5). Each reminder once: the level reached is kept on the request."""
@@ -138,52 +131,3 @@ def _people(session: Session, ids: Iterable[int]) -> list[Person]:
     if not ids:
         return []
     return list(session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.name)).unique())
-
-
-def digest_approvals(session: Session, scope: Any) -> dict[int, dict]:
-    """{manager id: approvals waiting for them}, in one pass for every manager of the digest."""
-    wanted = {int(pid) for pid in scope.managers["person_id"]} if len(scope.managers) else set()
-    grouped = pending_by_approver(session)
-    out: dict[int, dict] = {}
-    viewers = {p.id: p for p in _people(session, wanted & set(grouped))}
-    for pid, reqs in grouped.items():
-        if pid in viewers:
-            out[pid] = {"requests": [dict(r.card(viewers[pid]), created_at=r.created_at.isoformat())
-                                     for r in reqs[:10]], "count": len(reqs)}
-    return out
-
-
-def next_weekday(day: dt.date) -> dt.date:
-    day += dt.timedelta(days=1)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
-
-
-def digest_team_out(session: Session, scope: Any) -> dict[int, dict]:
-    """{manager id: who of their team is out today and on the next working day}, one query for all.
-
-    The team is the manager's direct reports plus everyone with the manager's team name.
-    A who's-out list says "out", never why (sensitive types are masked).
-    """
-    frame = scope.managers
-    if not len(frame):
-        return {}
-    days = {int(r.person_id): dt.date.fromisoformat(str(r.day)[:10]) for r in frame.itertuples()}
-    teams = {int(r.person_id): r.team for r in frame.itertuples()}
-    first, last = min(days.values()), next_weekday(max(days.values()))
-    rows = list(session.scalars(select(LeaveRequest).where(
-        LeaveRequest.status == LeaveStatus.approved.value, LeaveRequest.start <= last, LeaveRequest.end >= first,
-    ).order_by(LeaveRequest.start)).unique())
-    out: dict[int, dict] = {}
-    for pid, day in days.items():
-        tomorrow = next_weekday(day)
-        mine = [r for r in rows if r.person_id != pid and (
-            r.person.manager_id == pid or (teams.get(pid) and r.person.team == teams[pid]))]
-        today_out = [r.card(None) for r in mine if r.start <= day <= r.end]
-        tomorrow_out = [r.card(None) for r in mine if r.start <= tomorrow <= r.end]
-        if today_out or tomorrow_out:
-            out[pid] = {"day": day.isoformat(), "tomorrow": tomorrow.isoformat(), "today_out": today_out,
-                        "tomorrow_out": tomorrow_out}
-    return out
-

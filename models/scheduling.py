@@ -14,7 +14,7 @@ import os
 import socket
 from dataclasses import dataclass
 
-from sqlalchemy import Index, String, Text, select
+from sqlalchemy import Index, String, Text, bindparam, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
@@ -86,12 +86,11 @@ def claim_many(session: Session, claims: list[Claim], now: dt.datetime, *,
          "due_at": c.due_at, "claimed_at": now, "claimed_by": me, "detail": detail}
         for c in sorted(claims, key=lambda c: c.key)
     ]
-    won: set[str] = set()
-    for chunk in range(0, len(rows), 500):
-        stmt = insert(JobRun).values(rows[chunk:chunk + 500]).on_conflict_do_nothing(
-            index_elements=["key"]).returning(JobRun.key)
-        won.update(session.scalars(stmt))
-    return won
+    # One executemany with RETURNING (compiled once, sent in ordered batches by "insertmanyvalues"):
+    # a key taken already returns nothing, so what comes back is what this transaction won.
+    table = JobRun.__table__
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    return set(session.execute(stmt, rows).scalars())
 
 
 def claim(session: Session, c: Claim, now: dt.datetime) -> bool:
@@ -109,6 +108,16 @@ def finish(session: Session, key: str, now: dt.datetime, *, status: RunStatus = 
     run.finished_at = now
     run.result = result
     run.detail = detail[:2000] if detail else None
+
+
+def finish_many(session: Session, results: dict[str, dict], now: dt.datetime, *,
+                status: RunStatus = RunStatus.done) -> None:
+    """Mark many claimed runs finished, each with its result, in one executemany UPDATE."""
+    if results:
+        table = JobRun.__table__
+        stmt = update(table).where(table.c.key == bindparam("run_key")).values(
+            status=status.value, finished_at=now, result=bindparam("run_result"))
+        session.execute(stmt, [{"run_key": k, "run_result": results[k]} for k in sorted(results)])
 
 
 def claimed(session: Session, keys: set[str]) -> dict[str, JobRun]:
