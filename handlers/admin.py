@@ -49,7 +49,7 @@ def role(req: Request) -> Reply:
 
 def people(req: Request) -> Reply:
     req.actor.require(Role.admin)
-    found, total = people_domain.list_people(req.ctx.session, req.text, limit=60)
+    found, total = people_domain.list_people(req.ctx, req.text, limit=60)
     return Reply("platform/people", {"people": [person_card(p, req.locale) for p in found], "total": total})
 
 

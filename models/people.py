@@ -185,9 +185,12 @@ def approvers_for(session: Session, person: Person) -> list[Person]:
     return [p for p in admins(session) if p.id != person.id]
 
 
-def list_people(session: Session, query: str = "", limit: int = 60) -> tuple[list[Person], int]:
-    """People whose name, e-mail, team or role contains ``query`` (case-insensitive), and how many in all."""
+def list_people(ctx: "Ctx", query: str = "", limit: int = 60) -> tuple[list[Person], int]:
+    """People whose name, e-mail, team or role contains ``query`` (case-insensitive), and how many in all. Admins only."""
     from sqlalchemy import func, or_
+
+    ctx.actor.require(Role.admin)
+    session = ctx.session
 
     stmt = select(Person).where(Person.active.is_(True))
     q = query.strip().lower()
