@@ -107,15 +107,19 @@ def accept_broker_values(ctx, ref: str) -> Trade:  # type: ignore[no-untyped-def
     return trade
 
 
-def pending(session, limit: int = 40) -> tuple[list[Trade], int]:  # type: ignore[no-untyped-def]
-    """Trades not yet confirmed, oldest first, and how many in all."""
+def pending(ctx, limit: int = 40) -> tuple[list[Trade], int]:  # type: ignore[no-untyped-def]
+    """Trades not yet confirmed, oldest first, and how many in all (back office)."""
+    ctx.actor.require(Role.backoffice)
+    session = ctx.session
     stmt = select(Trade).where(Trade.status.in_(OPEN_STATUSES)).order_by(Trade.trade_date, Trade.ref)
     found = list(session.scalars(stmt).unique())
     return found[:limit], len(found)
 
 
-def breaks(session) -> tuple[list[Trade], list[Confirmation]]:  # type: ignore[no-untyped-def]
-    """Mismatched and disputed trades, and alleged confirmations (no trade booked for them)."""
+def breaks(ctx) -> tuple[list[Trade], list[Confirmation]]:  # type: ignore[no-untyped-def]
+    """Mismatched and disputed trades, and alleged confirmations (no trade booked for them); back office."""
+    ctx.actor.require(Role.backoffice)
+    session = ctx.session
     trades = list(session.scalars(select(Trade).where(Trade.status.in_((TradeStatus.mismatched.value,
                                                                          TradeStatus.disputed.value)))
                                   .order_by(Trade.trade_date, Trade.ref)).unique())

@@ -26,7 +26,7 @@ def _ref(req: Request, usage: str) -> str:
 
 
 def pending(req: Request) -> Reply:
-    found, total = flow.pending(req.ctx.session)
+    found, total = flow.pending(req.ctx)
     return Reply("trades/pending", {"trades": [trade_row(t) for t in found], "total": total})
 
 
@@ -58,7 +58,7 @@ def dispute(req: Request) -> Reply:
 
 
 def breaks(req: Request) -> Reply:
-    trades, alleged = flow.breaks(req.ctx.session)
+    trades, alleged = flow.breaks(req.ctx)
     return Reply("trades/breaks", {"trades": [trade_row(t) for t in trades[:15]], "total": len(trades),
                                    "alleged": [conf_row(c) for c in alleged[:15]], "alleged_total": len(alleged)})
 
