@@ -303,6 +303,7 @@ def _inc(ctx, world, key="inc_n"):  # type: ignore[no-untyped-def]
 DOMAIN: dict[str, Callable[[Any, dict], Any]] = {
     "/backoffice role <@U070000008> backoffice":
         lambda ctx, w: people_domain.set_role(ctx, _person(ctx, "U070000008"), people_domain.Role.backoffice),
+    "/backoffice people": lambda ctx, w: people_domain.list_people(ctx),
     "/stock watch PRD-2008": lambda ctx, w: watch(ctx, "PRD-2008"),
     "/leave balance <@U070000007>": lambda ctx, w: leave_views.balance_report(ctx, _person(ctx, "employee")),
     "/leave show {sick}": lambda ctx, w: leave_views.show_request(ctx, w["sick"]),
@@ -316,6 +317,8 @@ DOMAIN: dict[str, Callable[[Any, dict], Any]] = {
     "form leave_reject {leave}": lambda ctx, w: leave_requests.reject(ctx, w["leave"], "Fim de ano"),
     "/leave cancel {leave}": lambda ctx, w: leave_requests.cancel(ctx, w["leave"]),
     "button leave_cancel {sick}": lambda ctx, w: leave_requests.cancel(ctx, w["sick"]),
+    "/trade pending": lambda ctx, w: trades_flow.pending(ctx),
+    "/trade breaks": lambda ctx, w: trades_flow.breaks(ctx),
     "/trade report 2026-11-23": lambda ctx, w: trades_report.build_report(ctx, dt.date(2026, 11, 23)),
     "/trade confirm {trade}": lambda ctx, w: trades_flow.confirm(ctx, w["trade"]),
     "/trade accept {break}": lambda ctx, w: trades_flow.accept_broker_values(ctx, w["break"]),
