@@ -376,3 +376,18 @@ def test_calling_the_domain_directly_refuses_the_same_people(people, runtime, st
             if not allowed and not outcome.startswith("refused"):
                 wrong.append(f"{row.what}: {who} should get PermissionDenied: {outcome}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_stranger_seen_for_the_first_time_is_refused_and_only_becomes_known(bot, people, runtime, standin):
+    """The table's stranger was met before the rows run; here one is met by a refused request itself."""
+    from models.audit import AuditRecord
+
+    before = row_counts(runtime)
+    resp = bot.command("/trade", "confirm T20261123-0001", user="U0NEWBIE1")
+    assert resp.json.get("response_type") == "ephemeral" and ":no_entry:" in resp.text and "backoffice" in resp.text
+    after = row_counts(runtime)
+    assert {t for t in after if after[t] != before[t]} <= {"people", "person_roles", "audit_records"}
+    with runtime.db.session() as s:
+        actions = s.scalars(select(AuditRecord.action).order_by(AuditRecord.id.desc())
+                            .limit(after["audit_records"] - before["audit_records"])).all()
+    assert set(actions) <= {"person.created"}
