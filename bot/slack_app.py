@@ -326,7 +326,7 @@ def create_app(runtime: Runtime) -> App:
         token_verification_enabled=slack_reachable,
         process_before_response=False,
         # Slack gets its answer as soon as a listener acks (Bolt alone polls every 10 ms).
-        listener_executor=AckAwareExecutor(max_workers=5),
+        listener_executor=AckAwareExecutor(max_workers=32),  # bursts of clicks must not queue behind the ack wait
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("slack_bolt"),
     )
