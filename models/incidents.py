@@ -177,6 +177,9 @@ def parse_severity(value: Any) -> int:
 # -- finding -------------------------------------------------------------------------------
 
 def get_incident(session: Session, number: int, *, lock: bool = False) -> Incident:
+    """Incident ``number``, or NotFound (also for numbers beyond what the database holds)."""
+    if not 0 < number < 2**31:
+        raise NotFound(N_("There is no incident {ref}. `/incident list` shows the open ones."), ref=format_ref(number))
     stmt = select(Incident).where(Incident.number == number)
     if lock:
         stmt = stmt.with_for_update(of=Incident).execution_options(populate_existing=True)

@@ -221,6 +221,8 @@ def get_request(session: Session, request_id: int | str, *, lock: bool = False) 
         ident = int(str(request_id).strip().lstrip("#"))
     except ValueError:
         raise ValidationError(N_("“{id}” is not a request number; `/leave list` shows yours."), id=request_id) from None
+    if not 0 < ident < 2**31:  # beyond any id the database can hold
+        raise NotFound(N_("There is no leave request #{id}."), id=ident)
     stmt = select(LeaveRequest).where(LeaveRequest.id == ident)
     if lock:
         stmt = stmt.with_for_update(of=LeaveRequest).execution_options(populate_existing=True)
