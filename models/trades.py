@@ -48,14 +48,9 @@ BREAK_LABELS = {
 }
 
 
-class Trade(Base):
-    """A trade as the front office booked it."""
+class EconomicTerms:
+    """What the front office books and the broker confirms: the fields matching compares."""
 
-    __tablename__ = "trades"
-    __table_args__ = (Index("ix_trades_status_trade_date", "status", "trade_date"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = mapped_column(String(40), unique=True)
     trade_date: Mapped[dt.date]
     settlement_date: Mapped[dt.date]
     account: Mapped[str] = mapped_column(String(60))
@@ -68,6 +63,16 @@ class Trade(Base):
     fees: Mapped[Decimal]
     net_amount: Mapped[Decimal]
     broker: Mapped[str] = mapped_column(String(40), index=True)
+
+
+class Trade(EconomicTerms, Base):
+    """A trade as the front office booked it."""
+
+    __tablename__ = "trades"
+    __table_args__ = (Index("ix_trades_status_trade_date", "status", "trade_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40), unique=True)
     booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(12), default=TradeStatus.unmatched.value)
@@ -96,7 +101,7 @@ class Trade(Base):
                 "fees": self.fees, "settlement_date": self.settlement_date.isoformat()}
 
 
-class Confirmation(Base):
+class Confirmation(EconomicTerms, Base):
     """A broker's confirmation of a trade (the latest version: REPLACE rewrites it in place)."""
 
     __tablename__ = "trade_confirmations"
@@ -107,19 +112,7 @@ class Confirmation(Base):
     trans_type: Mapped[str] = mapped_column(String(8))  # NEW, REPLACE or CANCEL: the last one received
     version: Mapped[int] = mapped_column(default=1)
     status: Mapped[str] = mapped_column(String(10), default=ConfirmationStatus.active.value)
-    trade_date: Mapped[dt.date]
-    settlement_date: Mapped[dt.date]
-    account: Mapped[str] = mapped_column(String(60))
-    side: Mapped[str] = mapped_column(String(4))
-    isin: Mapped[str] = mapped_column(String(12))
-    ticker: Mapped[str] = mapped_column(String(20))
-    quantity: Mapped[int] = mapped_column(BigInteger)
-    price: Mapped[Decimal]
-    currency: Mapped[str] = mapped_column(String(3))
     gross_amount: Mapped[Decimal]
-    fees: Mapped[Decimal]
-    net_amount: Mapped[Decimal]
-    broker: Mapped[str] = mapped_column(String(40), index=True)
     received_at: Mapped[dt.datetime]
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime]
