@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from bot import i18n
 from bot.render import render
@@ -78,10 +78,27 @@ class OutboxSender:
             return 0
         sent = 0
         for row_id in self._claim(ids, limit):
-            sent += self._send_one(row_id)
+            if self._send_one(row_id):
+                sent += 1
+                woken = self._wake_dependents(row_id)
+                if woken:
+                    sent += self.deliver(woken)
         return sent
 
     # -- internals ----------------------------------------------------------------------
+    def _wake_dependents(self, row_id: int) -> list[int]:
+        """Rows that were put back because this one (their original or thread) was not out yet:
+        due now, so an in-place update follows its message at once, not at the next sweep."""
+        with self.runtime.db.session() as s:
+            ids = list(s.scalars(select(OutboxMessage.id).where(
+                OutboxMessage.status == OutboxStatus.pending.value,
+                or_(OutboxMessage.updates_id == row_id, OutboxMessage.thread_of_id == row_id))))
+            if ids:
+                s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                          .values(next_attempt_at=self.runtime.clock.now()))
+                s.commit()
+            return ids
+
     def _forget(self, fut: Future) -> None:
         with self._lock:
             self._pending.discard(fut)

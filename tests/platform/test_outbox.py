@@ -1,0 +1,33 @@
+"""The outbox keeps an in-place update behind the message it updates, without waiting for a sweep."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models.outbox import OutboxMessage, notify
+from models.people import Person
+
+
+def test_an_update_sent_before_its_message_follows_it_as_soon_as_the_message_is_out(people, standin):
+    runtime = people
+    with runtime.unit_of_work(source="test") as ctx:
+        mariana = ctx.session.scalar(select(Person).where(Person.slack_user_id == "U070000004"))
+        first = notify(ctx, "platform/role_changed", {"name": "Mariana", "roles": ["sales"]}, person=mariana)
+        ctx.session.flush()
+        second = notify(ctx, "platform/role_changed", {"name": "Mariana", "roles": ["manager"]}, updates=first)
+        ctx.session.flush()
+        ids = (first.id, second.id)
+    runtime.sender.wait_idle()
+    standin.reset()
+    with runtime.db.session() as s:  # as if the update's worker won the race against the message's
+        for row in s.scalars(select(OutboxMessage)):
+            row.status, row.slack_ts = "pending", None
+        s.commit()
+    runtime.sender.deliver([ids[1]])
+    assert standin.of("chat.update") == []
+    runtime.sender.deliver([ids[0]])  # the clock has not moved: no sweep would retry it yet
+    [update] = standin.wait_for("chat.update")
+    assert len(standin.messages("U070000004")) == 1
+    with runtime.db.session() as s:
+        assert update["ts"] == s.get(OutboxMessage, ids[0]).slack_ts  # the message just posted, in place
+    assert "manager" in update.text
