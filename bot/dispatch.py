@@ -16,6 +16,24 @@ from models.errors import N_, NotFound
 HELP_WORDS = {"help", "ajuda", "?", "-h", "--help"}
 
 
+def _no_nul(value: Any) -> Any:
+    """NUL characters mean nothing to a person and PostgreSQL refuses them in text: drop them."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_no_nul(v) for v in value]
+    return value
+
+
+def clean(req: Request) -> Request:
+    """What a person typed or picked, safe to store: every handler sees it through here."""
+    req.text = _no_nul(req.text)
+    req.value = _no_nul(req.value)
+    req.private_metadata = _no_nul(req.private_metadata)
+    req.values = {k: _no_nul(v) for k, v in req.values.items()}
+    return req
+
+
 def command_help(registry: Registry, cmd: Command, req: Request) -> Reply:
     """``/<cmd> help``: each subcommand with its usage, marking those the asker may not use."""
     if cmd.name == "backoffice":
@@ -40,6 +58,7 @@ def overview(registry: Registry, req: Request) -> Reply:
 
 def dispatch_command(registry: Registry, name: str, req: Request) -> Any:
     """Run ``/<name> <req.text>``; ``help`` works for every command."""
+    clean(req)
     cmd = registry.commands.get(name.lstrip("/"))
     if cmd is None:
         raise NotFound(N_("There is no command {command}. Try `/backoffice help`."), command="/" + name.lstrip("/"))
@@ -56,6 +75,7 @@ def dispatch_command(registry: Registry, name: str, req: Request) -> Any:
 
 
 def dispatch_action(registry: Registry, req: Request) -> Any:
+    clean(req)
     action = registry.find_action(req.action_id or "")
     if action is None:
         raise NotFound(N_("This button is no longer in use. Run the command again for a fresh one."))
@@ -65,6 +85,7 @@ def dispatch_action(registry: Registry, req: Request) -> Any:
 
 
 def dispatch_view(registry: Registry, callback_id: str, req: Request) -> Any:
+    clean(req)
     handler = registry.views.get(callback_id)
     if handler is None:
         raise NotFound(N_("This form is no longer in use. Open it again with its command."))
@@ -76,7 +97,7 @@ MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
 def dispatch_text(registry: Registry, req: Request) -> Any:
     """Free text from a mention or a DM: a command by name, else the best intent, else a pointer to help."""
-    text = MENTION.sub(" ", req.text, count=1).strip()
+    text = MENTION.sub(" ", clean(req).text, count=1).strip()
     first, _, rest = text.partition(" ")
     name = first.lstrip("/").lower()
     if name in registry.commands:
