@@ -41,7 +41,7 @@ def _runtime(url: str):  # type: ignore[no-untyped-def]
 
 def seed(runtime, managers: int, leave: int, trades: int, incidents: int) -> dict:  # type: ignore[no-untyped-def]
     """People (managers and their teams), then each installed desk's rows, in bulk."""
-    from models.people import Person, PersonRole
+    from models.core.people import Person, PersonRole
 
     rng = random.Random(7)
     counts: dict[str, int] = {}
@@ -84,7 +84,7 @@ def seed(runtime, managers: int, leave: int, trades: int, incidents: int) -> dic
 
 
 def _seed_leave(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-untyped-def]
-    from models.leave import LeaveRequest, leave_types
+    from models.leave.tables import LeaveRequest, leave_types
 
     types = [t.id for t in leave_types(s)]
     s.commit()
@@ -108,7 +108,7 @@ def _seed_leave(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-u
 
 
 def _seed_trades(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-untyped-def]
-    from models.trades import Trade
+    from models.trades.tables import Trade
 
     tickers = [("PETR4", "BRPETRACNPR6"), ("VALE3", "BRVALEACNOR0"), ("ITUB4", "BRITUBACNPR1"), ("WEGE3", "BRWEGEACNOR0")]
     rows = []
@@ -130,7 +130,7 @@ def _seed_trades(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-
 
 
 def _seed_incidents(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-untyped-def]
-    from models.incidents import Incident
+    from models.incidents.tables import Incident
 
     rows = []
     for i in range(n):
@@ -184,8 +184,7 @@ class SectionCounts:
 def build_all(runtime, limit: int | None, timings: dict | None = None,  # type: ignore[no-untyped-def]
               queries: dict | None = None) -> tuple[float, int, int]:
     """Build the digests of the first ``limit`` managers (all if None): (ms, statements, digests)."""
-    from bot import digest_run
-
+    from handlers.digest import jobs as digest_run
     timings = {} if timings is None else timings
     queries = {} if queries is None else queries
     with QueryCounter(runtime.db.engine) as qc, runtime.db.session(readonly=True) as s:
@@ -218,7 +217,7 @@ def run(quick: bool = False) -> list[Row]:
         full_queries = sink.counts = {}
         full_ms, full_q, full_n = build_all(runtime, None, timings, full_queries)
         tick_start = time.perf_counter()
-        from bot.digest_run import run_managers
+        from handlers.digest.jobs import run_managers
 
         outcome = run_managers(runtime, NOW)  # claims and queues them all, in one transaction
         tick_ms = (time.perf_counter() - tick_start) * 1000

@@ -202,8 +202,8 @@ def _bare_client(bare: BareBolt):  # type: ignore[no-untyped-def]
 def bench_database(kind: str, quick: bool, tmp: Path) -> list[Row]:
     from sqlalchemy import select, text
 
-    from models.people import Person, Role
-    from models.stock_search import catalogue_index
+    from models.core.people import Person, Role
+    from models.stock.search import catalogue_index
     from tests.harness import BotServer
     from tests.slack_standin import SlackStandIn
 
@@ -285,7 +285,7 @@ def bench_import(kind: str, quick: bool, tmp: Path) -> list[Row]:
     from sqlalchemy import text
 
     from bot.db import Database
-    from models.stock_bulk import insert_frame
+    from models.core.bulk import insert_frame
 
     n_products = 10_000 if quick else 333_334
     path = tmp / f"import-{kind}.csv"

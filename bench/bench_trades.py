@@ -19,7 +19,7 @@ from decimal import Decimal
 import pandas as pd
 
 from bench.common import Row, median, print_table
-from models.trades_matching import KEYS, pair
+from models.trades.matching import KEYS, pair
 
 ISINS = ["BRPETRACNPR6", "BRVALEACNOR0", "BRITUBACNPR1", "BRWEGEACNOR0", "BRB3SAACNOR6", "BRBBDCACNPR8",
          "BRABEVACNOR1", "BRSUZBACNOR0", "BRRENTACNOR4", "BRBBASACNOR3"]

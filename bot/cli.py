@@ -29,7 +29,7 @@ def _runtime(settings: Settings, *, upgrade: bool = False):  # type: ignore[no-u
 def _actor_id(runtime, who: str | None) -> int | None:  # type: ignore[no-untyped-def]
     if not who:
         return None
-    from models.people import find_person
+    from models.core.people import find_person
 
     with runtime.db.session(readonly=True) as s:
         person = find_person(s, who)
@@ -66,7 +66,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import Console
+    from bot.console.session import Console
 
     runtime = _runtime(settings, upgrade=settings.is_sqlite)
     if args.demo:
@@ -80,8 +80,8 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_manifest(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
-    from bot.manifest import build_manifest
-    from bot.registry import build_registry
+    from bot.slack.manifest import build_manifest
+    from bot.compose import build_registry
 
     if not args.socket and not args.url:
         raise CliError("Say how Slack reaches the bot: --url https://your.host (HTTP) or --socket (Socket Mode).")
@@ -93,7 +93,7 @@ def _check_slack_token(settings: Settings) -> None:
     """Stop now, with one line, if Slack rejects the token; a Slack outage only warns."""
     from slack_sdk.errors import SlackApiError
 
-    from bot.slack_client import make_web_client
+    from bot.slack.client import make_web_client
 
     try:
         make_web_client(settings).auth_test()
@@ -110,7 +110,7 @@ def _check_slack_token(settings: Settings) -> None:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import Runtime
-    from bot.web import serve_gunicorn
+    from bot.slack.web import serve_gunicorn
 
     settings.require("slack_bot_token", "slack_signing_secret")
     _runtime(settings)  # fail fast, in the parent, if the schema is behind
@@ -132,7 +132,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.slack_app import create_app
+    from bot.slack.app import create_app
 
     settings.require("slack_bot_token", "slack_app_token")
     if settings.slack_signing_secret is None:
@@ -158,7 +158,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_job(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.registry import build_registry
+    from bot.compose import build_registry
 
     registry = build_registry()
     if args.name in (None, "list"):

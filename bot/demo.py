@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.importing import read_table
 from bot.runtime import Runtime
-from models.people import Person
+from models.core.people import Person
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
 ORDER = ("people", "stock", "trades", "confirmations")

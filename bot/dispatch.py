@@ -11,7 +11,7 @@ from typing import Any
 from bot.registry import Command, Registry, unknown_subcommand
 from bot.replies import Reply
 from bot.request import Request
-from models.errors import N_, NotFound
+from models.core.errors import N_, NotFound
 
 HELP_WORDS = {"help", "ajuda", "?", "-h", "--help"}
 

@@ -1,6 +1,6 @@
 """Languages: gettext catalogs (en and pt-BR), and Babel formatting of dates, numbers and money.
 
-Catalogs are the ``.po`` files under ``bot/locale/<locale>/LC_MESSAGES/``, one per desk;
+Catalogs are the ``.po`` files of the runtime and of each desk (see :mod:`bot.assets`);
 they are compiled in memory when first needed, so the tree holds no generated ``.mo`` files.
 Message ids are the English text, so English needs no catalog.
 """
@@ -19,7 +19,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+from bot import assets
+
 SUPPORTED = ("en", "pt-BR")
 
 
@@ -43,9 +44,8 @@ def babel_locale(locale: str) -> Locale:
 @functools.cache
 def translations(locale: str) -> NullTranslations:
     """The merged catalog of every desk for ``locale`` (identity for English)."""
-    folder = LOCALE_DIR / locale.replace("-", "_") / "LC_MESSAGES"
     merged: NullTranslations | None = None
-    for po in sorted(folder.glob("*.po")) if folder.is_dir() else []:
+    for po in assets.catalogue_files(locale.replace("-", "_")):
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=locale.replace("-", "_"), domain=po.stem)
         buf = io.BytesIO()

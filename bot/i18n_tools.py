@@ -1,7 +1,8 @@
 """Catalog upkeep: which messages in the code and templates have no pt-BR translation yet.
 
 ``python -m bot.i18n_tools`` prints ``.po`` stubs for the missing ones, grouped by desk, so
-a developer pastes them into ``bot/locale/pt_BR/LC_MESSAGES/<desk>.po`` and translates.
+a developer pastes them into ``handlers/<desk>/locale/pt_BR/LC_MESSAGES/<desk>.po`` (the runtime's
+own: ``bot/locale/pt_BR/LC_MESSAGES/platform.po``) and translates.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from bot.i18n import translations
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "render_text": None, "t": None}
-METHODS = [("bot/templates/**.j2", "jinja2"), ("**.py", "python")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
 
@@ -27,9 +27,9 @@ def extracted() -> dict[str, set[str]]:
     for folder in ("bot", "handlers", "models"):
         for filename, _lineno, message, _comments, _ctx in extract_from_dir(
             ROOT / folder,
-            method_map=[("templates/**.j2", "jinja2"), ("**.py", "python")],
-            options_map={"templates/**.j2": {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols",
-                                             "trim_blocks": "true", "lstrip_blocks": "true"}},
+            method_map=[("**.j2", "jinja2"), ("**.py", "python")],
+            options_map={"**.j2": {"extensions": "jinja2.ext.do,jinja2.ext.loopcontrols",
+                                   "trim_blocks": "true", "lstrip_blocks": "true"}},
             keywords=KEYWORDS,
         ):
             msgid = message[0] if isinstance(message, tuple) else message  # plurals: keyed by the singular
@@ -39,9 +39,10 @@ def extracted() -> dict[str, set[str]]:
 
 
 def desk_of(path: str) -> str:
-    m = re.search(r"templates/(\w+)/", path) or re.search(r"(?:handlers|models)/(\w+?)(?:_\w+)?\.py$", path)
+    """The catalogue a message belongs in: its desk's, or the runtime's ``platform``."""
+    m = re.match(r"(?:handlers|models)/(\w+)/", path)
     name = m.group(1) if m else "platform"
-    return name if name not in ("admin", "people", "audit", "outbox", "platform", "errors", "base", "imports", "importing") else "platform"
+    return name if name not in ("admin", "core") else "platform"
 
 
 def missing(locale: str = "pt-BR") -> dict[str, set[str]]:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.errors import N_
-from models.imports import ImportRefused, RowError
+from models.core.errors import N_
+from models.core.imports import ImportRefused, RowError
 
 __all__ = ["ImportRefused", "RowError", "read_table", "decimal_column", "to_decimal", "Progress"]
 

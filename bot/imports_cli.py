@@ -9,8 +9,8 @@ from typing import TextIO
 from bot.importing import read_table
 from bot.render import render_text
 from bot.runtime import Runtime
-from models.errors import DomainError
-from models.imports import ImportRefused, ImportSummary
+from models.core.errors import DomainError
+from models.core.imports import ImportRefused, ImportSummary
 
 MAX_SHOWN = 50
 

@@ -20,7 +20,7 @@ from sqlalchemy import or_, select, update
 
 from bot import i18n
 from bot.render import render
-from models.outbox import OutboxKind, OutboxMessage, OutboxStatus
+from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime

@@ -1,6 +1,7 @@
 """One registry of every command, subcommand, button, form, shortcut, event and intent.
 
-Each desk declares its entries once (``handlers/<desk>.py``, in ``register(registry)``). The
+Each desk declares its entries once (``handlers/<desk>/``, in ``register(registry)``); the
+composition root, :mod:`bot.compose`, builds the registry from every desk. The
 Slack app, the console, the help replies and the manifest are all built from it, so a new
 subcommand shows up everywhere at once.
 """
@@ -11,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from models.errors import N_, ValidationError
-from models.people import Role
+from models.core.errors import N_, ValidationError
+from models.core.people import Role
 
 if TYPE_CHECKING:
     from bot.request import Request
@@ -358,12 +359,3 @@ def unknown_subcommand(cmd: Command, word: str) -> ValidationError:
         word=word,
         command=cmd.slash,
     )
-
-
-def build_registry() -> Registry:
-    """A registry with every desk registered (one ``register(registry)`` per desk)."""
-    import handlers
-
-    registry = Registry()
-    handlers.register_all(registry)
-    return registry

@@ -1,6 +1,6 @@
 """Render a message template in a reader's language and time zone.
 
-Templates live in ``bot/templates/<desk>/<name>.j2`` and produce JSON through the
+Templates live in ``handlers/<desk>/templates/<name>.j2`` (see :mod:`bot.assets`) and produce JSON through the
 :mod:`bot.blocks` builders; text is written with gettext (``_()``, ``{% trans %}``).
 Filters format values for the reader: ``date``, ``datetime``, ``time``, ``money``,
 ``number``, ``percent``, ``delta``, ``esc`` (user text into mrkdwn).
@@ -14,12 +14,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 
-from bot import blocks, i18n
-from models.errors import DomainError
+from bot import assets, blocks, i18n
+from models.core.errors import DomainError
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 
 @pass_context
@@ -67,7 +66,7 @@ def _delta(ctx, seconds):  # type: ignore[no-untyped-def]
 def environment(locale: str) -> Environment:
     """One Jinja environment per language, with that language's catalog installed."""
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        loader=PrefixLoader({prefix: FileSystemLoader(str(folder)) for prefix, folder in assets.template_folders().items()}),
         extensions=["jinja2.ext.i18n", "jinja2.ext.do", "jinja2.ext.loopcontrols"],
         autoescape=False,
         undefined=StrictUndefined,

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot import i18n
-from models.context import Ctx
-from models.people import Person
+from models.core.context import Ctx
+from models.core.people import Person
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime

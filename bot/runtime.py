@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, joinedload
 from bot.clock import Clock
 from bot.db import Database
 from bot.settings import Settings
-from models.context import Ctx
-from models.people import Person
-from models.platform import ProcessedRequest
+from models.core.context import Ctx
+from models.core.people import Person
+from models.core.platform import ProcessedRequest
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
@@ -56,7 +56,7 @@ class Runtime:
     @cached_property
     def registry(self) -> "Registry":
         if self._registry is None:
-            from bot.registry import build_registry
+            from bot.compose import build_registry
 
             self._registry = build_registry()
         return self._registry
@@ -69,7 +69,7 @@ class Runtime:
 
     def web_client(self) -> "WebClient":
         """A Web API client on ``SLACK_API_URL`` that retries rate limits and server errors."""
-        from bot.slack_client import make_web_client
+        from bot.slack.client import make_web_client
 
         return make_web_client(self.settings)
 
@@ -125,7 +125,7 @@ class Runtime:
 
     def person_id_for_slack_user(self, user_id: str, client: "WebClient | None" = None) -> int:
         """The person behind a Slack user id; the first time, created from ``users.info``."""
-        from models.people_sync import person_from_slack_profile
+        from models.core.people_sync import person_from_slack_profile
 
         cached = self._person_ids.get(user_id)
         if cached is not None:

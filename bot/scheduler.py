@@ -15,7 +15,7 @@ import signal
 import threading
 from typing import TYPE_CHECKING
 
-from models.scheduling import Claim, RunStatus, claim, finish
+from models.core.scheduling import Claim, RunStatus, claim, finish
 
 if TYPE_CHECKING:
     from bot.registry import Job
@@ -74,8 +74,7 @@ def tick(runtime: "Runtime", now: dt.datetime | None = None) -> dict[str, str]:
     Safe to call from several processes (or threads) for the same minute. Returns what each
     part did, for the log and for tests.
     """
-    from bot import digest_run
-
+    from handlers.digest import jobs as digest_run
     now = now or runtime.clock.now()
     done: dict[str, str] = {}
     for job in list(runtime.registry.jobs.values()):

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import models
-from models.base import Base
+from models.core.base import Base
 
 models.load_all()
 config = context.config

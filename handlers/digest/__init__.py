@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from bot.registry import Registry
-from models.errors import N_
-from models.people import Role
+from models.core.errors import N_
+from models.core.people import Role
 
 USAGE_SUBSCRIBE = N_("/digest subscribe [#channel] [daily|weekdays|weekly] [HH:MM]")
 
 
 def deliver_chart(runtime, client, row, content):  # type: ignore[no-untyped-def]
     """The chart's outbox kind; matplotlib is imported only by the process that draws one."""
-    from bot.digest_chart import deliver_chart as deliver
+    from handlers.digest.chart import deliver_chart as deliver
 
     return deliver(runtime, client, row, content)
 
 
 def register(registry: Registry) -> None:
-    from handlers.digest import commands, home
+    from handlers.digest import commands
+    from handlers.digest import events as home
 
     cmd = registry.command("digest", summary=N_("the morning digest: preview yours, send one to a channel"),
                            usage_hint="now | subscribe [#channel] [daily|weekdays|weekly] [HH:MM] | unsubscribe | settings")

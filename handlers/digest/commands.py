@@ -9,9 +9,9 @@ from collections import Counter
 
 from bot.replies import Reply
 from bot.request import Request
-from models import digest as domain
-from models.errors import N_, ValidationError
-from models.scheduling import RunStatus, recent_runs
+from models.digest import tables as domain
+from models.core.errors import N_, ValidationError
+from models.core.scheduling import RunStatus, recent_runs
 
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
 USAGE_HINT = N_("Usage: `/digest subscribe [#channel] [daily|weekdays|weekly] [HH:MM]`")
@@ -20,7 +20,7 @@ STATUS_HOURS = 48
 
 def now(req: Request) -> Reply:
     """My digest as it would be now, only to me (an ephemeral reply, not the outbox)."""
-    from bot.digest_run import preview
+    from handlers.digest.jobs import preview
 
     if req.text.strip():
         raise ValidationError(N_("`/digest now` takes nothing after it."), hint=N_("Usage: `/digest now`"))

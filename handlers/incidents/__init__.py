@@ -8,7 +8,7 @@ from bot.registry import Registry
 def register(registry: Registry) -> None:
     from handlers.incidents.commands import register_commands
     from handlers.incidents.forms import register_forms
-    from handlers.incidents.hooks import register_hooks
+    from handlers.incidents.sections import register_hooks
     from handlers.incidents.intents import answer, sounds_broken
     from handlers.incidents.slack_ops import register_slack_ops
 

@@ -6,10 +6,10 @@ from bot.replies import OpenModal, Reply
 from bot.request import Request
 from handlers.incidents.common import take_incident
 from handlers.incidents.forms import report_form
-from models import incidents_flow as flow
-from models.errors import N_, NotFound, ValidationError
-from models.incidents import get_incident, incident_data, open_incidents, parse_ref
-from models.people import get_person
+from models.incidents import flow
+from models.core.errors import N_, NotFound, ValidationError
+from models.incidents.tables import get_incident, incident_data, open_incidents, parse_ref
+from models.core.people import get_person
 
 
 def _changed(action: str, inc) -> Reply:  # type: ignore[no-untyped-def]

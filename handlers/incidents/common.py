@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.request import Request
-from models.errors import N_, ValidationError
-from models.incidents import Incident, get_incident, incident_in_channel, parse_ref
+from models.core.errors import N_, ValidationError
+from models.incidents.tables import Incident, get_incident, incident_in_channel, parse_ref
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 

@@ -8,8 +8,8 @@ import logging
 from bot.replies import CloseModal, OpenModal, Reply
 from bot.request import Request
 from handlers.incidents.common import channel_ref
-from models import incidents_flow as flow
-from models.incidents import TITLE_MAX, incident_data
+from models.incidents import flow
+from models.incidents.tables import TITLE_MAX, incident_data
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def submit(req: Request) -> CloseModal:
 
 
 def register_forms(registry) -> None:  # type: ignore[no-untyped-def]
-    from models.errors import N_
+    from models.core.errors import N_
 
     registry.view("incident_report")(submit)
     registry.action("incident_report_open")(open_from_home)

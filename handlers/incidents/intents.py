@@ -7,7 +7,7 @@ import unicodedata
 
 from bot.replies import Reply
 from bot.request import Request
-from models.incidents import incident_data, open_incidents
+from models.incidents.tables import incident_data, open_incidents
 
 BROKEN = re.compile(
     r"\b(incidente?s?|outage|fora do ar|caiu|cairam|is down|are down|esta down|not working|nao funciona|"

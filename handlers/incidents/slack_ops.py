@@ -10,8 +10,8 @@ from sqlalchemy.orm import object_session
 
 from bot.replies import Nothing
 from bot.request import Request
-from models import incidents_flow as flow
-from models.incidents import (
+from models.incidents import flow
+from models.incidents.tables import (
     KIND_ARCHIVE,
     KIND_CHANNEL,
     KIND_INVITE,
@@ -100,7 +100,7 @@ def on_reaction(req: Request) -> Nothing:
     text = fetch_text(req, item["channel"], item["ts"])
     if text is None:
         return Nothing()
-    from models.incidents import get_incident
+    from models.incidents.tables import get_incident
 
     locked = get_incident(req.ctx.session, inc.number, lock=True)
     link = f"https://slack.com/archives/{item['channel']}/p{item['ts'].replace('.', '')}"

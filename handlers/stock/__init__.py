@@ -6,7 +6,8 @@ from bot.registry import Registry
 
 
 def register(registry: Registry) -> None:
-    from handlers.stock import commands, intents, sections, upload
+    from handlers.stock import commands, intents, sections
+    from handlers.stock import imports as upload
 
     commands.register(registry)
     intents.register(registry)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
-from models.errors import N_, ValidationError
-from models.stock import Product, find_by_code, low_stock, product_card, product_summaries
-from models.stock_search import search
-from models.stock_watch import product_for, unwatch, watch, watched
+from models.core.errors import N_, ValidationError
+from models.stock.tables import Product, find_by_code, low_stock, product_card, product_summaries
+from models.stock.search import search
+from models.stock.flow import product_for, unwatch, watch, watched
 
 MAX_QUERY = 200
 CLEAR_WINNER = 15.0  # a top hit this far ahead of the next is the answer, not a list

@@ -12,7 +12,7 @@ from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
 from handlers.stock.commands import lookup
-from models.stock_text import fold
+from models.stock.words import fold
 
 SKU = re.compile(r"\b[A-Za-z]{2,5}-?\d{3,}\b")
 BARCODE = re.compile(r"\b\d{8,14}\b")

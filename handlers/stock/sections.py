@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.registry import DigestScope, Registry
 from bot.request import Request
-from models.stock import low_stock
-from models.stock_watch import watched
+from models.stock.tables import low_stock
+from models.stock.flow import watched
 
 DIGEST_ITEMS = 5
 

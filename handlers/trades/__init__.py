@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.registry import Registry
 from handlers.trades import commands as c
-from models.errors import N_
-from models.people import Role
+from models.core.errors import N_
+from models.core.people import Role
 
 
 NUMBERS = ("quantity", "price", "fees", "net_amount", "gross_amount")
@@ -23,20 +23,20 @@ def _numbers(table):  # type: ignore[no-untyped-def]
 
 
 def import_trades(ctx, table):  # type: ignore[no-untyped-def]
-    from models.trades_import import import_trades as run
+    from models.trades.imports import import_trades as run
 
     return run(ctx, _numbers(table))
 
 
 def import_confirmations(ctx, table):  # type: ignore[no-untyped-def]
-    from models.trades_import import import_confirmations as run
+    from models.trades.imports import import_confirmations as run
 
     return run(ctx, _numbers(table))
 
 
 def cutoff_job(runtime, now) -> str:  # type: ignore[no-untyped-def]
     """Flag the trades still unconfirmed after the cut-off and alert the desk once."""
-    from models.trades_cutoff import flag_late
+    from models.trades.jobs import flag_late
 
     with runtime.unit_of_work(source="scheduler") as ctx:
         ctx.now = now
@@ -45,25 +45,25 @@ def cutoff_job(runtime, now) -> str:  # type: ignore[no-untyped-def]
 
 
 def digest_section(session, scope):  # type: ignore[no-untyped-def]
-    from models.trades_cutoff import digest_section as build
+    from models.trades.jobs import digest_section as build
 
     return build(session, scope)
 
 
 def home_section(req):  # type: ignore[no-untyped-def]
-    from models.trades_cutoff import home_figures
+    from models.trades.jobs import home_figures
 
     return home_figures(req.ctx.session, req.actor)
 
 
 def unconfirmed_series(session, first_day, last_day):  # type: ignore[no-untyped-def]
-    from models.trades_cutoff import unconfirmed_series as build
+    from models.trades.jobs import unconfirmed_series as build
 
     return build(session, first_day, last_day)
 
 
 def register(registry: Registry) -> None:
-    from models.trades_import import CONF_OPTIONAL, CONF_REQUIRED, TRADE_OPTIONAL, TRADE_REQUIRED
+    from models.trades.imports import CONF_OPTIONAL, CONF_REQUIRED, TRADE_OPTIONAL, TRADE_REQUIRED
 
     registry.importer("trades", required=TRADE_REQUIRED, optional=TRADE_OPTIONAL,
                       help="trades.csv: trade_ref, trade_date, settlement_date, account, side, isin, ticker, quantity, "

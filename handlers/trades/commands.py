@@ -10,10 +10,10 @@ import zoneinfo
 from bot.replies import Attachment, CloseModal, OpenModal, Reply
 from bot.request import Request
 from handlers.trades.cards import conf_row, event_row, report_data, trade_row
-from models import trades_flow as flow
-from models.errors import N_, ValidationError
-from models.trades import get_trade
-from models.trades_report import build_report, report_csv
+from models.trades import flow
+from models.core.errors import N_, ValidationError
+from models.trades.tables import get_trade
+from models.trades.report import build_report, report_csv
 
 REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 

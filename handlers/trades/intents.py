@@ -8,7 +8,7 @@ import unicodedata
 from bot.replies import Reply
 from bot.request import Request
 from handlers.trades import commands
-from models.people import Role
+from models.core.people import Role
 
 REF = re.compile(r"\b(T\d{8}-\d{4})\b", re.IGNORECASE)
 TRADE_WORDS = re.compile(r"\b(trades?|operac(ao|oes)|boletas?)\b")

@@ -12,7 +12,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401 - column types used below
+import models.core.base  # noqa: F401 - column types used below
 
 
 revision: str = '0001_platform'
@@ -35,7 +35,7 @@ def upgrade() -> None:
     sa.Column('timezone', sa.String(length=64), nullable=True),
     sa.Column('locale', sa.String(length=10), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['manager_id'], ['people.id'], name=op.f('fk_people_manager_id_people'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_people')),
     sa.UniqueConstraint('email', name=op.f('uq_people_email')),
@@ -46,7 +46,7 @@ def upgrade() -> None:
 
     op.create_table('processed_requests',
     sa.Column('key', sa.String(length=200), nullable=False),
-    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_processed_requests'))
     )
     with op.batch_alter_table('processed_requests', schema=None) as batch_op:
@@ -54,7 +54,7 @@ def upgrade() -> None:
 
     op.create_table('audit_records',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=80), nullable=False),
     sa.Column('entity', sa.String(length=80), nullable=False),
@@ -72,7 +72,7 @@ def upgrade() -> None:
 
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('channel', sa.String(length=100), nullable=True),
@@ -84,9 +84,9 @@ def upgrade() -> None:
     sa.Column('dedup_key', sa.String(length=200), nullable=True),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('lease_until', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('sent_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lease_until', models.core.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('slack_channel', sa.String(length=40), nullable=True),
     sa.Column('slack_ts', sa.String(length=40), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),

@@ -12,7 +12,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401 - column types used below
+import models.core.base  # noqa: F401 - column types used below
 
 revision: str = "0002_digest"
 down_revision: Union[str, Sequence[str], None] = "0001_platform"
@@ -28,9 +28,9 @@ def upgrade() -> None:
         sa.Column("period", sa.String(length=40), nullable=False),
         sa.Column("subject", sa.String(length=100), nullable=True),
         sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("due_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("claimed_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("finished_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("due_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("claimed_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", models.core.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("claimed_by", sa.String(length=100), nullable=False),
         sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("detail", sa.Text(), nullable=True),
@@ -48,8 +48,8 @@ def upgrade() -> None:
         sa.Column("at_time", sa.String(length=5), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_digest_subscriptions_person_id_people"),
                                 ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_digest_subscriptions")),

@@ -12,7 +12,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401 - column types used below
+import models.core.base  # noqa: F401 - column types used below
 
 
 revision: str = '0002_incidents'
@@ -42,15 +42,15 @@ def upgrade() -> None:
     sa.Column('channel_name', sa.String(length=80), nullable=True),
     sa.Column('card_id', sa.Integer(), nullable=True),
     sa.Column('summary', sa.Text(), nullable=True),
-    sa.Column('reported_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('acknowledged_at', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('mitigated_at', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('resolved_at', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('closed_at', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('ack_due_at', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('escalated_at', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('update_due_at', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reported_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acknowledged_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('mitigated_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ack_due_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('escalated_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('update_due_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['people.id'], name=op.f('fk_incidents_assignee_id_people'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['card_id'], ['outbox.id'], name=op.f('fk_incidents_card_id_outbox'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['reporter_id'], ['people.id'], name=op.f('fk_incidents_reporter_id_people')),
@@ -65,7 +65,7 @@ def upgrade() -> None:
     op.create_table('incident_timeline',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('incident_id', sa.Integer(), nullable=False),
-    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('text', sa.Text(), nullable=True),

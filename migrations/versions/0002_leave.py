@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import models.base
+import models.core.base
 
 revision: str = '0002_leave'
 down_revision: str | Sequence[str] | None = '0001_platform'
@@ -26,8 +26,8 @@ def upgrade() -> None:
     sa.Column('code', sa.String(length=30), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.Column('paid', sa.Boolean(), nullable=False),
-    sa.Column('yearly_allowance', models.base.Money(precision=20, scale=6), nullable=True),
-    sa.Column('carry_over_cap', models.base.Money(precision=20, scale=6), nullable=False),
+    sa.Column('yearly_allowance', models.core.base.Money(precision=20, scale=6), nullable=True),
+    sa.Column('carry_over_cap', models.core.base.Money(precision=20, scale=6), nullable=False),
     sa.Column('half_days', sa.Boolean(), nullable=False),
     sa.Column('needs_approval', sa.Boolean(), nullable=False),
     sa.Column('sensitive', sa.Boolean(), nullable=False),
@@ -41,9 +41,9 @@ def upgrade() -> None:
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('type_id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('days', models.base.Money(precision=20, scale=6), nullable=False),
+    sa.Column('days', models.core.base.Money(precision=20, scale=6), nullable=False),
     sa.Column('set_by_admin', sa.Boolean(), nullable=False),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['people.id'], name=op.f('fk_leave_allocations_person_id_people'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['type_id'], ['leave_types.id'], name=op.f('fk_leave_allocations_type_id_leave_types'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_leave_allocations')),
@@ -57,15 +57,15 @@ def upgrade() -> None:
     sa.Column('end', sa.Date(), nullable=False),
     sa.Column('half_start', sa.Boolean(), nullable=False),
     sa.Column('half_end', sa.Boolean(), nullable=False),
-    sa.Column('days', models.base.Money(precision=20, scale=6), nullable=False),
+    sa.Column('days', models.core.base.Money(precision=20, scale=6), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('approver_id', sa.Integer(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
-    sa.Column('decided_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('reminders_sent', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['approver_id'], ['people.id'], name=op.f('fk_leave_requests_approver_id_people'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['decided_by_id'], ['people.id'], name=op.f('fk_leave_requests_decided_by_id_people'), ondelete='SET NULL'),

@@ -12,7 +12,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401 - column types used below
+import models.core.base  # noqa: F401 - column types used below
 
 revision: str = "0002_stock"
 down_revision: Union[str, Sequence[str], None] = "0001_platform"
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("stamp", sa.String(length=32), nullable=False),
-        sa.Column("changed_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_catalogue")),
     )
     op.create_table(
@@ -36,14 +36,14 @@ def upgrade() -> None:
         sa.Column("barcode", sa.String(length=32), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("unit", sa.String(length=16), nullable=False),
-        sa.Column("unit_price", models.base.Money(precision=20, scale=6), nullable=True),
+        sa.Column("unit_price", models.core.base.Money(precision=20, scale=6), nullable=True),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("reorder_level", sa.Integer(), nullable=False),
         sa.Column("reorder_qty", sa.Integer(), nullable=False),
         sa.Column("is_low", sa.Boolean(), nullable=False),
         sa.Column("low_crossings", sa.Integer(), nullable=False),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_products")),
         sa.UniqueConstraint("sku", name=op.f("uq_stock_products_sku")),
     )
@@ -66,7 +66,7 @@ def upgrade() -> None:
         sa.Column("reserved", sa.Integer(), nullable=False),
         sa.Column("incoming", sa.Integer(), nullable=False),
         sa.Column("incoming_eta", sa.Date(), nullable=True),
-        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["product_id"], ["stock_products.id"],
                                 name=op.f("fk_stock_levels_product_id_stock_products"), ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["warehouse_id"], ["stock_warehouses.id"],
@@ -78,7 +78,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", models.core.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_stock_watches_person_id_people"),
                                 ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["product_id"], ["stock_products.id"],

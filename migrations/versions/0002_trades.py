@@ -12,7 +12,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401 - column types used below
+import models.core.base  # noqa: F401 - column types used below
 
 
 revision: str = "0002_trades"
@@ -36,16 +36,16 @@ def upgrade() -> None:
     sa.Column('isin', sa.String(length=12), nullable=False),
     sa.Column('ticker', sa.String(length=20), nullable=False),
     sa.Column('quantity', sa.BigInteger(), nullable=False),
-    sa.Column('price', models.base.Money(precision=20, scale=6), nullable=False),
+    sa.Column('price', models.core.base.Money(precision=20, scale=6), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('gross_amount', models.base.Money(precision=20, scale=6), nullable=False),
-    sa.Column('fees', models.base.Money(precision=20, scale=6), nullable=False),
-    sa.Column('net_amount', models.base.Money(precision=20, scale=6), nullable=False),
+    sa.Column('gross_amount', models.core.base.Money(precision=20, scale=6), nullable=False),
+    sa.Column('fees', models.core.base.Money(precision=20, scale=6), nullable=False),
+    sa.Column('net_amount', models.core.base.Money(precision=20, scale=6), nullable=False),
     sa.Column('broker', sa.String(length=40), nullable=False),
-    sa.Column('received_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('imported_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['imported_by_id'], ['people.id'], name=op.f('fk_trade_confirmations_imported_by_id_people'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_trade_confirmations')),
     sa.UniqueConstraint('confirm_id', name=op.f('uq_trade_confirmations_confirm_id'))
@@ -63,10 +63,10 @@ def upgrade() -> None:
     sa.Column('isin', sa.String(length=12), nullable=False),
     sa.Column('ticker', sa.String(length=20), nullable=False),
     sa.Column('quantity', sa.BigInteger(), nullable=False),
-    sa.Column('price', models.base.Money(precision=20, scale=6), nullable=False),
+    sa.Column('price', models.core.base.Money(precision=20, scale=6), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('fees', models.base.Money(precision=20, scale=6), nullable=False),
-    sa.Column('net_amount', models.base.Money(precision=20, scale=6), nullable=False),
+    sa.Column('fees', models.core.base.Money(precision=20, scale=6), nullable=False),
+    sa.Column('net_amount', models.core.base.Money(precision=20, scale=6), nullable=False),
     sa.Column('broker', sa.String(length=40), nullable=False),
     sa.Column('booked_by_id', sa.Integer(), nullable=True),
     sa.Column('imported_by_id', sa.Integer(), nullable=True),
@@ -75,10 +75,10 @@ def upgrade() -> None:
     sa.Column('breaks', sa.JSON(), nullable=False),
     sa.Column('dispute_reason', sa.Text(), nullable=True),
     sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
-    sa.Column('confirmed_at', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('late_at', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('late_at', models.core.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['booked_by_id'], ['people.id'], name=op.f('fk_trades_booked_by_id_people'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['confirmation_id'], ['trade_confirmations.id'], name=op.f('fk_trades_confirmation_id_trade_confirmations'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['confirmed_by_id'], ['people.id'], name=op.f('fk_trades_confirmed_by_id_people'), ondelete='SET NULL'),
@@ -94,7 +94,7 @@ def upgrade() -> None:
     op.create_table('trade_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('trade_id', sa.Integer(), nullable=False),
-    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', models.core.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=30), nullable=False),
     sa.Column('from_status', sa.String(length=12), nullable=True),

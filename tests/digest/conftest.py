@@ -16,8 +16,8 @@ from bot.clock import FrozenClock
 from bot.registry import Registry
 from bot.replies import Nothing
 from bot.runtime import Runtime
-from models.outbox import OutboxMessage
-from models.people import Person
+from models.core.outbox import OutboxMessage
+from models.core.people import Person
 from tests.harness import BotServer
 
 TIAGO = "U070000000"  # sales manager, SP
@@ -45,11 +45,11 @@ class StandInDesk:
 
 
 def make_registry(desk: StandInDesk) -> Registry:
-    import handlers.admin
+    import handlers.admin.commands
     import handlers.digest
 
     reg = Registry()
-    handlers.admin.register(reg)
+    handlers.admin.commands.register(reg)
     handlers.digest.register(reg)
 
     @reg.digest_section("team", template="digest/list_section", order=20)

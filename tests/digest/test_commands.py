@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.scheduler import tick
-from models.audit import AuditRecord
-from models.digest import Subscription
-from models.outbox import OutboxMessage
+from models.core.audit import AuditRecord
+from models.digest.tables import Subscription
+from models.core.outbox import OutboxMessage
 from tests.digest.conftest import EDUARDA, GABRIELA, MARIANA, TIAGO, deliver, utc
 
 

@@ -8,7 +8,7 @@ import time
 from sqlalchemy import select
 
 from bot.scheduler import period_start, start_in_background, tick
-from models.scheduling import JobRun
+from models.core.scheduling import JobRun
 from tests.digest.conftest import another_runtime, utc
 
 

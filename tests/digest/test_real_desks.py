@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from bot.demo import load_demo
 from bot.scheduler import tick
-from models.outbox import OutboxMessage
-from models.people import get_person
+from models.core.outbox import OutboxMessage
+from models.core.people import get_person
 from tests.digest.conftest import GABRIELA, MANAGERS, MARIANA, TIAGO
 from tests.harness import BotServer
 
@@ -20,8 +20,8 @@ from tests.harness import BotServer
 @pytest.fixture
 def full(people, standin):  # type: ignore[no-untyped-def]
     """The real registry, the sample people and the demo data set, and a leave request for Tiago to decide."""
-    from models.leave import get_type
-    from models.leave_requests import file_request
+    from models.leave.tables import get_type
+    from models.leave.flow import file_request
 
     load_demo(people)
     with people.unit_of_work(source="test") as ctx:
@@ -74,7 +74,7 @@ def test_approving_leave_from_the_home_tab_works(full, standin):
     approve = next(el for b in view["blocks"] if b["type"] == "actions" for el in b["elements"]
                    if el["action_id"].startswith("leave_approve"))
     assert bot.click(approve, user=TIAGO, view=view).status == 200
-    from models.leave import LeaveRequest
+    from models.leave.tables import LeaveRequest
 
     with runtime.db.session() as s:
         assert s.scalars(select(LeaveRequest)).one().status == "approved"

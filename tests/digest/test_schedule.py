@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 
 from bot.clock import FrozenClock
 from bot.scheduler import tick
-from models.audit import AuditRecord
-from models.people import Person
-from models.scheduling import JobRun
+from models.core.audit import AuditRecord
+from models.core.people import Person
+from models.core.scheduling import JobRun
 from tests.digest.conftest import (EDUARDA, GABRIELA, ISABELA, MANAGERS, SOFIA, TIAGO, another_runtime, deliver,
                                    digest_news, digests_queued, utc)
 
@@ -151,7 +151,7 @@ def test_a_restart_after_nine_sends_the_digest_late_once(staff, registry, standi
 
 def test_past_the_grace_window_it_is_reported_not_sent(staff, standin, clock, caplog, bot):
     clock.set(utc(2026, 11, 25, 15, 30))  # 12:30 in São Paulo: 3.5 h after 09:00, grace is 3 h
-    with caplog.at_level(logging.WARNING, logger="bot.digest_run"):
+    with caplog.at_level(logging.WARNING, logger="handlers.digest.jobs"):
         summary = tick(staff)
     assert "4 missed" in summary["digest.manager"]
     assert any("missed" in r.getMessage() and TIAGO in r.getMessage() for r in caplog.records)

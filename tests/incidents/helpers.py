@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models.incidents import Incident
+from models.incidents.tables import Incident
 
 ADMIN = "U070000023"  # Eduarda Silva, admin
 SOFIA = "U070000002"  # on call and manager of IT
@@ -43,7 +43,7 @@ def kinds(inc: Incident) -> list[str]:
 
 def card_ts(runtime, number: int = 1) -> str:
     """The Slack ts of the incident's card (what chat.update and thread replies point at)."""
-    from models.outbox import OutboxMessage
+    from models.core.outbox import OutboxMessage
 
     inc = incident(runtime, number)
     with runtime.db.session() as s:

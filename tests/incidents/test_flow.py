@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from models.audit import AuditRecord
-from models.errors import PermissionDenied
+from models.core.audit import AuditRecord
+from models.core.errors import PermissionDenied
 from tests.incidents.helpers import (
     ADMIN,
     HENRIQUE,
@@ -45,7 +45,7 @@ def test_card_buttons_move_the_incident_and_rewrite_the_card_in_place(bot, stand
     assert "Resolvido" in third.text and not _buttons(third)
     inc = incident(runtime)
     with runtime.db.session() as s:
-        from models.outbox import OutboxMessage
+        from models.core.outbox import OutboxMessage
 
         card_ts = s.get(OutboxMessage, inc.card_id).slack_ts
     assert card_ts and {u["ts"] for u in _updates(standin, 3)} == {card_ts}  # one card, rewritten three times
@@ -152,9 +152,9 @@ def test_who_may_do_what(bot, standin, people, runtime):
 
 
 def test_the_domain_refuses_too_when_called_directly(bot, standin, people, runtime):
-    from models import incidents_flow as flow
-    from models.incidents import get_incident
-    from models.people import get_person
+    from models.incidents import flow
+    from models.incidents.tables import get_incident
+    from models.core.people import get_person
 
     report(bot, standin)
     card_posts(standin)

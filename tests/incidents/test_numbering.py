@@ -6,15 +6,14 @@ import threading
 
 from sqlalchemy import select
 
-from models.incidents import Incident, IncidentCounter
-from models.people import Person
+from models.incidents.tables import Incident, IncidentCounter
+from models.core.people import Person
 
 REPORTERS = 50
 
 
 def test_fifty_concurrent_reports_get_fifty_numbers_without_gaps(people, runtime):
-    from models import incidents_flow as flow
-
+    from models.incidents import flow
     with runtime.db.session() as s:
         ids = list(s.scalars(select(Person.id).order_by(Person.id)))
     start = threading.Barrier(REPORTERS)
@@ -50,10 +49,10 @@ def test_a_refused_report_does_not_use_up_a_number(bot, standin, people, runtime
 
 
 def test_two_people_acknowledging_at_once_decide_once(bot, standin, people, runtime):
-    from models import incidents_flow as flow
-    from models.errors import Conflict
-    from models.incidents import get_incident
-    from models.people import get_person
+    from models.incidents import flow
+    from models.core.errors import Conflict
+    from models.incidents.tables import get_incident
+    from models.core.people import get_person
     from tests.incidents.helpers import (
         HENRIQUE,
         KARINA,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from models.audit import AuditRecord
-from models.incidents import Incident
+from models.core.audit import AuditRecord
+from models.incidents.tables import Incident
 from tests.incidents.helpers import (
     INCIDENTS,
     MARIANA,

@@ -64,7 +64,7 @@ def test_series_counts_incidents_open_at_the_end_of_each_day(bot, standin, peopl
 
 def test_home_section_shows_my_incidents_as_reporter_or_assignee(bot, standin, people, runtime):
     from bot.request import Request
-    from models.people import get_person
+    from models.core.people import get_person
 
     home = next(h for h in runtime.registry.home_sections if h.desk == "incidents")
     report(bot, standin, title="Meu problema", user=MARIANA)

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models.leave import LeaveRequest
+from models.leave.tables import LeaveRequest
 
 ADMIN = "U070000023"  # Eduarda Silva, RH, MG; manager Isabela Silva
 ISABELA = "U070000003"  # manager of RH, no manager of her own: admins approve her leave

@@ -6,8 +6,8 @@ import threading
 
 from sqlalchemy import func, select
 
-from models.audit import AuditRecord
-from models.leave import LeaveRequest
+from models.core.audit import AuditRecord
+from models.leave.tables import LeaveRequest
 from tests.conftest import pg_only
 from tests.leave.helpers import MARIANA, TIAGO, button, dms, open_form, request_leave
 

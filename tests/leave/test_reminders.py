@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from models.audit import AuditRecord
+from models.core.audit import AuditRecord
 from tests.leave.helpers import (
     ADMIN,
     MARIANA,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from models.audit import AuditRecord
-from models.leave import LeaveRequest
-from models.outbox import OutboxMessage
+from models.core.audit import AuditRecord
+from models.leave.tables import LeaveRequest
+from models.core.outbox import OutboxMessage
 from tests.leave.helpers import (
     ADMIN,
     ISABELA,
@@ -123,9 +123,9 @@ def test_nobody_approves_their_own_leave_not_even_an_admin(bot, standin, people,
 def test_someone_else_cannot_decide_and_the_domain_refuses_too(bot, standin, people, runtime):
     import pytest
 
-    from models.errors import PermissionDenied
-    from models.leave_requests import approve
-    from models.people import get_person
+    from models.core.errors import PermissionDenied
+    from models.leave.flow import approve
+    from models.core.people import get_person
 
     request_leave(bot, standin, MARIANA, "2026-12-07", "2026-12-07")
     dm = dms(standin, TIAGO)[0]

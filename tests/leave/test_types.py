@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models.audit import AuditRecord
-from models.leave import LeaveType
+from models.core.audit import AuditRecord
+from models.leave.tables import LeaveType
 from tests.leave.helpers import (
     ADMIN,
     MARIANA,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from models.leave import LeaveRequest
+from models.leave.tables import LeaveRequest
 from tests.leave.helpers import (
     ADMIN,
     MARIANA,
@@ -81,7 +81,7 @@ def test_half_days_count_half_and_only_once_on_a_single_day(bot, standin, people
 
 def test_errors_follow_the_persons_language(bot, standin, people, runtime):
     with runtime.db.session() as s:
-        from models.people import get_person
+        from models.core.people import get_person
 
         get_person(s, MARIANA).locale = "en-US"
         s.commit()
@@ -91,7 +91,7 @@ def test_errors_follow_the_persons_language(bot, standin, people, runtime):
 
 def test_the_only_admin_without_a_manager_is_told_nobody_can_approve(bot, standin, people, runtime):
     with runtime.db.session() as s:
-        from models.people import get_person
+        from models.core.people import get_person
 
         get_person(s, ADMIN).manager_id = None
         s.commit()

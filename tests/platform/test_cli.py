@@ -47,7 +47,7 @@ def test_a_secret_is_never_echoed_in_a_settings_error(tmp_path):
 
 
 def test_manifest_lists_every_command_scope_and_endpoint():
-    from bot.registry import build_registry
+    from bot.compose import build_registry
 
     result = cli("manifest", "--url", "https://bot.example.com")
     assert result.returncode == 0, result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bot.console import Console
+from bot.console.session import Console
 
 ADMIN = "eduarda.silva@empresa.com.br"
 

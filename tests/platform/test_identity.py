@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from models.audit import AuditRecord
-from models.people import Person
+from models.core.audit import AuditRecord
+from models.core.people import Person
 
 ADMIN = "U070000023"  # Eduarda Silva
 MARIANA = "U070000004"  # sales, manager Tiago Costa
@@ -61,8 +61,8 @@ def test_non_admin_cannot_change_roles_and_nothing_changes(bot, people, runtime)
 def test_the_domain_refuses_role_changes_by_non_admins_too(people):
     import pytest
 
-    from models.errors import PermissionDenied
-    from models.people import Role, get_person, set_role
+    from models.core.errors import PermissionDenied
+    from models.core.people import Role, get_person, set_role
 
     with pytest.raises(PermissionDenied):
         with people.unit_of_work(actor=None, source="test") as ctx:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models.outbox import OutboxMessage, notify
-from models.people import Person
+from models.core.outbox import OutboxMessage, notify
+from models.core.people import Person
 
 
 def test_an_update_sent_before_its_message_follows_it_as_soon_as_the_message_is_out(people, standin):
     runtime = people
     with runtime.unit_of_work(source="test") as ctx:
         mariana = ctx.session.scalar(select(Person).where(Person.slack_user_id == "U070000004"))
-        first = notify(ctx, "platform/role_changed", {"name": "Mariana", "roles": ["sales"]}, person=mariana)
+        first = notify(ctx, "admin/role_changed", {"name": "Mariana", "roles": ["sales"]}, person=mariana)
         ctx.session.flush()
-        second = notify(ctx, "platform/role_changed", {"name": "Mariana", "roles": ["manager"]}, updates=first)
+        second = notify(ctx, "admin/role_changed", {"name": "Mariana", "roles": ["manager"]}, updates=first)
         ctx.session.flush()
         ids = (first.id, second.id)
     runtime.sender.wait_idle()

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.imports_cli import run_import
-from models.audit import AuditRecord
-from models.people import Person
+from models.core.audit import AuditRecord
+from models.core.people import Person
 from tests.conftest import DATA
 
 HEADER = "slack_user_id,email,name,manager_email,team,country,subdivision,timezone,locale,roles"

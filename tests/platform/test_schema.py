@@ -8,7 +8,7 @@ from sqlalchemy import create_engine
 
 import models
 from bot.db import Database
-from models.base import Base
+from models.core.base import Base
 
 
 def test_migrated_schema_matches_the_models(database_url):

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_bolt.request import BoltRequest
 
-from bot.slack_app import create_app
+from bot.slack.app import create_app
 from tests.harness import SIGNING_SECRET, Response, sign
 
 _n = itertools.count(1)

@@ -10,7 +10,7 @@ import time
 
 from sqlalchemy import func, select
 
-from models.people import Person
+from models.core.people import Person
 
 
 def _big_people_file(path, n: int) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from models.audit import AuditRecord
+from models.core.audit import AuditRecord
 from tests.conftest import pg_only
 from tests.harness import Response
 from tests.leave.helpers import open_form as open_leave_form
@@ -169,9 +169,11 @@ def world_for(runtime, standin, tmp_path, desks: str | set[str]) -> dict[str, An
     """The roles' world, plus more of the same for entries that must each find their own target."""
     import datetime as dt
 
-    from models import incidents_flow, leave_requests
-    from models.incidents import get_incident
-    from models.leave import get_type
+    from models.incidents import flow as incidents_flow
+
+    from models.leave import flow as leave_requests
+    from models.incidents.tables import get_incident
+    from models.leave.tables import get_type
 
     desks = {desks} if isinstance(desks, str) else desks
     w = build_world(runtime, standin, tmp_path, desks)

@@ -35,22 +35,20 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from models import digest as digest_domain
-from models import (
-    incidents_flow,
-    leave_requests,
-    leave_views,
-    trades_flow,
-    trades_report,
-)
-from models import people as people_domain
-from models.errors import DomainError, PermissionDenied
-from models.incidents import get_incident
-from models.leave import get_type
-from models.leave_balance import set_allowance
-from models.leave_types import configure_type
-from models.platform import ProcessedRequest
-from models.stock_watch import watch
+from models.digest import tables as digest_domain
+from models.incidents import flow as incidents_flow
+from models.leave import flow as leave_requests
+from models.leave import queries as leave_views
+from models.trades import flow as trades_flow
+from models.trades import report as trades_report
+from models.core import people as people_domain
+from models.core.errors import DomainError, PermissionDenied
+from models.incidents.tables import get_incident
+from models.leave.tables import get_type
+from models.leave.balance import set_allowance
+from models.leave.types import configure_type
+from models.core.platform import ProcessedRequest
+from models.stock.flow import watch
 from tests.reliability.world import (
     DESKS,
     OTHERS,
@@ -380,7 +378,7 @@ def test_calling_the_domain_directly_refuses_the_same_people(people, runtime, st
 
 def test_a_stranger_seen_for_the_first_time_is_refused_and_only_becomes_known(bot, people, runtime, standin):
     """The table's stranger was met before the rows run; here one is met by a refused request itself."""
-    from models.audit import AuditRecord
+    from models.core.audit import AuditRecord
 
     before = row_counts(runtime)
     resp = bot.command("/trade", "confirm T20261123-0001", user="U0NEWBIE1")

@@ -91,7 +91,7 @@ def test_two_web_processes_and_one_clock_nothing_twice_nothing_lost(people, stan
             t.join(timeout=120)
         assert statuses.count(200) == 2 * REPORTS, [s for s in statuses if s != 200][:3]
 
-        from models.incidents import Incident
+        from models.incidents.tables import Incident
 
         with people.db.session() as s:
             numbers = sorted(s.scalars(select(Incident.number)))

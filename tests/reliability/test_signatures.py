@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 import models
-from models.base import Base
+from models.core.base import Base
 
 BAD = [{"signed": False}, {"secret": "wrong-secret"}, {"age": 5 * 60 + 30}]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from models.audit import AuditRecord
-from models.outbox import OutboxMessage
-from models.people import Person
+from models.core.audit import AuditRecord
+from models.core.outbox import OutboxMessage
+from models.core.people import Person
 
 ADMIN = "U070000023"
 MARIANA = "U070000004"
@@ -91,8 +91,7 @@ def test_notifications_queued_while_slack_fails_arrive_afterwards_each_once(bot,
 
 
 def test_an_unexpected_error_gets_an_apology_with_a_reference_and_no_secret(bot, people, runtime, caplog):
-    from handlers import admin
-
+    from handlers.admin import commands as admin
     original = admin.person_card
     admin.person_card = lambda *a, **k: 1 / 0  # a bug in a handler
     try:
@@ -111,7 +110,7 @@ def test_an_unexpected_error_gets_an_apology_with_a_reference_and_no_secret(bot,
 def test_request_keys_are_forgotten_after_a_week(people, clock):
     import datetime as dt
 
-    from models.platform import ProcessedRequest
+    from models.core.platform import ProcessedRequest
 
     with people.db.session() as s:
         s.add_all([ProcessedRequest(key="old", at=clock.now() - dt.timedelta(days=8)),

@@ -6,10 +6,12 @@ import concurrent.futures
 import datetime as dt
 from typing import Any
 
-from models import incidents_flow, leave_requests
-from models import people as people_domain
-from models.incidents import get_incident
-from models.leave import get_type
+from models.incidents import flow as incidents_flow
+
+from models.leave import flow as leave_requests
+from models.core import people as people_domain
+from models.incidents.tables import get_incident
+from models.leave.tables import get_type
 from tests.stock.conftest import CATALOGUE, Importer
 from tests.trades.conftest import DATA as TRADES_DATA
 from tests.trades.conftest import import_file
@@ -89,7 +91,7 @@ def row_counts(runtime) -> dict[str, int]:  # type: ignore[no-untyped-def]
     from sqlalchemy import func, literal, select, union_all
 
     import models
-    from models.base import Base
+    from models.core.base import Base
 
     models.load_all()
     runtime.sender.wait_idle(timeout=30)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from models.audit import AuditRecord
-from models.stock import StockWatch
+from models.core.audit import AuditRecord
+from models.stock.tables import StockWatch
 from tests.conftest import pg_only
 
 MARIANA = "U070000004"
@@ -121,8 +121,8 @@ def test_watch_mistakes_get_friendly_answers(bot, catalogue):
 def test_two_watch_clicks_at_once_make_one_watch(catalogue, runtime):
     import threading
 
-    from models.people import Person
-    from models.stock_watch import watch
+    from models.core.people import Person
+    from models.stock.flow import watch
 
     outcomes: list[str] = []
     barrier = threading.Barrier(2)

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from models.audit import AuditRecord
-from models.errors import PermissionDenied
-from models.stock import Product, StockLevel, Warehouse
+from models.core.audit import AuditRecord
+from models.core.errors import PermissionDenied
+from models.stock.tables import Product, StockLevel, Warehouse
 from tests.stock.conftest import CATALOGUE, HEADER, SNAP, write_csv
 
 MARIANA = "U070000004"
@@ -132,7 +132,7 @@ def test_xlsx_files_import_too(importer, tmp_path):
 
 def test_only_back_office_may_import(people, tmp_path):
     from bot.importing import read_table
-    from models.people import Person
+    from models.core.people import Person
 
     importer = people.registry.importers["stock"]
     table = read_table(write_csv(tmp_path / "s.csv", CATALOGUE), importer.required, importer.optional)

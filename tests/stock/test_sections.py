@@ -8,7 +8,7 @@ from sqlalchemy import select
 from bot.registry import DigestScope
 from bot.render import environment
 from bot.request import Request
-from models.people import Person
+from models.core.people import Person
 from tests.conftest import NOW
 
 TIAGO = "U070000000"  # sales manager

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.imports_cli import run_import
 from bot.runtime import Runtime
-from models.trades import Trade
+from models.trades.tables import Trade
 
 DATA = Path(__file__).resolve().parents[2] / "bot" / "demo_data"
 TRADES_CHANNEL = "C0TRADES1"

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from bot.registry import DigestScope
 from bot.render import environment
-from models.trades import Trade
-from models.trades_import import book_trade
+from models.trades.tables import Trade
+from models.trades.imports import book_trade
 from tests.trades.conftest import ANA, GABRIELA, QUESIA, channel_posts, trade
 
 UTC = dt.timezone.utc

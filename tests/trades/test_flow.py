@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from models.audit import AuditRecord
-from models.errors import PermissionDenied
-from models.trades import TradeEvent
+from models.core.audit import AuditRecord
+from models.core.errors import PermissionDenied
+from models.trades.tables import TradeEvent
 from tests.conftest import pg_only
 from tests.trades.conftest import (ANA, DATA, GABRIELA, MARIANA, NICOLAS, QUESIA, channel_posts, import_file,
                                    opened_view, trade)
@@ -37,8 +37,8 @@ def test_the_booker_may_not_confirm_their_own_trade_nor_may_the_domain(bot, desk
     assert resp.json["response_type"] == "ephemeral"
     assert "Você registrou T20261123-0001" in resp.text and "quatro olhos" in resp.text
     assert trade(desk, "T20261123-0001").status == "matched"
-    from models import trades_flow
-    from models.people import get_person
+    from models.trades import flow as trades_flow
+    from models.core.people import get_person
 
     with pytest.raises(PermissionDenied):
         with desk.unit_of_work(source="test") as ctx:
@@ -152,9 +152,9 @@ def test_pending_lists_what_is_open_with_confirm_buttons(bot, desk):
 
 @pg_only()
 def test_two_people_confirming_one_trade_at_once_decide_once(desk):
-    from models import trades_flow
-    from models.errors import Conflict
-    from models.people import get_person
+    from models.trades import flow as trades_flow
+    from models.core.errors import Conflict
+    from models.core.people import get_person
 
     outcomes: list[str] = []
     barrier = threading.Barrier(2)

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from models.trades import Confirmation, Trade
-from models.trades_import import isin_valid
+from models.trades.tables import Confirmation, Trade
+from models.trades.imports import isin_valid
 from tests.trades.conftest import DATA, import_file, trade, write_csv
 
 

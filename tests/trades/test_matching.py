@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from models.audit import AuditRecord
-from models.trades import Confirmation, Trade, TradeEvent
+from models.core.audit import AuditRecord
+from models.trades.tables import Confirmation, Trade, TradeEvent
 from tests.trades.conftest import DATA, QUESIA, channel_posts, import_file, trade, write_csv
 
 
@@ -132,7 +132,7 @@ def test_replace_supersedes_and_cancel_cancels(desk, tmp_path):
 
 
 def test_a_trade_booked_one_by_one_is_matched_at_once(desk):
-    from models.trades_import import book_trade
+    from models.trades.imports import book_trade
 
     with desk.unit_of_work(source="test") as ctx:
         booked = book_trade(ctx, trade_ref="T20261123-0099", trade_date="2026-11-23", settlement_date="2026-11-25",
@@ -143,7 +143,7 @@ def test_a_trade_booked_one_by_one_is_matched_at_once(desk):
         assert booked.confirmation.confirm_id == "CF-20261123-9999"  # the alleged one found its trade
     import pytest
 
-    from models.errors import ValidationError
+    from models.core.errors import ValidationError
 
     with pytest.raises(ValidationError) as err:
         with desk.unit_of_work(source="test") as ctx:

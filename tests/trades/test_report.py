@@ -7,8 +7,8 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from models.trades_import import book_trade
-from models.trades_report import build_report, report_csv
+from models.trades.imports import book_trade
+from models.trades.report import build_report, report_csv
 from tests.trades.conftest import MARIANA, QUESIA
 
 PETR4, VALE3 = "BRPETRACNPR6", "BRVALEACNOR0"
@@ -33,7 +33,7 @@ def book(runtime) -> None:  # type: ignore[no-untyped-def]
 
 def test_report_figures_match_a_hand_computation(people):
     book(people)
-    from models.people import get_person
+    from models.core.people import get_person
 
     with people.unit_of_work(source="test") as ctx:
         ctx.actor = get_person(ctx.session, QUESIA)

@@ -1,0 +1,345 @@
+"""The Bolt app: listeners generated from the registry, retries recognised, errors made friendly.
+
+Every listener follows one recipe: find the person, open a unit of work keyed by the Slack
+request, let the handler call the domain, render its reply for the person, commit, then
+answer Slack (ack, modal, respond). Notifications leave through the outbox after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any, Callable
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.request import BoltRequest
+
+from bot.dispatch import dispatch_action, dispatch_command, dispatch_text, dispatch_view
+from bot.render import render, render_error, warm_up
+from bot.replies import Attachment, CloseModal, ModalErrors, OpenModal, Reply
+from bot.request import Request
+from bot.runtime import DuplicateRequest, Runtime
+from bot.slack.ack import AckAwareExecutor, install_ack
+from bot.slack.payloads import (error_text, field_block, message_args, parse_metadata, request_key, view_values,
+                                with_metadata)
+from models.core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+class SlackAdapter:
+    """Turns Bolt listener calls into :class:`Request` objects and handler results into Slack calls."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.registry = runtime.registry
+
+    # -- middleware -----------------------------------------------------------------------
+    def middleware(self, req: BoltRequest, body: dict, context: Any, next: Callable[[], BoltResponse],
+                   client: Any) -> BoltResponse | None:
+        key = request_key(body)
+        context["request_key"] = key
+        # Only Slack's own retries are looked up before acting; any other duplicate (a race) is
+        # caught when its unit of work commits the same key.
+        if key and req.headers.get("x-slack-retry-num") and self.runtime.already_processed(key):
+            log.info("request %s already handled; acknowledging the retry without acting", key)
+            return BoltResponse(status=200, body="")
+        user_id = context.get("user_id")
+        if user_id and not body.get("event", {}).get("bot_id"):
+            context["person_id"] = self.runtime.person_id_for_slack_user(user_id, client)
+        install_ack(context)
+        return next()
+
+    # -- the recipe -----------------------------------------------------------------------
+    def run(self, context: Any, build: Callable[[Request], None], handle: Callable[[Request], Any],
+            view_blocks: list | None = None, remember: bool = False) -> tuple[str, Any, Request | None]:
+        """Run a handler in a unit of work; return ("ok", rendered) or ("error", rendered).
+
+        ``remember`` records the request as handled even if it changed nothing, for requests
+        whose answer is a new message (events, buttons): a retry must not post it twice.
+        """
+        person_id = context.get("person_id")
+        locale, tz = self.runtime.settings.locale_default, self.runtime.settings.tz_default
+        try:
+            with self.runtime.unit_of_work(actor=person_id, source="slack", request_key=context.get("request_key"),
+                                           claim_first=remember) as ctx:
+                req = Request(self.runtime, ctx)
+                build(req)
+                if ctx.actor is not None:
+                    locale, tz = req.locale, req.tz
+                result = handle(req)
+                rendered = self.render_result(result, req)
+            return "ok", rendered, req
+        except DuplicateRequest:
+            return "duplicate", None, None
+        except DomainError as err:
+            if view_blocks is not None:
+                return "field_error", {field_block(err.field, view_blocks): error_text(err, locale)}, None
+            return "error", render_error(err, locale=locale, tz=tz), None
+        except Exception:  # noqa: BLE001 - the user gets an apology with a reference, the log the details
+            ref = uuid.uuid4().hex[:8]
+            log.exception("unexpected error, reference %s", ref)
+            return "error", render("platform/apology", {"ref": ref}, locale=locale, tz=tz), None
+
+    def render_result(self, result: Any, req: Request) -> Any:
+        if isinstance(result, Reply):
+            msg = render(result.template, result.data, locale=req.locale, tz=req.tz)
+            return ("reply", result, msg)
+        if isinstance(result, OpenModal):
+            return ("modal", result, render(result.template, result.data, locale=req.locale, tz=req.tz))
+        if isinstance(result, ModalErrors):
+            return ("errors", result, {k: req.t(v) for k, v in result.errors.items()})
+        if isinstance(result, CloseModal):
+            then = self.render_result(result.then, req) if result.then else None
+            return ("close", result, then)
+        return ("nothing", result, None)
+
+    # -- listeners ------------------------------------------------------------------------
+    def on_command(self, ack, body, context, client, respond):  # type: ignore[no-untyped-def]
+        name = body["command"].lstrip("/")
+
+        def build(req: Request) -> None:
+            req.text = body.get("text", "") or ""
+            req.channel_id = body.get("channel_id")
+            req.payload = body
+
+        status, out, req = self.run(context, build, lambda req: dispatch_command(self.registry, name, req))
+        if status == "duplicate":
+            return ack()
+        if status == "error":
+            return ack(response_type="ephemeral", **message_args(out))
+        kind, result, rendered = out
+        if kind == "reply":
+            ack(response_type="in_channel" if result.public else "ephemeral", **message_args(rendered))
+            self._send_files(client, context, result.files, body.get("channel_id"))
+        elif kind == "modal":
+            ack()
+            rendered.setdefault("private_metadata", "")
+            rendered["private_metadata"] = with_metadata(rendered["private_metadata"], body.get("channel_id"))
+            client.views_open(trigger_id=body["trigger_id"], view=rendered)
+        else:
+            ack()
+
+    def on_action(self, ack, body, context, client, respond):  # type: ignore[no-untyped-def]
+        action = body["actions"][0]
+
+        def build(req: Request) -> None:
+            req.action_id = action.get("action_id")
+            req.value = action.get("value") or (action.get("selected_option") or {}).get("value") \
+                or action.get("selected_user") or action.get("selected_date")
+            req.channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+            req.message_ts = (body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts")
+            req.payload = body
+            if body.get("view"):
+                req.private_metadata = body["view"].get("private_metadata", "")
+
+        status, out, req = self.run(context, build, lambda req: dispatch_action(self.registry, req), remember=True)
+        ack()
+        if status == "duplicate":
+            return
+        if status == "error":
+            return self._tell(client, respond, body, out)
+        kind, result, rendered = out
+        if kind == "modal":
+            if (body.get("container") or {}).get("type") == "view" and body.get("view", {}).get("type") == "modal":
+                client.views_push(trigger_id=body["trigger_id"], view=rendered)
+            else:
+                rendered["private_metadata"] = with_metadata(rendered.get("private_metadata", ""),
+                                                         (body.get("channel") or {}).get("id"),
+                                                         (body.get("message") or {}).get("ts"))
+                client.views_open(trigger_id=body["trigger_id"], view=rendered)
+        elif kind == "reply" and _in_home_tab(body):
+            # A button on the Home tab: show the outcome by publishing the tab again (the clicked
+            # item is gone or changed); a plain reply goes to the DM.
+            context["request_key"] = None  # the click is remembered; re-publishing needs no key of its own
+            self.on_event("app_home_opened")(body, context, client, {"type": "app_home_opened", "tab": "home",
+                                                                      "user": context.get("user_id")})
+            if not result.replace_original:
+                self._dm(client, context.get("user_id"), rendered)
+        elif kind == "reply":
+            if result.replace_original and body.get("response_url"):
+                respond(replace_original=True, **message_args(rendered))
+            elif result.replace_original and body.get("container", {}).get("message_ts"):
+                client.chat_update(channel=body["container"]["channel_id"], ts=body["container"]["message_ts"],
+                                   **message_args(rendered))
+            else:
+                self._tell(client, respond, body, rendered)
+
+    def on_view(self, ack, body, context, client, view):  # type: ignore[no-untyped-def]
+        callback_id = view.get("callback_id", "")
+        blocks = view.get("blocks") or []
+
+        def build(req: Request) -> None:
+            req.values = view_values(view)
+            req.private_metadata = view.get("private_metadata", "")
+            meta = parse_metadata(req.private_metadata)
+            req.channel_id = meta.get("channel")
+            req.message_ts = meta.get("message_ts")
+            req.payload = body
+
+        status, out, req = self.run(context, build, lambda req: dispatch_view(self.registry, callback_id, req),
+                                    view_blocks=blocks, remember=True)
+        if status == "duplicate":
+            return ack()
+        if status == "field_error":
+            return ack(response_action="errors", errors=out)
+        if status == "error":
+            ack()
+            return self._dm(client, context.get("user_id"), out)
+        kind, result, rendered = out
+        if kind == "errors":
+            return ack(response_action="errors", errors=rendered)
+        if kind == "modal":
+            return ack(response_action="update", view=rendered)
+        ack()
+        msg = rendered[2] if kind == "close" and rendered is not None else (rendered if kind == "reply" else None)
+        if msg is not None:
+            meta = parse_metadata(view.get("private_metadata", ""))
+            self._ephemeral_or_dm(client, meta.get("channel"), context.get("user_id"), msg)
+
+    def on_shortcut(self, ack, body, context, client, shortcut):  # type: ignore[no-untyped-def]
+        entry = self.registry.shortcuts.get(shortcut.get("callback_id", ""))
+
+        def build(req: Request) -> None:
+            req.payload = body
+            req.channel_id = (body.get("channel") or {}).get("id")
+            req.message_ts = (body.get("message") or {}).get("ts")
+            req.text = (body.get("message") or {}).get("text", "")
+
+        status, out, req = self.run(context, build, lambda req: entry.handler(req),  # type: ignore[union-attr]
+                                    remember=True)
+        ack()
+        if status in ("duplicate",):
+            return
+        if status == "error":
+            return self._dm(client, context.get("user_id"), out)
+        kind, result, rendered = out
+        if kind == "modal":
+            rendered["private_metadata"] = with_metadata(rendered.get("private_metadata", ""), req.channel_id if req else None)
+            client.views_open(trigger_id=body["trigger_id"], view=rendered)
+        elif kind == "reply":
+            self._dm(client, context.get("user_id"), rendered)
+
+    def on_text(self, body, context, client, event):  # type: ignore[no-untyped-def]
+        """A mention or a DM: answer in the thread (mention) or in the DM."""
+        if event.get("bot_id") or event.get("subtype"):
+            return
+
+        def build(req: Request) -> None:
+            req.text = event.get("text", "")
+            req.channel_id = event.get("channel")
+            req.thread_ts = event.get("thread_ts") or event.get("ts")
+            req.payload = body
+
+        status, out, req = self.run(context, build, lambda req: dispatch_text(self.registry, req), remember=True)
+        if status == "duplicate":
+            return
+        msg = out if status == "error" else (out[2] if out[0] == "reply" else None)
+        if msg is None:
+            return
+        thread_ts = None if event.get("channel_type") == "im" and not event.get("thread_ts") else \
+            (event.get("thread_ts") or event.get("ts"))
+        client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **message_args(msg))
+
+    def on_event(self, event_type: str):  # type: ignore[no-untyped-def]
+        def listener(body, context, client, event):  # type: ignore[no-untyped-def]
+            base_key = context.get("request_key")
+            for n, handler in enumerate(self.registry.events.get(event_type, [])):
+                def build(req: Request) -> None:
+                    req.payload = event
+                    req.channel_id = event.get("channel") or (event.get("item") or {}).get("channel")
+
+                # Each handler of the event remembers its own share, so one cannot block another.
+                context["request_key"] = base_key if n == 0 or base_key is None else f"{base_key}#{n}"
+                status, out, req = self.run(context, build, handler, remember=True)
+                if status == "ok" and out[0] == "reply":
+                    self._dm(client, context.get("user_id"), out[2])
+
+        return listener
+
+    # -- answering --------------------------------------------------------------------------
+    def _tell(self, client, respond, body, msg: dict) -> None:  # type: ignore[no-untyped-def]
+        if body.get("response_url"):
+            respond(response_type="ephemeral", replace_original=False, **message_args(msg))
+        else:
+            self._dm(client, (body.get("user") or {}).get("id"), msg)
+
+    def _ephemeral_or_dm(self, client, channel: str | None, user: str | None, msg: dict) -> None:  # type: ignore[no-untyped-def]
+        if channel and user and not channel.startswith("D"):
+            try:
+                client.chat_postEphemeral(channel=channel, user=user, **message_args(msg))
+                return
+            except Exception:  # noqa: BLE001 - not in that channel: a DM always works
+                log.info("ephemeral reply failed; sending a DM instead")
+        self._dm(client, user, msg)
+
+    def _dm(self, client, user: str | None, msg: dict) -> None:  # type: ignore[no-untyped-def]
+        if user:
+            client.chat_postMessage(channel=user, **message_args(msg))
+
+    def _send_files(self, client, context, files: list[Attachment], channel: str | None) -> None:  # type: ignore[no-untyped-def]
+        if not files:
+            return
+        user = context.get("user_id")
+        dm = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(
+            channel=dm,
+            file_uploads=[{"content": f.content, "filename": f.filename, "title": f.title or f.filename} for f in files],
+        )
+
+
+def _in_home_tab(body: dict) -> bool:
+    return (body.get("container") or {}).get("type") == "view" and (body.get("view") or {}).get("type") == "home"
+
+
+class _DropTokenWarning(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN (read from the environment) is unused when a client is given;
+    that is on purpose here (our client carries the base URL and retry handlers)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def create_app(runtime: Runtime) -> App:
+    """The Bolt app for ``runtime``: signature verification on, listeners from the registry."""
+    settings = runtime.settings
+    settings.require("slack_bot_token", "slack_signing_secret")
+    adapter = SlackAdapter(runtime)
+    warm_up()
+    bolt_log = logging.getLogger("slack_bolt")
+    if not any(isinstance(f, _DropTokenWarning) for f in bolt_log.filters):
+        bolt_log.addFilter(_DropTokenWarning())
+    client = runtime.web_client()
+    try:
+        client.auth_test()
+        slack_reachable = True
+    except Exception as exc:  # noqa: BLE001 - boot anyway; Bolt authorizes on the first request
+        log.warning("auth.test failed at start-up (%s); will retry on the first request", type(exc).__name__)
+        slack_reachable = False
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
+        request_verification_enabled=True,
+        # A worker must boot even if Slack is briefly unreachable (the CLI has already refused a
+        # bad token); Bolt then authorizes on the first request instead.
+        token_verification_enabled=slack_reachable,
+        process_before_response=False,
+        # Slack gets its answer as soon as a listener acks (Bolt alone polls every 10 ms).
+        listener_executor=AckAwareExecutor(max_workers=32),  # bursts of clicks must not queue behind the ack wait
+        raise_error_for_unhandled_request=False,
+        logger=logging.getLogger("slack_bolt"),
+    )
+    app.middleware(adapter.middleware)
+    for name in runtime.registry.commands:
+        app.command("/" + name)(adapter.on_command)
+    app.action(re.compile(".+"))(adapter.on_action)
+    app.view(re.compile(".+"))(adapter.on_view)
+    if runtime.registry.shortcuts:
+        app.shortcut(re.compile(".+"))(adapter.on_shortcut)
+    app.event("app_mention")(adapter.on_text)
+    app.event({"type": "message", "channel_type": "im"})(adapter.on_text)
+    for event_type in runtime.registry.events:
+        app.event(event_type)(adapter.on_event(event_type))
+    app.event("message")(lambda: None)  # channel chatter: acknowledged and ignored
+    return app

@@ -1,0 +1,35 @@
+"""What every import reports: a row-numbered refusal, or a summary of what changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models.core.errors import N_, ValidationError
+
+
+@dataclass
+class RowError:
+    """A problem in one row (``row`` is the line number a spreadsheet shows; the header is row 1)."""
+
+    row: int
+    column: str | None
+    message: str
+    params: dict = field(default_factory=dict)
+
+
+class ImportRefused(ValidationError):
+    """The file was refused whole; nothing was written. ``errors`` says why, row by row."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(N_("The file was refused and nothing was changed: {count} problem(s)."), count=len(errors))
+        self.errors = sorted(errors, key=lambda e: (e.row, e.column or ""))
+
+
+@dataclass
+class ImportSummary:
+    """Counts of an accepted import; ``extra`` holds desk-specific figures (matched, breaks...)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    extra: dict = field(default_factory=dict)

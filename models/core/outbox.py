@@ -1,0 +1,114 @@
+"""The outbox: notifications recorded with the change that caused them, delivered after commit.
+
+A notification names its reader (a person or a channel), a template and the data to fill it
+with. The sender renders it in the reader's language when it delivers, so the domain never
+decides wording or language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.core.audit import _jsonable
+from models.core.base import Base
+
+if TYPE_CHECKING:
+    from models.core.context import Ctx
+    from models.core.people import Person
+
+
+class OutboxStatus(str, enum.Enum):
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"  # gave up: a permanent Slack error such as channel_not_found
+
+
+class OutboxKind(str, enum.Enum):
+    post = "post"  # chat.postMessage to a channel or a DM
+    update = "update"  # chat.update of an earlier outbox message, in place
+    file = "file"  # files upload (a chart, a CSV)
+    ephemeral = "ephemeral"  # chat.postEphemeral: only the person sees it, in a channel
+
+
+class OutboxMessage(Base):
+    """A message waiting to be delivered to Slack, or already delivered (with its ``ts``)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("dedup_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime]
+    kind: Mapped[str] = mapped_column(String(40), default=OutboxKind.post.value)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    channel: Mapped[str | None] = mapped_column(String(100))
+    thread_of_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    thread_ts: Mapped[str | None] = mapped_column(String(40))
+    updates_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    template: Mapped[str] = mapped_column(String(120))
+    data: Mapped[dict]
+    dedup_key: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.pending.value)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime]
+    lease_until: Mapped[dt.datetime | None]
+    sent_at: Mapped[dt.datetime | None]
+    slack_channel: Mapped[str | None] = mapped_column(String(40))
+    slack_ts: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(120))
+
+    person: Mapped["Person | None"] = relationship(lazy="joined")
+    updates: Mapped["OutboxMessage | None"] = relationship(remote_side="OutboxMessage.id", foreign_keys=[updates_id])
+    thread_of: Mapped["OutboxMessage | None"] = relationship(
+        remote_side="OutboxMessage.id", foreign_keys=[thread_of_id]
+    )
+
+
+def notify(
+    ctx: "Ctx",
+    template: str,
+    data: dict[str, Any] | None = None,
+    *,
+    person: "Person | None" = None,
+    channel: str | None = None,
+    kind: OutboxKind | str = OutboxKind.post,
+    updates: OutboxMessage | None = None,
+    thread_of: OutboxMessage | None = None,
+    thread_ts: str | None = None,
+    dedup_key: str | None = None,
+) -> OutboxMessage:
+    """Queue a notification in the current unit of work; it leaves only if the change commits.
+
+    ``person`` gets a DM (rendered in their language); ``channel`` is a channel id or a
+    ``#name``. ``updates`` rewrites an earlier message in place; ``thread_of`` answers in its
+    thread. ``dedup_key`` makes a notification happen at most once, ever.
+    """
+    if updates is None and person is None and channel is None and kind in (OutboxKind.post, OutboxKind.ephemeral):
+        raise ValueError("a notification needs a person or a channel")
+    row = OutboxMessage(
+        created_at=ctx.now,
+        kind=OutboxKind.update.value if updates is not None else (kind.value if isinstance(kind, OutboxKind) else kind),
+        person=person,
+        channel=channel,
+        updates=updates,
+        thread_of=thread_of,
+        thread_ts=thread_ts,
+        template=template,
+        data=_jsonable(data or {}),
+        dedup_key=dedup_key,
+        status=OutboxStatus.pending.value,
+        next_attempt_at=ctx.now,
+        request_id=ctx.request_id,
+    )
+    ctx.session.add(row)
+    ctx.outbox.append(row)
+    return row

@@ -1,0 +1,209 @@
+"""People, their roles and their manager: who may do what, who approves whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from models.core.base import Base
+from models.core.errors import N_, NotFound, PermissionDenied, ValidationError
+
+if TYPE_CHECKING:
+    from models.core.context import Ctx
+
+
+class Role(str, enum.Enum):
+    """What a person does in the company; roles add up."""
+
+    employee = "employee"
+    sales = "sales"
+    backoffice = "backoffice"
+    oncall = "oncall"
+    manager = "manager"
+    admin = "admin"
+
+    @classmethod
+    def parse(cls, text: str) -> "Role":
+        """The role named by ``text`` (case and spaces ignored), or a ValidationError listing the roles."""
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            raise ValidationError(
+                N_("Unknown role “{role}”. Roles are: {roles}."),
+                role=text,
+                roles=", ".join(r.value for r in cls),
+            ) from None
+
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+class PersonRole(Base):
+    __tablename__ = "person_roles"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class Person(Base):
+    """Someone in the company, known by Slack user id and/or e-mail."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("slack_user_id"), UniqueConstraint("email"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slack_user_id: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    team: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str] = mapped_column(String(2), default="BR")
+    subdivision: Mapped[str | None] = mapped_column(String(10))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime]
+
+    manager: Mapped["Person | None"] = relationship(remote_side="Person.id", lazy="joined", join_depth=1)
+    role_rows: Mapped[list[PersonRole]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by=PersonRole.role
+    )
+
+    @property
+    def roles(self) -> set[str]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *roles: Role | str) -> bool:
+        """True if the person holds any of ``roles``."""
+        mine = self.roles
+        return any((r.value if isinstance(r, Role) else r) in mine for r in roles)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(Role.admin)
+
+    def set_roles(self, roles: set[str]) -> None:
+        """Replace the roles; everybody is at least an employee."""
+        wanted = set(roles) | {Role.employee.value}
+        self.role_rows[:] = [r for r in self.role_rows if r.role in wanted]
+        for role in sorted(wanted - self.roles):
+            self.role_rows.append(PersonRole(role=role))
+
+    def require(self, *roles: Role | str) -> None:
+        """Raise PermissionDenied unless the person holds one of ``roles`` (admins hold them all)."""
+        if self.is_admin or self.has_role(*roles):
+            return
+        names = " / ".join(r.value if isinstance(r, Role) else r for r in roles)
+        raise PermissionDenied(N_("This needs the {roles} role; ask an admin if you should have it."), roles=names)
+
+    @property
+    def mention(self) -> str:
+        return f"<@{self.slack_user_id}>" if self.slack_user_id else self.name
+
+    def reports_chain(self) -> list["Person"]:
+        """Managers above this person, nearest first (stops at a cycle)."""
+        chain: list[Person] = []
+        seen = {self.id}
+        boss = self.manager
+        while boss is not None and boss.id not in seen:
+            chain.append(boss)
+            seen.add(boss.id)
+            boss = boss.manager
+        return chain
+
+
+def admins(session: Session) -> list[Person]:
+    """Active admins, by name."""
+    stmt = (
+        select(Person)
+        .join(PersonRole)
+        .where(PersonRole.role == Role.admin.value, Person.active.is_(True))
+        .order_by(Person.name)
+    )
+    return list(session.scalars(stmt).unique())
+
+
+def find_person(session: Session, key: str) -> Person | None:
+    """A person by Slack id (``U123``, ``<@U123>``, ``<@U123|name>``), e-mail or exact name."""
+    key = key.strip()
+    m = re.fullmatch(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", key)
+    if m:
+        key = m.group(1)
+    if SLACK_ID_RE.match(key):
+        return session.scalar(select(Person).where(Person.slack_user_id == key))
+    if "@" in key:
+        return session.scalar(select(Person).where(Person.email == key.lower()))
+    return session.scalar(select(Person).where(Person.name == key))
+
+
+def get_person(session: Session, key: str) -> Person:
+    """Like :func:`find_person` but raises NotFound with a hint."""
+    person = find_person(session, key)
+    if person is None:
+        raise NotFound(N_("I don't know “{who}”. Mention them as @name, or use their e-mail."), who=key)
+    return person
+
+
+def set_role(ctx: "Ctx", target: Person, role: Role, *, grant: bool = True) -> Person:
+    """Grant (or revoke) a role. Admins only; the last admin cannot drop their own admin role."""
+    from models.core.audit import record
+
+    ctx.actor.require(Role.admin)
+    before = sorted(target.roles)
+    roles = target.roles
+    if grant:
+        roles.add(role.value)
+    else:
+        if role is Role.employee:
+            raise ValidationError(N_("Everybody is an employee; that role cannot be removed."))
+        if role is Role.admin and len(admins(ctx.session)) <= 1 and target.is_admin:
+            raise ValidationError(N_("{name} is the last admin; make someone else admin first."), name=target.name)
+        roles.discard(role.value)
+    target.set_roles(roles)
+    after = sorted(target.roles)
+    if before != after:
+        record(ctx, "person.roles", target, before={"roles": before}, after={"roles": after})
+        if grant and target.id != ctx.actor.id:
+            from models.core.outbox import notify
+
+            notify(ctx, "admin/role_granted_dm", {"admin": ctx.actor.name, "role": role.value}, person=target)
+        ctx.session.flush()
+    return target
+
+
+def approvers_for(session: Session, person: Person) -> list[Person]:
+    """Who decides for ``person``: their manager; if none (or themselves), the admins. Never themselves."""
+    boss = person.manager
+    if boss is not None and boss.id != person.id and boss.active:
+        return [boss]
+    return [p for p in admins(session) if p.id != person.id]
+
+
+def list_people(ctx: "Ctx", query: str = "", limit: int = 60) -> tuple[list[Person], int]:
+    """People whose name, e-mail, team or role contains ``query`` (case-insensitive), and how many in all. Admins only."""
+    from sqlalchemy import func, or_
+
+    ctx.actor.require(Role.admin)
+    session = ctx.session
+
+    stmt = select(Person).where(Person.active.is_(True))
+    q = query.strip().lower()
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Person.name).like(like),
+                func.lower(Person.email).like(like),
+                func.lower(Person.team).like(like),
+                Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == q)),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    found = list(session.scalars(stmt.order_by(Person.name).limit(limit)).unique())
+    return found, total

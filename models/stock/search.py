@@ -1,0 +1,230 @@
+"""Product search: exact SKU/barcode, then accent-, plural- and typo-tolerant words.
+
+Each process keeps an in-memory index of the catalogue, rebuilt lazily when the catalogue
+stamp in the database changes (imports bump it), so several web processes stay in step
+without any PostgreSQL-only extension. The index works on *words*, not products:
+
+1. every distinct word of every name gets trigrams; a query word finds the vocabulary words
+   it may mean (exact, prefix, trigram candidates scored by rapidfuzz, English synonyms);
+2. each vocabulary word has a posting array of the products that contain it, so scoring all
+   products is a handful of numpy operations, whatever the catalogue size.
+
+A product's score is the mean, over the query words, of its best word similarity (0..100).
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.stock.tables import Product, catalogue_stamp, compact_code
+from models.stock.words import SYNONYMS, query_words, words
+
+HIT = 72.0  # a product this close is an answer
+SUGGEST = 30.0  # this close: "did you mean"
+WORD_CUTOFF = 70.0  # a misspelt word must be at least this similar to count
+MAX_TRIGRAM_CANDIDATES = 400
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f" {word} "
+    return {padded[i:i + 3] for i in range(len(padded) - 2)}
+
+
+@dataclass
+class SearchResult:
+    """Product ids with scores, best first: ``hits`` answer the query, ``suggestions`` come close."""
+
+    hits: list[tuple[int, float]] = field(default_factory=list)
+    suggestions: list[tuple[int, float]] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+
+class CatalogueIndex:
+    """Words -> products, for one version of the catalogue."""
+
+    def __init__(self, stamp: str, rows: list[tuple[int, str, str | None, str]]) -> None:
+        self.stamp = stamp
+        self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        self.codes: dict[str, int] = {}
+        vocab: dict[str, int] = {}
+        postings: list[list[int]] = []
+        lengths = np.zeros(len(rows), dtype=np.float32)
+        for doc, (pid, sku, barcode, name) in enumerate(rows):
+            code = compact_code(sku)
+            self.codes[code] = pid
+            if barcode:
+                self.codes.setdefault(compact_code(barcode), pid)
+            doc_words = set(words(name))
+            doc_words.add(code.lower())
+            lengths[doc] = len(doc_words)
+            for w in doc_words:
+                wid = vocab.get(w)
+                if wid is None:
+                    wid = vocab[w] = len(postings)
+                    postings.append([])
+                postings[wid].append(doc)
+        self.vocab = vocab
+        self.words = list(vocab)
+        self.postings = [np.asarray(p, dtype=np.int32) for p in postings]
+        self.lengths = lengths
+        self.sorted_words = sorted(vocab)
+        grams: dict[str, list[int]] = defaultdict(list)
+        for wid, w in enumerate(self.words):
+            if w.isalpha():  # codes and numbers only match exactly or by prefix
+                for g in _trigrams(w):
+                    grams[g].append(wid)
+        self.grams = {g: np.asarray(v, dtype=np.int32) for g, v in grams.items()}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    # -- words ----------------------------------------------------------------------------------
+    def _prefixed(self, q: str, limit: int = 200) -> list[int]:
+        start = bisect.bisect_left(self.sorted_words, q)
+        out = []
+        for w in self.sorted_words[start:start + limit]:
+            if not w.startswith(q):
+                break
+            out.append(self.vocab[w])
+        return out
+
+    def _fuzzy(self, q: str) -> dict[int, float]:
+        grams = [self.grams[g] for g in _trigrams(q) if g in self.grams]
+        if not grams:
+            return {}
+        counts = np.bincount(np.concatenate(grams), minlength=len(self.words))
+        candidates = np.flatnonzero(counts)
+        if len(candidates) > MAX_TRIGRAM_CANDIDATES:
+            top = np.argpartition(-counts[candidates], MAX_TRIGRAM_CANDIDATES)[:MAX_TRIGRAM_CANDIDATES]
+            candidates = candidates[top]
+        choices = {int(c): self.words[c] for c in candidates}
+        return {wid: float(score) for _w, score, wid in
+                process.extract(q, choices, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=None)}
+
+    def meanings(self, q: str) -> dict[int, float]:
+        """Vocabulary words that ``q`` may stand for, with a similarity 0..100."""
+        found: dict[int, float] = {}
+        exact = self.vocab.get(q)
+        if exact is not None:
+            found[exact] = 100.0
+        if len(q) >= 3 or not q.isalpha():
+            for wid in self._prefixed(q):
+                found.setdefault(wid, 92.0 if q.isalpha() else 90.0)
+        if q.isalpha() and len(q) >= 3:
+            for wid, score in self._fuzzy(q).items():
+                found[wid] = max(found.get(wid, 0.0), score)
+        # An English word also means its Portuguese twin ("blue chair" -> "cadeira azul"), even
+        # when the catalogue happens to hold the English word too ("Office chair").
+        synonym = SYNONYMS.get(q)
+        if synonym is None and exact is None and q.isalpha() and len(q) >= 4:
+            guess = process.extractOne(q, SYNONYMS.keys(), scorer=fuzz.ratio, score_cutoff=78)
+            synonym = SYNONYMS[guess[0]] if guess else None
+        if synonym is not None:
+            for wid, score in self.meanings(synonym).items():
+                found[wid] = max(found.get(wid, 0.0), score * 0.97)
+        return found
+
+    # -- products -------------------------------------------------------------------------------
+    def search(self, text: str, *, limit: int = 8, question: bool = False) -> SearchResult:
+        qwords = query_words(text, question=question)
+        code = compact_code(" ".join(qwords)).lower()
+        if len(qwords) > 1 and any(c.isdigit() for c in code) and self._prefixed(code, 1):
+            qwords = [code]  # a SKU typed with spaces or dashes ("prd 104")
+        result = SearchResult(words=qwords)
+        if not qwords or not len(self):
+            return result
+        total = np.zeros(len(self), dtype=np.float32)
+        matched = np.zeros(len(self), dtype=np.float32)
+        for q in qwords:
+            best = np.zeros(len(self), dtype=np.float32)
+            for wid, score in self.meanings(q).items():
+                docs = self.postings[wid]
+                best[docs] = np.maximum(best[docs], score)
+            total += best
+            matched += best > 0
+        score = total / len(qwords)
+        # Among equal scores, prefer names with fewer words the query did not ask for.
+        rank = score - 0.5 * np.maximum(self.lengths - 1 - matched, 0)
+        k = min(len(self), max(limit * 4, 32))
+        top = np.argpartition(-rank, k - 1)[:k] if k < len(self) else np.arange(len(self))
+        top = top[np.lexsort((top, -rank[top]))]
+        for doc in top:
+            s = float(score[doc])
+            pair = (int(self.ids[doc]), round(s, 1))
+            if s >= HIT and len(result.hits) < limit:
+                result.hits.append(pair)
+            elif SUGGEST <= s < HIT and len(result.suggestions) < 3:
+                result.suggestions.append(pair)
+        return result
+
+
+_cache: dict[str, CatalogueIndex] = {}
+_lock = threading.Lock()
+_building: dict[str, threading.Thread] = {}
+REBUILD_WAIT = 1.0  # seconds a request waits for a fresh index before answering from the previous one
+
+
+def _load(session: Session, stamp: str) -> CatalogueIndex:
+    rows = session.execute(select(Product.id, Product.sku, Product.barcode, Product.name).order_by(Product.id)).all()
+    return CatalogueIndex(stamp, [tuple(r) for r in rows])
+
+
+def _rebuild(engine, key: str, stamp: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with Session(engine.execution_options(readonly=True)) as session:  # SQLite: no write lock
+            fresh = _load(session, catalogue_stamp(session))
+        with _lock:
+            _cache[key] = fresh
+    finally:
+        with _lock:
+            _building.pop(key, None)
+
+
+def catalogue_index(session: Session) -> CatalogueIndex:
+    """This process's index of the catalogue, rebuilt when an import changed it since.
+
+    The stamp is read once per unit of work (one primary-key read). The first index is built
+    on the spot; later ones in the background, and a request waits at most ``REBUILD_WAIT``
+    for it before answering from the previous index (quantities always come from the
+    database; only products added or renamed a moment ago are not found yet).
+    """
+    cached = session.info.get("stock_index")
+    if cached is not None:
+        return cached
+    key = session.get_bind().url.render_as_string(hide_password=True)
+    stamp = catalogue_stamp(session)
+    current = _cache.get(key)
+    if current is None:
+        with _lock:
+            current = _cache.get(key)
+            if current is None or current.stamp != stamp:
+                current = _cache[key] = _load(session, stamp)
+    elif current.stamp != stamp:
+        with _lock:
+            worker = _building.get(key)
+            if worker is None:
+                worker = _building[key] = threading.Thread(target=_rebuild, args=(session.get_bind(), key, stamp),
+                                                           daemon=True, name="stock-index")
+                worker.start()
+        worker.join(REBUILD_WAIT)
+        current = _cache[key]
+    session.info["stock_index"] = current
+    return current
+
+
+def code_lookup(session: Session, code: str) -> int | None:
+    """The product id whose SKU or barcode, compacted, is ``code``."""
+    return catalogue_index(session).codes.get(code)
+
+
+def search(session: Session, text: str, *, limit: int = 8, question: bool = False) -> SearchResult:
+    """Products matching ``text`` (words of the name, SKU), best first; see the module docstring."""
+    return catalogue_index(session).search(text, limit=limit, question=question)

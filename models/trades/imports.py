@@ -1,0 +1,388 @@
+"""Trades and broker confirmations coming in: files (all or nothing) and one trade at a time.
+
+Every row is checked (ISIN check digit, side, quantity, net = gross ± fees to the cent,
+settlement on or after trade date); a refused file changes nothing. The same file twice
+changes nothing; a confirmation sent again as REPLACE supersedes, as CANCEL cancels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+
+from models.core.audit import record
+from models.core.errors import N_, ValidationError
+from models.core.imports import ImportRefused, ImportSummary, RowError
+from models.core.people import Person, Role
+from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, in_chunks
+from models.trades.matching import MatchOutcome, rematch
+
+TRADE_REQUIRED = ["trade_ref", "trade_date", "settlement_date", "account", "side", "isin", "quantity", "price",
+                  "fees", "net_amount", "broker", "trader_email"]
+TRADE_OPTIONAL = ["ticker", "currency", "gross_amount", "trans_type"]
+CONF_REQUIRED = ["confirm_id", "broker", "broker_ref", "account", "trade_date", "settlement_date", "side", "isin",
+                 "quantity", "price", "fees", "net_amount"]
+CONF_OPTIONAL = ["confirm_trans_type", "ticker", "currency", "gross_amount", "received_at"]
+DECIMALS = ("price", "fees", "net_amount", "gross_amount")
+SIDES = {"BUY": "BUY", "B": "BUY", "C": "BUY", "COMPRA": "BUY", "SELL": "SELL", "S": "SELL", "V": "SELL",
+         "VENDA": "SELL"}
+TRANS_TYPES = ("NEW", "REPLACE", "CANCEL")
+REF_RE = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,39}")
+ISIN_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
+CENT = Decimal("0.01")
+LIMIT = Decimal(10) ** 13  # amounts are stored with 14 integer digits; nothing real comes close
+ECONOMIC = ("trade_date", "settlement_date", "account", "side", "isin", "ticker", "quantity", "price", "currency",
+            "fees", "net_amount", "broker")
+
+
+def isin_valid(isin: str) -> bool:
+    """ISO 6166: letters become numbers (A=10), then the Luhn check over the digits."""
+    if not ISIN_RE.match(isin):
+        return False
+    digits = "".join(str(int(ch, 36)) for ch in isin)
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def _date(text: str) -> dt.date | None:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _decimal(text: Any) -> Decimal | None:
+    try:
+        value = Decimal(str(text).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
+
+
+def parse_row(rec: dict[str, Any], *, confirmation: bool, tz: str) -> tuple[dict[str, Any], list[tuple[str, str, dict]]]:
+    """Typed values of one trade or confirmation row, and what is wrong with it (column, message, params)."""
+    out: dict[str, Any] = {}
+    errs: list[tuple[str, str, dict]] = []
+    for col in ("trade_date", "settlement_date"):
+        out[col] = _date(str(rec.get(col, "")))
+        if out[col] is None:
+            errs.append((col, N_("“{value}” is not a date; write it as 2026-11-23 or 23/11/2026."), {"value": rec.get(col, "")}))
+    side = SIDES.get(str(rec.get("side", "")).strip().upper())
+    out["side"] = side
+    if side is None:
+        errs.append(("side", N_("Side “{value}” is neither BUY nor SELL."), {"value": rec.get("side", "")}))
+    isin = str(rec.get("isin", "")).strip().upper()
+    out["isin"] = isin
+    if not isin_valid(isin):
+        errs.append(("isin", N_("“{value}” is not a valid ISIN (12 characters with a correct check digit, like BRPETRACNPR6)."),
+                     {"value": isin}))
+    for col in DECIMALS:
+        raw = rec.get(col, "")
+        out[col] = _decimal(raw) if raw not in ("", None) else None
+        if out[col] is None and (raw not in ("", None) or col != "gross_amount"):
+            errs.append((col, N_("“{value}” is not a number."), {"value": raw}))
+    qty = _decimal(rec.get("quantity", ""))
+    minimum = 0 if confirmation else 1  # a broker may confirm an order that did not fill at all
+    if qty is None or qty != qty.to_integral_value() or qty < minimum:
+        errs.append(("quantity", N_("Quantity must be a whole number above zero, not “{value}”.") if not confirmation
+                     else N_("Quantity must be a whole number, zero or more, not “{value}”."), {"value": rec.get("quantity", "")}))
+        out["quantity"] = None
+    else:
+        out["quantity"] = int(qty)
+    for col in ("price", "fees"):
+        if out[col] is not None and out[col] < 0:
+            errs.append((col, N_("{column} cannot be negative."), {"column": col}))
+    for col in DECIMALS:
+        if out[col] is not None and abs(out[col]) >= LIMIT:
+            errs.append((col, N_("{column} is too large: {value}."), {"column": col, "value": rec.get(col, "")}))
+            out[col] = None
+    if out["quantity"] is not None and out["quantity"] >= LIMIT:
+        errs.append(("quantity", N_("{column} is too large: {value}."), {"column": "quantity", "value": rec.get("quantity")}))
+        out["quantity"] = None
+    for col, limit in (("account", 60), ("broker", 40)):
+        out[col] = str(rec.get(col, "")).strip().upper()
+        if not out[col] or len(out[col]) > limit:
+            errs.append((col, N_("{column} is empty or longer than {limit} characters."), {"column": col, "limit": limit}))
+    out["ticker"] = str(rec.get("ticker", "") or "").strip().upper()[:20] or isin[2:6]
+    out["currency"] = str(rec.get("currency", "") or "BRL").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", out["currency"]):
+        errs.append(("currency", N_("“{value}” is not a currency code (like BRL)."), {"value": out["currency"]}))
+    if out["trade_date"] and out["settlement_date"] and out["settlement_date"] < out["trade_date"]:
+        errs.append(("settlement_date", N_("Settlement date {settle} is before trade date {trade}."),
+                     {"settle": out["settlement_date"].isoformat(), "trade": out["trade_date"].isoformat()}))
+    if not errs and abs(out["quantity"] * out["price"]) >= LIMIT:
+        errs.append(("quantity", N_("{column} is too large: {value}."), {"column": "quantity × price",
+                                                                         "value": out["quantity"] * out["price"]}))
+    if not errs:
+        gross = out["quantity"] * out["price"]
+        if out.get("gross_amount") is not None and _cents(out["gross_amount"]) != _cents(gross):
+            errs.append(("gross_amount", N_("Gross amount {gross} is not quantity × price = {expected}."),
+                         {"gross": out["gross_amount"], "expected": _cents(gross)}))
+        out["gross_amount"] = _cents(gross) if out.get("gross_amount") is None else out["gross_amount"]
+        expected = gross + out["fees"] if side == "BUY" else gross - out["fees"]
+        if _cents(out["net_amount"]) != _cents(expected):
+            errs.append(("net_amount", N_("Net amount {net} is not gross {sign} fees = {expected} (to the cent)."),
+                         {"net": out["net_amount"], "sign": "+" if side == "BUY" else "−", "expected": _cents(expected)}))
+    if confirmation:
+        out["trans_type"] = str(rec.get("confirm_trans_type", "") or "NEW").strip().upper()
+        if out["trans_type"] not in TRANS_TYPES:
+            errs.append(("confirm_trans_type", N_("“{value}” is not NEW, REPLACE or CANCEL."), {"value": out["trans_type"]}))
+        out["received_at"] = _moment(str(rec.get("received_at", "") or ""), tz)
+        if rec.get("received_at") and out["received_at"] is None:
+            errs.append(("received_at", N_("“{value}” is not a date and time (like 2026-11-23T19:30:00-03:00)."),
+                         {"value": rec.get("received_at")}))
+    return out, errs
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _moment(text: str, tz: str) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zoneinfo.ZoneInfo(tz))
+    return value.astimezone(dt.timezone.utc)
+
+
+def _may_import(ctx) -> None:  # type: ignore[no-untyped-def]
+    if ctx.actor is not None:
+        ctx.actor.require(Role.backoffice)
+
+
+def _refuse_duplicates(df: pd.DataFrame, col: str, errors: list[RowError]) -> None:
+    seen: dict[str, int] = {}
+    for ref, row in zip(df[col].str.upper(), df["_row"]):
+        if ref in seen:
+            errors.append(RowError(int(row), col, N_("{value} appears twice (also on row {other})."),
+                                   {"value": ref, "other": seen[ref]}))
+        seen[ref] = int(row)
+
+
+def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-untyped-def]
+    """Book every trade of the file, or none; then match the whole book again."""
+    _may_import(ctx)
+    errors: list[RowError] = []
+    _refuse_duplicates(df, "trade_ref", errors)
+    people = {p.email: p for p in ctx.session.scalars(select(Person)) if p.email}
+    existing = {t.ref: t for part in in_chunks(df["trade_ref"].str.upper().tolist())
+                for t in ctx.session.scalars(select(Trade).where(Trade.ref.in_(part))).unique()}
+    parsed = []
+    for rec in df.to_dict("records"):
+        row = int(rec["_row"])
+        values, errs = parse_row(rec, confirmation=False, tz=ctx.config.trades_tz)
+        values["ref"] = rec["trade_ref"].upper()
+        if not REF_RE.fullmatch(values["ref"]):
+            errs.append(("trade_ref", N_("“{value}” is not a trade reference (letters, digits, - . _ /)."), {"value": rec["trade_ref"]}))
+        booker = people.get(rec["trader_email"].lower())
+        if booker is None:
+            errs.append(("trader_email", N_("Nobody with e-mail {value} is known; import people first."),
+                         {"value": rec["trader_email"]}))
+        old = existing.get(values["ref"])
+        kind = values["trans_type"] = str(rec.get("trans_type", "") or "NEW").strip().upper()
+        if kind not in TRANS_TYPES:
+            errs.append(("trans_type", N_("“{value}” is not NEW, REPLACE or CANCEL."), {"value": kind}))
+        elif kind == "CANCEL" and old is None:
+            errs.append(("trans_type", N_("{kind} of {value}, but no trade {value} was booked before."),
+                         {"kind": kind, "value": values["ref"]}))
+        elif kind == "CANCEL" and old is not None and old.status == TradeStatus.confirmed.value:
+            errs.append(("trans_type", N_("Trade {value} is already {status} and cannot be changed."),
+                         {"value": values["ref"], "status": old.status}))
+        elif kind != "CANCEL" and old is not None and old.status in (TradeStatus.confirmed.value,
+                                                                    TradeStatus.cancelled.value) and _differs(old, values):
+            errs.append(("trade_ref", N_("Trade {value} is already {status} and cannot be changed."),
+                         {"value": values["ref"], "status": old.status}))
+        errors.extend(RowError(row, c, m, p) for c, m, p in errs)
+        parsed.append((values, booker))
+    if errors:
+        raise ImportRefused(errors)
+    summary = ImportSummary()
+    fresh: list[Trade] = []
+    for values, booker in parsed:
+        old = existing.get(values["ref"])
+        if values["trans_type"] == "CANCEL":
+            outcome = _cancel_trade(ctx, old)
+        else:
+            outcome = _upsert_trade(ctx, values, booker, old, fresh)
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+    _booked(ctx, fresh)
+    return _finish(ctx, summary, "trades")
+
+
+def _booked(ctx, fresh: list[Trade]) -> None:  # type: ignore[no-untyped-def]
+    """History and audit of new trades, after one flush for all of them (a flush per row is slow)."""
+    ctx.session.flush()
+    for trade in fresh:
+        add_event(ctx, trade, "booked", None)
+        record(ctx, "trade.booked", trade, after=trade.economics())
+
+
+def book_trade(ctx, *, trader_email: str, **fields: Any) -> Trade:  # type: ignore[no-untyped-def]
+    """Book (or amend) one trade, as the front office's system will; the book is matched again.
+
+    ``fields`` are the file's columns (trade_ref, trade_date, ... as text or typed values).
+    """
+    _may_import(ctx)
+    values, errs = parse_row({k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in fields.items()},
+                             confirmation=False, tz=ctx.config.trades_tz)
+    booker = ctx.session.scalar(select(Person).where(Person.email == trader_email.lower()))
+    if booker is None:
+        errs.append(("trader_email", N_("Nobody with e-mail {value} is known; import people first."), {"value": trader_email}))
+    if errs:
+        column, message, params = errs[0]
+        raise ValidationError(message, field=column, **params)
+    values["ref"] = str(fields.get("trade_ref", "")).strip().upper()
+    if not REF_RE.fullmatch(values["ref"]):
+        raise ValidationError(N_("“{value}” is not a trade reference (letters, digits, - . _ /)."), field="trade_ref",
+                              value=values["ref"])
+    old = ctx.session.scalars(select(Trade).where(Trade.ref == values["ref"]).with_for_update(of=Trade)).unique().one_or_none()
+    if old is not None and old.status in (TradeStatus.confirmed.value, TradeStatus.cancelled.value) and _differs(old, values):
+        raise ValidationError(N_("Trade {value} is already {status} and cannot be changed."), value=values["ref"], status=old.status)
+    fresh: list[Trade] = []
+    _upsert_trade(ctx, values, booker, old, fresh)
+    _booked(ctx, fresh)
+    rematch(ctx)
+    return ctx.session.scalars(select(Trade).where(Trade.ref == values["ref"])).unique().one()
+
+
+def _differs(obj: Any, values: dict[str, Any]) -> bool:
+    return any(getattr(obj, k) != values[k] for k in ECONOMIC)
+
+
+def _upsert_trade(ctx, values: dict[str, Any], booker: Person, old: Trade | None,  # type: ignore[no-untyped-def]
+                  fresh: list[Trade]) -> str:
+    econ = {k: values[k] for k in ECONOMIC}
+    if old is None:
+        trade = Trade(ref=values["ref"], **econ, booked_by_id=booker.id, imported_by_id=ctx.actor.id if ctx.actor else None,
+                      status=TradeStatus.unmatched.value, breaks=[], created_at=ctx.now, updated_at=ctx.now)
+        ctx.session.add(trade)
+        fresh.append(trade)
+        return "created"
+    if not _differs(old, values) and old.booked_by_id == booker.id:
+        return "unchanged"
+    before = old.economics()
+    for k, v in econ.items():
+        setattr(old, k, v)
+    old.booked_by_id = booker.id
+    old.imported_by_id = ctx.actor.id if ctx.actor else old.imported_by_id
+    old.updated_at = ctx.now
+    add_event(ctx, old, "amended", old.status)
+    record(ctx, "trade.amended", old, before=before, after=old.economics())
+    return "updated"
+
+
+def _cancel_trade(ctx, trade: Trade) -> str:  # type: ignore[no-untyped-def]
+    """The front office cancelled it: out of matching (its confirmation is free again) and of the report."""
+    if trade.status == TradeStatus.cancelled.value:
+        return "unchanged"
+    before = {"status": trade.status, "confirmation_id": trade.confirmation_id, "breaks": trade.breaks}
+    trade.status, trade.confirmation_id, trade.breaks, trade.updated_at = TradeStatus.cancelled.value, None, [], ctx.now
+    add_event(ctx, trade, "cancelled", before["status"])
+    record(ctx, "trade.cancelled", trade, before=before, after={"status": trade.status})
+    return "updated"
+
+
+def import_confirmations(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-untyped-def]
+    """Take in a broker file (NEW / REPLACE / CANCEL), all or nothing; then match the book again."""
+    _may_import(ctx)
+    errors: list[RowError] = []
+    _refuse_duplicates(df, "confirm_id", errors)
+    ids = df["confirm_id"].str.upper().tolist()
+    existing = {c.confirm_id: c for part in in_chunks(ids)
+                for c in ctx.session.scalars(select(Confirmation).where(Confirmation.confirm_id.in_(part)))}
+    parsed = []
+    for rec in df.to_dict("records"):
+        row = int(rec["_row"])
+        values, errs = parse_row(rec, confirmation=True, tz=ctx.config.trades_tz)
+        values["confirm_id"] = rec["confirm_id"].upper()
+        if not REF_RE.fullmatch(values["confirm_id"]):
+            errs.append(("confirm_id", N_("“{value}” is not a confirmation id (letters, digits, - . _ /)."),
+                         {"value": rec["confirm_id"]}))
+        values["broker_ref"] = rec["broker_ref"][:40]
+        old = existing.get(values["confirm_id"])
+        kind = values.get("trans_type")
+        if not errs:
+            if kind in ("REPLACE", "CANCEL") and old is None:
+                errs.append(("confirm_trans_type", N_("{kind} of {value}, but no confirmation {value} was received before."),
+                             {"kind": kind, "value": values["confirm_id"]}))
+            elif kind == "NEW" and old is not None and old.trans_type == "NEW" and _differs(old, values):
+                errs.append(("confirm_trans_type", N_("{value} was already received with other values; send the correction as REPLACE."),
+                             {"value": values["confirm_id"]}))
+        errors.extend(RowError(row, c, m, p) for c, m, p in errs)
+        parsed.append(values)
+    if errors:
+        raise ImportRefused(errors)
+    summary = ImportSummary()
+    fresh: list[Confirmation] = []
+    for values in parsed:
+        outcome = _upsert_confirmation(ctx, values, existing.get(values["confirm_id"]), fresh)
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+    ctx.session.flush()
+    for conf in fresh:
+        record(ctx, "confirmation.received", conf,
+               after={**{k: getattr(conf, k) for k in ECONOMIC}, "trans_type": conf.trans_type})
+    return _finish(ctx, summary, "confirmations")
+
+
+def _upsert_confirmation(ctx, values: dict[str, Any], old: Confirmation | None,  # type: ignore[no-untyped-def]
+                         fresh: list[Confirmation]) -> str:
+    econ = {k: values[k] for k in ECONOMIC}
+    kind = values["trans_type"]
+    received = values["received_at"] or ctx.now
+    if old is None:
+        conf = Confirmation(confirm_id=values["confirm_id"], broker_ref=values["broker_ref"], trans_type=kind,
+                            gross_amount=values["gross_amount"], received_at=received,
+                            imported_by_id=ctx.actor.id if ctx.actor else None, created_at=ctx.now, updated_at=ctx.now,
+                            **econ)
+        ctx.session.add(conf)
+        fresh.append(conf)
+        return "created"
+    if kind == "NEW" or (old.trans_type == kind and old.received_at == received and not _differs(old, values)):
+        return "unchanged"  # the same message again
+    before = {**{k: getattr(old, k) for k in ECONOMIC}, "status": old.status, "trans_type": old.trans_type}
+    old.trans_type, old.version, old.updated_at, old.received_at = kind, old.version + 1, ctx.now, received
+    if kind == "CANCEL":
+        old.status = ConfirmationStatus.cancelled.value
+    else:
+        for k, v in econ.items():
+            setattr(old, k, v)
+        old.gross_amount, old.broker_ref = values["gross_amount"], values["broker_ref"]
+        old.status = ConfirmationStatus.active.value
+    record(ctx, f"confirmation.{kind.lower()}", old, before=before,
+           after={**{k: getattr(old, k) for k in ECONOMIC}, "status": old.status, "trans_type": kind})
+    return "updated"
+
+
+def _finish(ctx, summary: ImportSummary, kind: str) -> ImportSummary:  # type: ignore[no-untyped-def]
+    outcome = rematch(ctx)
+    summary.extra.update(outcome.as_extra())
+    _announce(ctx, kind, summary, outcome)
+    return summary
+
+
+def _announce(ctx, kind: str, summary: ImportSummary, outcome: MatchOutcome) -> None:  # type: ignore[no-untyped-def]
+    """Tell the trades channel how the book stands after an import (only when something moved)."""
+    from models.core.outbox import notify
+
+    if summary.created == summary.updated == 0 and outcome.changed == 0:
+        return
+    notify(ctx, "trades/import_summary", {
+        "kind": kind, "created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged,
+        "by": ctx.actor.name if ctx.actor else None, **outcome.as_extra(), "alleged_ids": outcome.alleged[:10],
+    }, channel=ctx.config.trades_channel)
