@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot import i18n
+from bot.metadata import parse_metadata
 from models.core.context import Ctx
 from models.core.people import Person
 
@@ -50,6 +51,11 @@ class Request:
     @property
     def settings(self):  # type: ignore[no-untyped-def]
         return self.runtime.settings
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The submitted modal's ``private_metadata`` (see :mod:`bot.metadata`); empty if none."""
+        return parse_metadata(self.private_metadata)
 
     @property
     def args(self) -> list[str]:

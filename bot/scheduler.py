@@ -43,8 +43,11 @@ def run_job(runtime: "Runtime", job: "Job", now: dt.datetime) -> str | None:
 
     The claim commits before the job runs (a job opens its own units of work), so a clock that
     dies mid-run leaves the period claimed and the next period picks up what is left: jobs
-    are written to be safe to repeat, never to depend on one particular run.
+    are written to be safe to repeat, never to depend on one particular run. A job that is not
+    ``once_per_period`` claims its own work and runs at every tick (see :func:`run_every_tick`).
     """
+    if not job.once_per_period:
+        return run_every_tick(runtime, job, now)
     start = period_start(now, job.every_minutes)
     key = job_key(job, start)
     with runtime.unit_of_work(source="scheduler") as ctx:
@@ -63,18 +66,28 @@ def run_job(runtime: "Runtime", job: "Job", now: dt.datetime) -> str | None:
     return text
 
 
+def run_every_tick(runtime: "Runtime", job: "Job", now: dt.datetime) -> str | None:
+    """Run a job that claims its own work (the digests claim each reader's day): no period claim,
+    and a summary only when it did something (``None`` otherwise)."""
+    try:
+        summary = job.run(runtime, now)
+    except Exception:  # noqa: BLE001 - e.g. the database went away: try again next minute
+        log.exception("%s failed at %s; will try again next minute", job.name, now.isoformat())
+        return "error"
+    return str(summary) if summary else None
+
+
 def _finish(runtime: "Runtime", key: str, status: RunStatus, detail: str) -> None:
     with runtime.unit_of_work(source="scheduler") as ctx:
         finish(ctx.session, key, ctx.now, status=status, detail=detail)
 
 
 def tick(runtime: "Runtime", now: dt.datetime | None = None) -> dict[str, str]:
-    """One pass of the clock at ``now``: the jobs due, the digests due, the outbox sweep.
+    """One pass of the clock at ``now``: the jobs due (the digests among them), the outbox sweep.
 
     Safe to call from several processes (or threads) for the same minute. Returns what each
     part did, for the log and for tests.
     """
-    from handlers.digest import jobs as digest_run
     now = now or runtime.clock.now()
     done: dict[str, str] = {}
     for job in list(runtime.registry.jobs.values()):
@@ -85,16 +98,6 @@ def tick(runtime: "Runtime", now: dt.datetime | None = None) -> dict[str, str]:
             summary = "error"
         if summary is not None:
             done[job.name] = summary
-    for part, fn in (("digest.manager", digest_run.run_managers), ("digest.channel", digest_run.run_channels)):
-        try:
-            outcome = fn(runtime, now)
-        except Exception:  # noqa: BLE001
-            log.exception("%s failed at %s; will try again next minute", part, now.isoformat())
-            done[part] = "error"
-            continue
-        if outcome.sent or outcome.empty or outcome.missed:
-            done[part] = str(outcome)
-            log.info("%s: %s", part, outcome)
     try:
         sent = runtime.sender.sweep()
         if sent:

@@ -21,8 +21,8 @@ from bot.replies import Attachment, CloseModal, ModalErrors, OpenModal, Reply
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
 from bot.slack.ack import AckAwareExecutor, install_ack
-from bot.slack.payloads import (error_text, field_block, message_args, parse_metadata, request_key, view_values,
-                                with_metadata)
+from bot.metadata import parse_metadata, with_metadata
+from bot.slack.payloads import error_text, field_block, message_args, request_key, view_values
 from models.core.errors import DomainError
 
 log = logging.getLogger(__name__)

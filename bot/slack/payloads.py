@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from models.core.errors import DomainError
@@ -39,23 +38,6 @@ def field_block(field: str | None, blocks: list[dict]) -> str:
     if field and field in inputs:
         return field
     return inputs[0] if inputs else (field or "general")
-
-
-def with_metadata(existing: str, channel: str | None, message_ts: str | None = None) -> str:
-    meta = parse_metadata(existing)
-    if channel:
-        meta.setdefault("channel", channel)
-    if message_ts:
-        meta.setdefault("message_ts", message_ts)
-    return json.dumps(meta)
-
-
-def parse_metadata(text: str) -> dict:
-    try:
-        value = json.loads(text) if text else {}
-    except ValueError:
-        value = {"value": text}
-    return value if isinstance(value, dict) else {"value": value}
 
 
 def view_values(view: dict) -> dict[str, Any]:

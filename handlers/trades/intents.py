@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.declare import intent
 from bot.replies import Reply
 from bot.request import Request
 from handlers.trades import commands
@@ -30,6 +31,7 @@ def match(text: str) -> float:
     return 0.0
 
 
+@intent(match)
 def answer(req: Request) -> Reply:
     req.actor.require(Role.backoffice)
     found = REF.search(req.text)

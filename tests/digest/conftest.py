@@ -45,11 +45,11 @@ class StandInDesk:
 
 
 def make_registry(desk: StandInDesk) -> Registry:
-    import handlers.admin.commands
+    import handlers.admin
     import handlers.digest
 
     reg = Registry()
-    handlers.admin.commands.register(reg)
+    handlers.admin.register(reg)
     handlers.digest.register(reg)
 
     @reg.digest_section("team", template="digest/list_section", order=20)

@@ -15,11 +15,11 @@ from bot.settings import Settings
 
 @pytest.fixture
 def runtime(settings: Settings, clock: FrozenClock) -> Iterator[Runtime]:
-    import handlers.admin.commands
+    import handlers.admin
     import handlers.incidents
 
     registry = Registry()
-    handlers.admin.commands.register(registry)
+    handlers.admin.register(registry)
     handlers.incidents.register(registry)
     rt = Runtime(settings, clock=clock, registry=registry)
     yield rt
