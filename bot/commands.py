@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from models.core.errors import N_, ValidationError
 from models.core.people import Role
 
-if TYPE_CHECKING:
-    from bot.request import Request
-
-Handler = Callable[["Request"], Any]
+# A desk's function for a request (``Request -> Reply | OpenModal | ...``). Typed loosely on
+# purpose: a Request holds the runtime, which holds the registry of these, so naming the type
+# here would make an import circle; the handlers themselves are typed where they are written.
+Handler = Callable[..., Any]
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.render import render_text
 from models.core.errors import DomainError
 
 
@@ -28,8 +29,6 @@ def message_args(msg: dict) -> dict:
 
 
 def error_text(err: DomainError, locale: str) -> str:
-    from bot.render import render_text
-
     return render_text(err.message, locale, **err.params)
 
 
