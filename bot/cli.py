@@ -27,9 +27,9 @@ class CliError(Exception):
 
 
 def _runtime(settings: Settings, *, upgrade: bool = False, clock: Clock | None = None) -> Runtime:
-    from bot.compose import make_runtime  # lazy: see the module docstring
+    from bot.compose import build_runtime  # lazy: see the module docstring
 
-    runtime = make_runtime(settings, clock=clock)
+    runtime = build_runtime(settings, clock=clock)
     if upgrade:
         runtime.db.upgrade()
     elif not runtime.db.is_current():
@@ -117,7 +117,7 @@ def _check_slack_token(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.compose import make_runtime  # lazy: see the module docstring
+    from bot.compose import build_runtime  # lazy: see the module docstring
     from bot.scheduler import start_in_background  # lazy: see the module docstring
     from bot.slack.web import serve_gunicorn  # lazy: see the module docstring
 
@@ -126,7 +126,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _check_slack_token(settings)
 
     def factory() -> Runtime:
-        runtime = make_runtime(settings)
+        runtime = build_runtime(settings)
         if settings.run_scheduler:
             start_in_background(runtime)
         return runtime

@@ -14,6 +14,7 @@ import handlers.leave
 import handlers.stock
 import handlers.trades
 from bot.clock import Clock
+from bot.db import Database
 from bot.registry import Registry
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -31,8 +32,10 @@ def build_registry() -> Registry:
     return registry
 
 
-def make_runtime(settings: Settings, *, clock: Clock | None = None, registry: Registry | None = None) -> Runtime:
-    """A process's runtime: every desk (or ``registry``), and outbox rows sent to Slack when
-    there is a bot token (without one, they wait for a process that has it)."""
-    return Runtime(settings, registry=registry or build_registry(), clock=clock,
+def build_runtime(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
+                  registry: Registry | None = None) -> Runtime:
+    """The runtime of one process, what each entry point starts from: every desk registered (or
+    ``registry``), and outbox rows sent to Slack when there is a bot token (without one, they
+    wait for a process that has it)."""
+    return Runtime(settings, registry=registry or build_registry(), db=db, clock=clock,
                    delivery=SlackDelivery if settings.slack_bot_token is not None else None)

@@ -46,7 +46,7 @@ DeliveryFactory = Callable[["Runtime"], Deliver]
 
 
 class Runtime:
-    """Everything a request needs, built once per process (by :func:`bot.compose.make_runtime`).
+    """Everything a request needs, built once per process (by :func:`bot.compose.build_runtime`).
 
     ``delivery`` builds how this process sends outbox rows; without it the sender is off and the
     rows wait for a process that has one. ``with_delivery`` makes a runtime on the same database

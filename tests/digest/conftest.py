@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FrozenClock
-from bot.compose import make_runtime
+from bot.compose import build_runtime
 from bot.registry import Registry
 from bot.replies import Nothing
 from bot.runtime import Runtime
@@ -127,7 +127,7 @@ def staff(people: Runtime, registry: Registry) -> Runtime:
 
 def another_runtime(runtime: Runtime, registry: Registry, clock: FrozenClock | None = None) -> Runtime:
     """A second process on the same database (its own engine and sender)."""
-    return make_runtime(runtime.settings, clock=clock or runtime.clock, registry=registry)
+    return build_runtime(runtime.settings, clock=clock or runtime.clock, registry=registry)
 
 
 def digests_queued(runtime: Runtime) -> list[OutboxMessage]:

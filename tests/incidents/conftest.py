@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.clock import FrozenClock
-from bot.compose import make_runtime
+from bot.compose import build_runtime
 from bot.registry import Registry
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -22,7 +22,7 @@ def runtime(settings: Settings, clock: FrozenClock) -> Iterator[Runtime]:
     registry = Registry()
     handlers.admin.register(registry)
     handlers.incidents.register(registry)
-    rt = make_runtime(settings, clock=clock, registry=registry)
+    rt = build_runtime(settings, clock=clock, registry=registry)
     yield rt
     rt.sender.wait_idle(timeout=30)
     rt.db.dispose()
