@@ -99,21 +99,11 @@ def cmd_manifest(args: argparse.Namespace, settings: Settings) -> int:
 
 def _check_slack_token(settings: Settings) -> None:
     """Stop now, with one line, if Slack rejects the token; a Slack outage only warns."""
-    from slack_sdk.errors import SlackApiError  # lazy: see the module docstring
+    from bot.slack.client import token_refused  # lazy: see the module docstring
 
-    from bot.slack.client import make_web_client  # lazy: see the module docstring
-
-    try:
-        make_web_client(settings).auth_test()
-    except SlackApiError as exc:
-        code = exc.response.get("error") if exc.response is not None else "unknown"
-        if code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"):
-            raise CliError(f"Slack refused SLACK_BOT_TOKEN ({code}): copy the bot token again from the app's "
-                           "OAuth & Permissions page.") from None
-        logging.getLogger(__name__).warning("auth.test failed (%s); starting anyway", code)
-    except Exception as exc:  # noqa: BLE001 - Slack unreachable: serve anyway, requests will tell
-        logging.getLogger(__name__).warning("cannot reach Slack at SLACK_API_URL (%s); starting anyway",
-                                            type(exc).__name__)
+    refused = token_refused(settings)
+    if refused:
+        raise CliError(refused)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -137,10 +127,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler  # lazy: see the module docstring
-
     from bot.scheduler import start_in_background  # lazy: see the module docstring
-    from bot.slack.app import create_app  # lazy: see the module docstring
+    from bot.slack.socket import run_socket_mode  # lazy: see the module docstring
 
     settings.require("slack_bot_token", "slack_app_token")
     if settings.slack_signing_secret is None:
@@ -150,8 +138,8 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     _check_slack_token(settings)
     if settings.run_scheduler:
         start_in_background(runtime)
-    app = create_app(runtime)
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[union-attr]
+    assert settings.slack_app_token is not None  # required above
+    run_socket_mode(runtime, settings.slack_app_token.get_secret_value())
     return 0
 
 
@@ -168,8 +156,8 @@ def cmd_job(args: argparse.Namespace, settings: Settings) -> int:
 
     registry = build_registry()
     if args.name in (None, "list"):
-        for job in registry.jobs.values():
-            print(f"{job.name:28} every {job.every_minutes} min  {job.help}")
+        for each in registry.jobs.values():
+            print(f"{each.name:28} every {each.every_minutes} min  {each.help}")
         return 0
     job = registry.jobs.get(args.name)
     if job is None:

@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from slack_sdk import WebClient
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -17,6 +16,7 @@ from bot.db import Database
 from bot.outbox import Deliver, OutboxSender
 from bot.registry import Registry
 from bot.settings import Settings
+from bot.slack.api import WebClient
 from bot.slack.client import make_web_client
 from models.core.context import Ctx
 from models.core.people import Person

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import signal
 import threading
+
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler

@@ -19,12 +19,12 @@ from slack_bolt.request import BoltRequest
 
 from bot.answers import Answer, Closed, FieldErrors, Message, Modal, render_answer
 from bot.dispatch import dispatch_action, dispatch_command, dispatch_text, dispatch_view
+from bot.metadata import parse_metadata, with_metadata
 from bot.render import render, render_error, warm_up
 from bot.replies import Attachment
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
 from bot.slack.ack import AckAwareExecutor, install_ack
-from bot.metadata import parse_metadata, with_metadata
 from bot.slack.payloads import error_text, field_block, message_args, request_key, view_values
 from models.core.errors import DomainError
 
@@ -87,7 +87,8 @@ class SlackAdapter:
         whose answer is a new message (events, buttons): a retry must not post it twice.
         """
         person_id = context.get("person_id")
-        locale, tz = self.runtime.settings.locale_default, self.runtime.settings.tz_default
+        locale: str = self.runtime.settings.locale_default
+        tz: str = self.runtime.settings.tz_default
         try:
             with self.runtime.unit_of_work(actor=person_id, source="slack", request_key=context.get("request_key"),
                                            claim_first=remember) as ctx:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from bot.outbox import Failed, Outcome, RetryLater, Sent
 from bot.runtime import Runtime
+from bot.slack.api import SlackApiError, WebClient
 from models.core.outbox import OutboxKind, OutboxMessage
 
 MAX_ATTEMPTS = 12

@@ -33,7 +33,7 @@ def error_text(err: DomainError, locale: str) -> str:
 
 
 def field_block(field: str | None, blocks: list[dict]) -> str:
-    inputs = [b.get("block_id") for b in blocks if b.get("type") == "input" and b.get("block_id")]
+    inputs: list[str] = [b["block_id"] for b in blocks if b.get("type") == "input" and b.get("block_id")]
     if field and field in inputs:
         return field
     return inputs[0] if inputs else (field or "general")

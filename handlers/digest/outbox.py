@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import json
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from bot import i18n
 from bot.declare import outbox_kind
 from bot.runtime import Runtime
+from bot.slack.api import SlackApiError, WebClient
 from handlers.digest.chart import FILENAME, TITLE, cached_png
 from handlers.digest.jobs import CHART_KIND
 from models.core.outbox import OutboxMessage

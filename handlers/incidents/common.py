@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from slack_sdk.errors import SlackApiError
-
 from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, ValidationError
@@ -39,8 +37,3 @@ def channel_ref(channel: str) -> str:
 def changed(action: str, inc: Incident) -> Reply:
     """The reply to a change of an incident (``action``: acknowledged, assigned, status...)."""
     return Reply("incidents/changed", {"action": action, "incident": incident_data(inc)})
-
-
-def slack_error(exc: SlackApiError) -> str:
-    """Slack's error code (``name_taken``, ``already_in_channel``...), or "" if it gave none."""
-    return (exc.response.get("error") if exc.response is not None else None) or ""

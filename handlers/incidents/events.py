@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError
-
 from bot.declare import event
 from bot.replies import Nothing
 from bot.request import Request
-from handlers.incidents.common import slack_error
+from bot.slack.api import SlackApiError, error_code
 from models.incidents import flow
 from models.incidents.tables import get_incident, incident_in_channel
 
@@ -45,6 +43,6 @@ def fetch_text(req: Request, channel: str, ts: str) -> str | None:
             found = client.conversations_replies(channel=channel, ts=ts, limit=200)
             messages = [m for m in found.get("messages") or [] if m.get("ts") == ts]
     except SlackApiError as exc:
-        log.warning("could not read the pinned message in %s: %s", channel, slack_error(exc))
+        log.warning("could not read the pinned message in %s: %s", channel, error_code(exc))
         return None
     return messages[0].get("text", "") if messages else None

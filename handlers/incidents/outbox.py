@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import object_session
 
 from bot.declare import outbox_kind
 from bot.runtime import Runtime
-from handlers.incidents.common import slack_error
+from bot.slack.api import SlackApiError, WebClient, error_code
 from models.core.outbox import OutboxMessage
 from models.incidents import flow
 from models.incidents.tables import KIND_ARCHIVE, KIND_CHANNEL, KIND_INVITE, Incident, channel_name
@@ -28,7 +26,7 @@ def _quietly(call: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return call(*args, **kwargs)
     except SlackApiError as exc:
-        if slack_error(exc) in HARMLESS:
+        if error_code(exc) in HARMLESS:
             return None
         raise
 
@@ -48,7 +46,7 @@ def create_channel(runtime: Runtime, client: WebClient, row: OutboxMessage, cont
                 channel = client.conversations_create(name=name, is_private=False)["channel"]["id"]
                 break
             except SlackApiError as exc:
-                if slack_error(exc) != "name_taken":
+                if error_code(exc) != "name_taken":
                     raise
         else:
             raise RuntimeError(f"no free channel name for {data['ref']}")

@@ -11,12 +11,11 @@ from bot.declare import no_args, subcommand
 from bot.replies import OpenModal, Reply
 from bot.request import Request
 from handlers.leave.forms import open_form
-from models.leave import flow as leave_requests
 from models.core.errors import N_, ValidationError
-from models.leave.tables import get_type, leave_types, plain_days
+from models.core.people import Person, Role, get_person
+from models.leave import flow as leave_requests
 from models.leave.balance import balance, set_allowance
 from models.leave.calendar import local_today
-from models.leave.types import configure_type
 from models.leave.queries import (
     balance_report,
     my_requests,
@@ -24,7 +23,8 @@ from models.leave.queries import (
     waiting_for,
     who_is_out,
 )
-from models.core.people import Person, Role, get_person
+from models.leave.tables import get_type, leave_types, plain_days
+from models.leave.types import configure_type
 
 TODAY = ("today", "hoje")
 TOMORROW = ("tomorrow", "amanhã", "amanha")

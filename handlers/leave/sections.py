@@ -25,7 +25,7 @@ def team_out_section(session: Session, scope: DigestScope) -> dict[int, dict]:
 
 
 @home_section(template="leave/home.j2", order=20)
-def home_section(req: Request) -> dict:
+def home(req: Request) -> dict:
     """App Home: my balance, my upcoming requests, and requests waiting for me."""
     session, me = req.ctx.session, req.actor
     today = local_today(me, req.settings, req.ctx.now)

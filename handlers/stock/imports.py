@@ -13,7 +13,6 @@ from models.core.imports import ImportSummary
 from models.stock.checks import NUMBER_COLUMNS, OPTIONAL, REQUIRED
 from models.stock.imports import import_stock
 
-
 _BR_THOUSANDS = re.compile(r"(?m)^-?\d{1,3}(?:\.\d{3})+$")
 
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 from bot.declare import digest_section, home_section
 from bot.registry import DigestScope
 from bot.request import Request
-from models.stock.tables import low_stock
 from models.stock.flow import watched
+from models.stock.tables import low_stock
 
 DIGEST_ITEMS = 5
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.declare import button
 from bot.replies import OpenModal, Reply
 from bot.request import Request
-from handlers.trades import commands
 from handlers.trades.cards import trade_row
+from handlers.trades.commands import breaks, card, pending
 from models.core.people import Role
 from models.trades import flow
 from models.trades.tables import get_trade
@@ -16,7 +16,7 @@ BO = Role.backoffice
 
 @button("trade_show", role=BO)
 def click_show(req: Request) -> Reply:
-    return commands.card(req, get_trade(req.ctx.session, req.value or ""))
+    return card(req, get_trade(req.ctx.session, req.value or ""))
 
 
 @button("trade_confirm", role=BO)
@@ -40,9 +40,9 @@ def click_dispute(req: Request) -> OpenModal:
 
 @button("trades_breaks", role=BO)
 def click_breaks(req: Request) -> Reply:
-    return commands.breaks(req)
+    return breaks(req)
 
 
 @button("trades_pending", role=BO)
 def click_pending(req: Request) -> Reply:
-    return commands.pending(req)
+    return pending(req)
