@@ -48,6 +48,11 @@ class Request:
         return self.actor.timezone or self.runtime.settings.tz_default
 
     @property
+    def today(self):  # type: ignore[no-untyped-def]
+        """The asker's local date (what "late", "today" and "tomorrow" mean to them)."""
+        return i18n.to_zone(self.ctx.now, self.tz).date()
+
+    @property
     def settings(self):  # type: ignore[no-untyped-def]
         return self.runtime.settings
 

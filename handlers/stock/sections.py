@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.registry import DigestScope, Registry
 from bot.request import Request
 from models.stock.tables import low_stock
@@ -12,7 +14,9 @@ DIGEST_ITEMS = 5
 
 def digest(session, scope: DigestScope) -> dict[int, dict]:  # type: ignore[no-untyped-def]
     """Low stock, worst first: the same list for every sales manager, read once for all of them."""
-    items, total = low_stock(session, limit=DIGEST_ITEMS)
+    # One list for every reader: "late" is judged on the first reader's local date (the digest's day).
+    today = dt.date.fromisoformat(str(scope.managers.iloc[0].day)[:10]) if len(scope.managers) else None
+    items, total = low_stock(session, limit=DIGEST_ITEMS, today=today)
     if not total:
         return {}
     data = {"items": items, "total": total}
