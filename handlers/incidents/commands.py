@@ -12,8 +12,8 @@ from models.incidents.tables import get_incident, incident_data, open_incidents,
 from models.core.people import get_person
 
 
-def _changed(action: str, inc) -> Reply:  # type: ignore[no-untyped-def]
-    return Reply("incidents/changed", {"action": action, "incident": incident_data(inc)})
+def _changed(action: str, inc, **extra) -> Reply:  # type: ignore[no-untyped-def]
+    return Reply("incidents/changed", {"action": action, "incident": incident_data(inc), "granted": False, **extra})
 
 
 def open_form(req: Request) -> OpenModal:
@@ -48,7 +48,8 @@ def assign(req: Request) -> Reply:
         raise ValidationError(N_("Say who: `/incident assign {ref} @name` (or `me`)."), ref=inc.ref)
     who = rest[0]
     person = req.actor if who.lower() in ("me", "eu", "mim") else get_person(req.ctx.session, who)
-    return _changed("assigned", flow.assign(req.ctx, inc, person))
+    done = flow.assign(req.ctx, inc, person)
+    return _changed("assigned", done, granted=not flow.is_responder(person))
 
 
 def status(req: Request) -> Reply:
@@ -87,6 +88,12 @@ def close(req: Request) -> Reply:
     return _changed("closed", flow.close(req.ctx, inc, summary=" ".join(rest)))
 
 
+def summary(req: Request) -> Reply:
+    """``/incident summary <id> <text>``: the summary of a closed incident, written or rewritten."""
+    inc, rest = take_incident(req, req.args)
+    return _changed("summary", flow.add_summary(req.ctx, inc, " ".join(rest)))
+
+
 # -- the card's buttons (value: the incident number) -------------------------------------------
 
 def _clicked(req: Request):  # type: ignore[no-untyped-def]
@@ -114,7 +121,7 @@ def click_resolved(req: Request) -> Reply:
 
 def register_commands(registry) -> None:  # type: ignore[no-untyped-def]
     cmd = registry.command("incident", summary=N_("report an incident and follow it to the end"),
-                           usage_hint="help | list | show | ack | assign | status | note | resolve | close")
+                           usage_hint="help | list | show | ack | assign | status | severity | note | resolve | close | summary")
     cmd.no_args(usage=N_("/incident"), help=N_("Report an incident: title, severity, service, description."))(open_form)
     cmd.sub("report", usage=N_("/incident report [title]"), help=N_("The report form, with the title filled in."),
             aliases=("new", "novo", "reportar"))(open_form)
@@ -136,8 +143,12 @@ def register_commands(registry) -> None:  # type: ignore[no-untyped-def]
     cmd.sub("resolve", usage=N_("/incident resolve <id> [note]"), help=N_("The problem is gone (on call)."),
             aliases=("resolver",))(resolve)
     cmd.sub("close", usage=N_("/incident close <id> [summary]"),
-            help=N_("Close a resolved incident with a summary; posts the post-incident summary (assignee or admin)."),
+            help=N_("Close a resolved incident with a summary (required for SEV1 and SEV2); posts the "
+                    "post-incident summary (assignee or admin)."),
             aliases=("fechar", "encerrar"))(close)
+    cmd.sub("summary", usage=N_("/incident summary <id> <text>"),
+            help=N_("Write or rewrite the summary of a closed incident; posted again under its card (assignee or admin)."),
+            aliases=("resumo",))(summary)
     registry.action("incident_ack")(click_ack)
     registry.action("incident_take")(click_take)
     registry.action("incident_mitigated")(click_mitigated)

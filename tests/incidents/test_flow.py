@@ -52,9 +52,10 @@ def test_card_buttons_move_the_incident_and_rewrite_the_card_in_place(bot, stand
     assert inc.status == "resolved" and inc.assignee.slack_user_id == HENRIQUE
     assert kinds(inc) == ["reported", "acknowledged", "status", "resolved"]
     assert inc.acknowledged_at and inc.mitigated_at and inc.resolved_at
-    # The reporter hears that it is resolved.
-    dm = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == MARIANA)[0]
-    assert "INC-0001" in dm.text and "resolvido" in dm.text
+    # The reporter hears that someone is on it, then that it is resolved.
+    to_her = standin.wait_for("chat.postMessage", 2, where=lambda c: c.get("channel") == MARIANA)
+    assert any("Henrique Oliveira reconheceu o incidente que você reportou, INC-0001" in c.text for c in to_her)
+    assert any("INC-0001" in c.text and "resolvido" in c.text for c in to_her)
 
 
 def test_assign_to_me_takes_over_and_an_open_incident_counts_as_acknowledged(bot, standin, people, runtime):
