@@ -97,7 +97,7 @@ def test_the_same_files_twice_change_nothing(desk, standin):
     for kind in ("trades", "confirmations"):
         code, out, err = import_file(desk, kind, DATA / f"{kind}.csv")
         assert code == 0, err
-        assert "0 criados, 0 atualizados, 60 sem mudança" in out or "0 criados, 0 atualizados, 56 sem mudança" in out
+        assert "0 criado, 0 atualizado, 60 sem mudança" in out or "0 criado, 0 atualizado, 56 sem mudança" in out
     desk.sender.wait_idle(timeout=30)
     standin.settle()
     with desk.db.session() as s:
