@@ -115,6 +115,8 @@ class Confirmation(EconomicTerms, Base):
     gross_amount: Mapped[Decimal]
     received_at: Mapped[dt.datetime]
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # A partial fill: this confirmation and others together confirm that trade (matching sets it).
+    fill_of_id: Mapped[int | None] = mapped_column(ForeignKey("trades.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 
