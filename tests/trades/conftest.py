@@ -21,10 +21,12 @@ NICOLAS = "U070000009"  # back office; booked T20261123-0001, T20261119-0005...
 GABRIELA = "U070000001"  # back office manager
 ANA = "U070000021"  # back office; booked T20261123-0003
 MARIANA = "U070000004"  # sales: no back-office role
+OLIVIA = "U070000013"  # back office; imports the sample files (so she may not confirm them)
 
 
-def import_file(runtime: Runtime, kind: str, path: Path, actor: str | None = None) -> tuple[int, str, str]:
-    """``backoffice-bot import <kind> FILE [--as actor]``: exit code, stdout, stderr."""
+def import_file(runtime: Runtime, kind: str, path: Path, actor: str | None = OLIVIA) -> tuple[int, str, str]:
+    """``backoffice-bot import <kind> FILE --as actor`` (Olivia unless told; ``None``: nobody named): exit code,
+    stdout, stderr."""
     actor_id = None
     if actor is not None:
         actor_id = runtime.person_id_for_slack_user(actor)
@@ -35,9 +37,9 @@ def import_file(runtime: Runtime, kind: str, path: Path, actor: str | None = Non
 
 @pytest.fixture
 def desk(people: Runtime) -> Runtime:
-    """People, then the sample trades and confirmations (imported by the CLI, nobody named)."""
+    """People, then the sample trades and confirmations (imported by the CLI as Olivia)."""
     for kind in ("trades", "confirmations"):
-        code, _out, err = import_file(people, kind, DATA / f"{kind}.csv")
+        code, _out, err = import_file(people, kind, DATA / f"{kind}.csv", actor=OLIVIA)
         assert code == 0, err
     people.sender.wait_idle(timeout=30)
     return people
