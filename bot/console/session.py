@@ -7,10 +7,13 @@ other people or channels are printed too, so you can follow the whole story.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import logging
 import sys
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import select
@@ -42,6 +45,7 @@ class Console:
         self.person_id = self._find(who)
         self.choices: list[Choice] = []
         self.channel = "console"
+        self._files_dir: Path | None = None
 
     # -- who am I ---------------------------------------------------------------------------
     def _find(self, who: str | None) -> int:
@@ -162,9 +166,7 @@ class Console:
         if isinstance(result, Reply):
             msg = render(result.template, result.data, locale=req.locale, tz=req.tz)
             for f in result.files:
-                path = f"./{f.filename}"
-                with open(path, "wb") as fh:
-                    fh.write(f.content)
+                path = self._save(f.filename, f.content)
                 msg.setdefault("text", "")
                 msg.setdefault("blocks", []).append({"type": "context", "elements": [
                     {"type": "mrkdwn", "text": render_text("File saved: {path}", req.locale, path=path)}]})
@@ -208,11 +210,23 @@ class Console:
         self.choices = []
         self.say(render_message(msg, self.choices))
 
+    def _save(self, filename: str, content: bytes) -> str:
+        """Files for people go to a temporary folder, never into the current directory."""
+        if self._files_dir is None:
+            self._files_dir = Path(tempfile.mkdtemp(prefix="backoffice-bot-"))
+        path = self._files_dir / Path(filename).name
+        path.write_bytes(content)
+        return str(path)
+
     def _deliver(self, row: OutboxMessage, content: dict) -> dict:
         where = row.channel or (f"DM → {row.person.name}" if row.person else "?")
         if row.updates is not None:
             where = f"{where} (updated)"
         text = render_message(content, [])
+        locale = i18n.normalize_locale(row.person.locale if row.person else None, self.runtime.settings.locale_default)
+        for spec in (row.data or {}).get("files") or []:
+            data = base64.b64decode(spec["base64"]) if "base64" in spec else str(spec.get("text", "")).encode()
+            text += "\n" + render_text("File saved: {path}", locale, path=self._save(spec["filename"], data))
         self.inbox.append(f"  ┌─ {where}\n" + "\n".join("  │ " + line for line in text.splitlines()))
         return {"channel": row.channel or "D-console", "ts": f"{next(_ts)}.000100"}
 

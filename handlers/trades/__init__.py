@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.registry import Registry
+from handlers.trades import breaks as b
 from handlers.trades import commands as c
 from models.core.errors import N_
 from models.core.people import Role
@@ -77,9 +78,10 @@ def register(registry: Registry) -> None:
     registry.digest_section("trades", template="trades/digest_section.j2", order=40, roles=("backoffice",))(digest_section)
     registry.series(N_("Unconfirmed trades"))(unconfirmed_series)
     registry.home_section("trades", template="trades/home_section.j2", order=45)(home_section)
+    registry.need_scopes("files:write", "im:write")  # files for people go to the asker's DM
 
     cmd = registry.command("trade", summary=N_("trades and broker confirmations: pending, breaks, confirm, report"),
-                           usage_hint="pending | show <ref> | confirm <ref> | dispute <ref> <reason> | breaks | report [date]")
+                           usage_hint="pending | show <ref> | confirm <ref> | dispute <ref> <reason> | breaks [filter] | report [date]")
     bo = Role.backoffice
     cmd.no_args(usage=N_("/trade"), help=N_("The trades waiting for confirmation."), role=bo)(c.pending)
     cmd.sub("pending", usage=N_("/trade pending"), help=N_("Trades not confirmed yet, oldest first, with their status."),
@@ -95,18 +97,21 @@ def register(registry: Registry) -> None:
     cmd.sub("accept", usage=N_("/trade accept <ref>"),
             help=N_("Accept the broker's values for a break and confirm the trade (a second person, not the booker)."),
             role=bo, aliases=("aceitar",))(c.accept)
-    cmd.sub("breaks", usage=N_("/trade breaks"),
-            help=N_("Trades that do not match their confirmation, and confirmations nobody booked."), role=bo,
-            aliases=("quebras",))(c.breaks)
-    cmd.sub("report", usage=N_("/trade report [date]"),
-            help=N_("Realized and unrealized P&L by average cost, and unsettled exposure per broker, with a CSV."),
+    cmd.sub("breaks", usage=N_("/trade breaks [broker|account|instrument|date]"),
+            help=N_("Trades that do not match their confirmation, and confirmations nobody booked: page by page, "
+                    "filtered, exportable."), role=bo, aliases=("quebras",))(b.breaks)
+    cmd.sub("report", usage=N_("/trade report [date] [xlsx]"),
+            help=N_("Realized and unrealized P&L by average cost, and unsettled exposure per broker, with a file "
+                    "(CSV, or XLSX if asked) in your DM."),
             aliases=("relatorio",))(c.report)  # back office or managers: the domain checks
 
     registry.action("trade_show", role=bo)(c.click_show)
     registry.action("trade_confirm", role=bo)(c.click_confirm)
     registry.action("trade_accept", role=bo)(c.click_accept)
     registry.action("trade_dispute", role=bo)(c.click_dispute)
-    registry.action("trades_breaks", role=bo)(c.breaks)
+    registry.action("trades_breaks", role=bo)(b.all_breaks)
+    registry.action("trades_breaks_page", role=bo)(b.click_page)
+    registry.action("trades_breaks_export", role=bo)(b.click_export)
     registry.action("trades_pending", role=bo)(c.pending)
     registry.view("trade_dispute")(c.submit_dispute)
 

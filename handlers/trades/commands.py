@@ -7,13 +7,14 @@ import json
 import re
 import zoneinfo
 
-from bot.replies import Attachment, CloseModal, OpenModal, Reply
+from bot.replies import CloseModal, OpenModal, Reply
 from bot.request import Request
-from handlers.trades.cards import conf_row, event_row, report_data, trade_row
+from handlers.trades import files
+from handlers.trades.cards import event_row, report_data, trade_row
 from models.trades import flow
 from models.core.errors import N_, ValidationError
 from models.trades.tables import get_trade
-from models.trades.report import build_report, report_csv
+from models.trades.report import build_report
 
 REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 
@@ -27,7 +28,7 @@ def _ref(req: Request, usage: str) -> str:
 
 def pending(req: Request) -> Reply:
     found, total = flow.pending(req.ctx)
-    return Reply("trades/pending", {"trades": [trade_row(t) for t in found], "total": total})
+    return Reply("trades/pending", {"trades": [trade_row(t, broker_side=False) for t in found], "total": total})
 
 
 def show(req: Request) -> Reply:
@@ -37,7 +38,7 @@ def show(req: Request) -> Reply:
 
 def _card(req: Request, trade) -> Reply:  # type: ignore[no-untyped-def]
     events = [event_row(e) for e in flow.history(req.ctx.session, trade)]
-    return Reply("trades/show", {"trade": trade_row(trade), "events": events[-8:]})
+    return Reply("trades/show", {"trade": trade_row(trade), "events": events})
 
 
 def confirm(req: Request) -> Reply:
@@ -57,12 +58,6 @@ def dispute(req: Request) -> Reply:
     return Reply("trades/decision", {"action": "disputed", "trade": trade_row(trade)})
 
 
-def breaks(req: Request) -> Reply:
-    trades, alleged = flow.breaks(req.ctx)
-    return Reply("trades/breaks", {"trades": [trade_row(t) for t in trades[:15]], "total": len(trades),
-                                   "alleged": [conf_row(c) for c in alleged[:15]], "alleged_total": len(alleged)})
-
-
 def parse_day(text: str, today: dt.date) -> dt.date:
     """``2026-11-23``, ``23/11/2026``, ``today``/``hoje`` or ``yesterday``/``ontem``."""
     word = text.strip().lower()
@@ -80,12 +75,16 @@ def parse_day(text: str, today: dt.date) -> dt.date:
 
 
 def report(req: Request) -> Reply:
+    """``/trade report [date] [xlsx]``: the card, and the file in the asker's DM (CSV unless asked)."""
+    words = req.args
+    fmt = "xlsx" if any(w.lower() in ("xlsx", "excel") for w in words) else "csv"
+    text = " ".join(w for w in words if w.lower() not in ("xlsx", "excel", "csv"))
     today = req.ctx.now.astimezone(zoneinfo.ZoneInfo(req.settings.trades_tz)).date()
-    day = parse_day(req.text, today)
+    day = parse_day(text, today)
     rep = build_report(req.ctx, day)
-    name = f"trades-report-{day.isoformat()}.csv"
-    return Reply("trades/report", report_data(rep),
-                 files=[Attachment(name, report_csv(rep), title=req.t(N_("Trades report {day}"), day=day))])
+    files.send(req, f"trades-report-{day.isoformat()}", files.report_sheets(req, rep), fmt,
+               req.t(N_("Trades report {day}"), day=day))
+    return Reply("trades/report", report_data(rep))
 
 
 # -- buttons and the dispute form ----------------------------------------------------------------

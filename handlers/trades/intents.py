@@ -7,7 +7,7 @@ import unicodedata
 
 from bot.replies import Reply
 from bot.request import Request
-from handlers.trades import commands
+from handlers.trades import breaks, commands
 from models.core.people import Role
 
 REF = re.compile(r"\b(T\d{8}-\d{4})\b", re.IGNORECASE)
@@ -37,5 +37,5 @@ def answer(req: Request) -> Reply:
         req.text = found.group(1)
         return commands.show(req)
     if BREAK_WORDS.search(_plain(req.text)):
-        return commands.breaks(req)
+        return breaks.all_breaks(req)
     return commands.pending(req)
