@@ -47,13 +47,19 @@ def _csv_cell(value: Any, locale: str) -> str:
     if value is None:
         return ""
     if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
-        text = format(value, "f") if isinstance(value, Decimal) else str(value)
+        text = _decimal_text(value) if isinstance(value, Decimal) else str(value)
         return text.replace(".", ",") if locale == "pt-BR" else text
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y") if locale == "pt-BR" else value.isoformat()
     return inert(str(value))
+
+
+def _decimal_text(value: Decimal) -> str:
+    """At least two decimals, no trailing zeros beyond them: 10.20, 37.405, 1234.00."""
+    value = value.normalize()
+    return format(value.quantize(Decimal("0.01")) if value.as_tuple().exponent > -2 else value, "f")
 
 
 def to_csv(sheets: list[Sheet], locale: str) -> bytes:

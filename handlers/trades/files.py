@@ -11,7 +11,7 @@ from models.trades.queries import BreakPage
 from models.trades.report import Report, cents, price_text
 from models.trades.tables import BREAK_LABELS, STATUS_LABELS, Trade
 
-BREAK_HEADERS = [N_("Trade"), N_("Status"), N_("Breaks"), N_("Trade date"), N_("Account"), N_("Side"), N_("Ticker"),
+BREAK_HEADERS = [N_("Trade"), N_("Trade status"), N_("Breaks"), N_("Trade date"), N_("Account"), N_("Side"), N_("Ticker"),
                  N_("ISIN"), N_("Broker"), N_("Our quantity"), N_("Broker quantity"), N_("Our price"),
                  N_("Broker price"), N_("Our net amount"), N_("Broker net amount"), N_("Our settlement"),
                  N_("Broker settlement"), N_("Confirmations"), N_("Dispute reason")]

@@ -6,7 +6,6 @@ import datetime as dt
 import itertools
 import random
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 from hypothesis import given, settings
@@ -15,7 +14,7 @@ from sqlalchemy import delete, select
 
 from models.trades.pairing import pair
 from models.trades.tables import Confirmation, Trade, TradeEvent
-from tests.trades.conftest import GABRIELA, QUESIA, import_file, trade
+from tests.trades.conftest import C_HEAD, GABRIELA, QUESIA, T_HEAD, conf_line, import_file, trade, trade_line, write
 
 TOL, NET_TOL = Decimal("0.05"), Decimal("1.00")
 DAY = dt.date(2026, 11, 23)
@@ -106,27 +105,6 @@ def test_partial_fills_that_add_up_confirm_one_trade_and_others_stay_a_quantity_
 
 
 # -- through the files, as the desk imports them ------------------------------------------------------
-
-T_HEAD = "trade_ref,trade_date,settlement_date,account,side,isin,ticker,quantity,price,currency,fees,net_amount,broker,trader_email"
-C_HEAD = ("confirm_id,confirm_trans_type,broker,broker_ref,account,trade_date,settlement_date,side,isin,ticker,quantity,"
-          "price,currency,gross_amount,fees,net_amount,received_at")
-
-
-def trade_line(ref: str, qty: int, price: str, account: str = "FUNDO-A") -> str:
-    net = Decimal(price) * qty
-    return f"{ref},2026-11-23,2026-11-25,{account},BUY,BRPETRACNPR6,PETR4,{qty},{price},BRL,0.00,{net:.2f},XPINC,ana.silva@empresa.com.br"
-
-
-def conf_line(cid: str, qty: int, price: str, account: str = "FUNDO-A", kind: str = "NEW") -> str:
-    gross = Decimal(price) * qty
-    return (f"{cid},{kind},XPINC,NC{cid[-4:]},{account},2026-11-23,2026-11-25,BUY,BRPETRACNPR6,PETR4,{qty},{price},BRL,"
-            f"{gross:.2f},0.00,{gross:.2f},2026-11-23T19:00:00-03:00")
-
-
-def write(path: Path, head: str, lines: list[str]) -> Path:
-    path.write_text(head + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
 
 LOOK_ALIKE_TRADES = [trade_line("T-LA-1", 100, "37.40"), trade_line("T-LA-2", 100, "38.20"),
                      trade_line("T-LA-3", 100, "37.90")]
