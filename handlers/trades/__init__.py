@@ -113,6 +113,7 @@ def register(registry: Registry) -> None:
     registry.action("trades_breaks_page", role=bo)(b.click_page)
     registry.action("trades_breaks_export", role=bo)(b.click_export)
     registry.action("trades_pending", role=bo)(c.pending)
+    registry.action("trades_pending_page", role=bo)(c.click_pending_page)
     registry.view("trade_dispute")(c.submit_dispute)
 
     from handlers.trades import intents

@@ -26,9 +26,30 @@ def _ref(req: Request, usage: str) -> str:
     return words[0].upper()
 
 
+PENDING_PER_PAGE = 40
+
+
 def pending(req: Request) -> Reply:
-    found, total = flow.pending(req.ctx)
-    return Reply("trades/pending", {"trades": [trade_row(t, broker_side=False) for t in found], "total": total})
+    """``/trade pending`` (and *Show pending*): the first page."""
+    return _pending_page(req, 0)
+
+
+def click_pending_page(req: Request) -> Reply:
+    """*Next* / *Previous* under the pending list: the same message, rewritten."""
+    page = int(req.value) if (req.value or "").isdigit() else 0
+    return _pending_page(req, page, replace=True)
+
+
+def _pending_page(req: Request, page: int, replace: bool = False) -> Reply:
+    found, total = flow.pending(req.ctx, PENDING_PER_PAGE, page * PENDING_PER_PAGE)
+    pages = max(1, -(-total // PENDING_PER_PAGE))
+    if page >= pages:  # the list shrank since the button was drawn
+        page = pages - 1
+        found, total = flow.pending(req.ctx, PENDING_PER_PAGE, page * PENDING_PER_PAGE)
+    first = page * PENDING_PER_PAGE
+    return Reply("trades/pending", {"trades": [trade_row(t, broker_side=False) for t in found], "total": total,
+                                    "page": page, "pages": pages, "first": first + 1, "last": first + len(found)},
+                 replace_original=replace)
 
 
 def show(req: Request) -> Reply:

@@ -44,12 +44,13 @@ class BreakPage:
     filter: BreakFilter = field(default_factory=BreakFilter)
 
 
-def pending(ctx, limit: int = 40) -> tuple[list[Trade], int]:  # type: ignore[no-untyped-def]
-    """Trades not yet confirmed, oldest first, and how many in all (back office)."""
+def pending(ctx, limit: int = 40, offset: int = 0) -> tuple[list[Trade], int]:  # type: ignore[no-untyped-def]
+    """Trades not yet confirmed, oldest first (``limit`` of them from ``offset``), and how many in all (back office)."""
     ctx.actor.require(Role.backoffice)
-    stmt = select(Trade).where(Trade.status.in_(OPEN_STATUSES)).order_by(Trade.trade_date, Trade.ref)
-    found = list(ctx.session.scalars(stmt).unique())
-    return found[:limit], len(found)
+    where = Trade.status.in_(OPEN_STATUSES)
+    total = ctx.session.scalar(select(func.count()).select_from(Trade).where(where)) or 0
+    stmt = select(Trade).where(where).order_by(Trade.trade_date, Trade.ref).offset(max(offset, 0)).limit(limit)
+    return list(ctx.session.scalars(stmt).unique()), total
 
 
 def break_page(ctx, where: BreakFilter | None = None, page: int = 0,  # type: ignore[no-untyped-def]

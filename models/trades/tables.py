@@ -154,7 +154,9 @@ class Confirmation(EconomicTerms, Base):
     received_at: Mapped[dt.datetime]
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     # A partial fill: this confirmation and others together confirm that trade (matching sets it).
-    fill_of_id: Mapped[int | None] = mapped_column(ForeignKey("trades.id", ondelete="SET NULL"), index=True)
+    # use_alter: trades and confirmations point at each other, so this constraint is added last.
+    fill_of_id: Mapped[int | None] = mapped_column(ForeignKey("trades.id", ondelete="SET NULL", use_alter=True),
+                                                   index=True)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 
