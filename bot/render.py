@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 
 from bot import assets, blocks, i18n
-from models.core.errors import DomainError
+from models.core.errors import DomainError, Words
 
 
 @pass_context
@@ -101,6 +101,8 @@ def render_text(message: str, locale: str, **params: Any) -> str:
 
 
 def format_value(value: Any, locale: str) -> str:
+    if isinstance(value, Words):
+        return ", ".join(blocks.escape(i18n.gettext(locale, w)) for w in value)
     if isinstance(value, dt.datetime):
         return i18n.format_datetime(value, locale)
     if isinstance(value, dt.date):

@@ -10,6 +10,11 @@ def N_(message: str) -> str:
     return message
 
 
+class Words(tuple):
+    """Message ids that a reply shows translated, joined by commas, in the reader's language:
+    a status or the names of fields, passed as a parameter (``status=Words([N_("confirmed")])``)."""
+
+
 class DomainError(Exception):
     """A rule said no. Shown to the user as a short, friendly, translated reply."""
 
