@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     trades_tz: str = "America/Sao_Paulo"
     trades_price_tolerance_pct: Decimal = Decimal("0.05")
     trades_net_tolerance: Decimal = Decimal("1.00")
+    import_operator: str | None = None  # who a trades/confirmations import is recorded as without --as
 
     incident_ack_minutes: str = "5,15,60,0"  # SEV1..SEV4; 0 = next business day
     incident_update_minutes: str = "30,60,240,0"  # 0 = no update reminders
