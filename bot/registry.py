@@ -222,6 +222,8 @@ class Registry:
         self.home_sections: list[HomeSection] = []
         self.digest_series: list[DigestSeries] = []
         self.outbox_kinds: dict[str, Callable[..., dict]] = {}
+        self.privacy_parts: list[Any] = []  # models.core.privacy.PrivacyPart, one per desk with personal data
+        self.routes: dict[str, Handler] = {}
         self.scopes: set[str] = {"commands", "chat:write", "users:read", "users:read.email", "im:write",
                                  "app_mentions:read", "im:history"}
         self.bot_events: set[str] = {"app_mention", "message.im"}
@@ -331,6 +333,26 @@ class Registry:
             return fn
 
         return deco
+
+    def privacy(self, part: Any) -> None:
+        """Declare a desk's share of the data-subject rights (a :class:`models.core.privacy.PrivacyPart`)."""
+        if any(p.desk == part.desk for p in self.privacy_parts):
+            raise ValueError(f"privacy part of {part.desk} declared twice")
+        self.privacy_parts.append(part)
+
+    def route(self, prefix: str) -> Callable[[Handler], Handler]:
+        """Serve ``GET <prefix>...`` over HTTP: ``fn(runtime, environ) -> HttpReply`` (e.g. a calendar feed)."""
+
+        def deco(fn: Handler) -> Handler:
+            if prefix in self.routes:
+                raise ValueError(f"route {prefix} declared twice")
+            self.routes[prefix] = fn
+            return fn
+
+        return deco
+
+    def find_route(self, path: str) -> Handler | None:
+        return next((fn for prefix, fn in self.routes.items() if path.startswith(prefix)), None)
 
     def need_scopes(self, *scopes: str) -> None:
         """Declare bot scopes that a desk's Web API calls need (they go into the manifest)."""

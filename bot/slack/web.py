@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from bot.routes import serve_route
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,8 @@ class WebApp:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
             return self.health(start_response)
+        if (route := self.runtime.registry.find_route(path)) is not None:
+            return serve_route(route, self.runtime, environ, start_response)
         return self.slack(environ, start_response)
 
     def health(self, start_response: Callable) -> Iterable[bytes]:

@@ -7,6 +7,7 @@ from babel import Locale
 from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
+from handlers.admin import privacy
 from models.core import people as people_domain
 from models.core.errors import N_, ValidationError
 from models.core.people import Person, Role
@@ -80,13 +81,14 @@ def register(registry: Registry) -> None:
     cmd = registry.command(
         "backoffice",
         summary=N_("overview and administration: who am I, roles, people"),
-        usage_hint="help | whoami | role @user <role> | people",
+        usage_hint="help | whoami | role @user <role> | people | privacy export|erase <person>",
     )
     cmd.sub("whoami", usage=N_("/backoffice whoami"), help=N_("Your name, roles, manager, time zone and language."),
             aliases=("eu", "me"))(whoami)
     cmd.sub("role", usage=N_("/backoffice role @user <role> [remove]"),
             help=N_("Give or take away a role: employee, sales, backoffice, oncall, manager, admin."),
             role=Role.admin, aliases=("papel",))(role)
+    privacy.register(registry, cmd)
     cmd.sub("people", usage=N_("/backoffice people [name, team or role]"),
             help=N_("Everybody the bot knows, with team, roles and manager."), role=Role.admin,
             aliases=("pessoas",))(people)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.registry import Registry
+from models.digest.privacy import PART as DIGEST_PRIVACY
 from models.core.errors import N_
 from models.core.people import Role
 
@@ -20,6 +21,7 @@ def register(registry: Registry) -> None:
     from handlers.digest import commands
     from handlers.digest import events as home
 
+    registry.privacy(DIGEST_PRIVACY)
     cmd = registry.command("digest", summary=N_("the morning digest: preview yours, send one to a channel"),
                            usage_hint="now | subscribe [#channel] [daily|weekdays|weekly] [HH:MM] | unsubscribe | settings")
     cmd.sub("now", usage=N_("/digest now"), help=N_("Your digest right now, only to you."),

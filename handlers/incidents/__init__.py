@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.registry import Registry
+from models.incidents.privacy import PART as INCIDENTS_PRIVACY
 
 
 def register(registry: Registry) -> None:
@@ -12,6 +13,7 @@ def register(registry: Registry) -> None:
     from handlers.incidents.intents import answer, sounds_broken
     from handlers.incidents.slack_ops import register_slack_ops
 
+    registry.privacy(INCIDENTS_PRIVACY)
     register_commands(registry)
     register_forms(registry)
     register_slack_ops(registry)

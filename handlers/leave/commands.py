@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
+from handlers.leave import calendar as leave_calendar
 from handlers.leave import forms as leave_forms
 from handlers.leave import sections as leave_sections
 from models.leave import flow as leave_requests
@@ -21,6 +22,7 @@ from models.core.errors import N_, ValidationError
 from models.leave.tables import get_type, leave_types, plain_days
 from models.leave.balance import balance, set_allowance
 from models.leave.calendar import local_today
+from models.leave.privacy import PART as LEAVE_PRIVACY
 from models.leave.types import configure_type
 from models.leave.queries import (
     balance_report,
@@ -182,7 +184,7 @@ def answer_text(req: Request) -> Reply:
 def register(registry: Registry) -> None:
     registry.intent("leave", leave_intent)(answer_text)
     cmd = registry.command("leave", summary=N_("ask for days off, see your balance and who is out"),
-                           usage_hint="help | balance | list | cancel <id> | who [today|tomorrow|week|<date>]")
+                           usage_hint="help | balance | list | cancel <id> | who [today|tomorrow|week|<date>] | calendar")
     cmd.no_args(usage=N_("/leave"), help=N_("Opens the form to request leave: type, first and last day, half days, "
                                             "a note. It goes to your approver."))(request_cmd)
     cmd.sub("request", usage=N_("/leave request"), help=N_("The same form as `/leave`."),
@@ -209,5 +211,7 @@ def register(registry: Registry) -> None:
     cmd.sub("allowance", usage=N_("/leave allowance @person <type> <days> [year]"),
             help=N_("Set someone's yearly allowance of a leave type."), role=Role.admin,
             aliases=("allocation", "franquia"))(allowance_cmd)
+    leave_calendar.register(registry, cmd)
     leave_forms.register(registry)
     leave_sections.register(registry)
+    registry.privacy(LEAVE_PRIVACY)

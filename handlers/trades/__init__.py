@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.registry import Registry
+from models.trades.privacy import PART as TRADES_PRIVACY
 from handlers.trades import commands as c
 from models.core.errors import N_
 from models.core.people import Role
@@ -72,6 +73,7 @@ def register(registry: Registry) -> None:
                       help="confirmations.csv: confirm_id, confirm_trans_type (NEW/REPLACE/CANCEL), broker, broker_ref, "
                            "account, trade_date, settlement_date, side, isin, ticker, quantity, price, currency, "
                            "gross_amount, fees, net_amount, received_at")(import_confirmations)
+    registry.privacy(TRADES_PRIVACY)
     registry.job("trades.cutoff", every_minutes=5,
                  help="flag trades unconfirmed after TRADES_CUTOFF and alert the trades channel once")(cutoff_job)
     registry.digest_section("trades", template="trades/digest_section.j2", order=40, roles=("backoffice",))(digest_section)
