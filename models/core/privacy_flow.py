@@ -82,13 +82,30 @@ def _audit_of(session: "Session", person: Person) -> list[dict[str, Any]]:
     found = session.scalars(select(AuditRecord).where(or_(AuditRecord.actor_id == person.id, own))
                             .order_by(AuditRecord.id))
     out = []
+    others: dict[str, str] | None = None
     for r in found:
         item = {"at": iso(r.at), "action": r.action, "entity": r.entity, "entity_id": r.entity_id,
                 "source": r.source, "by_them": r.actor_id == person.id}
         if r.entity == "people" and r.entity_id == str(person.id):
-            item.update(before=r.before, after=r.after)
+            if others is None:  # a manager named in their profile's history is shown by number
+                others = _others_by_key(session, person)
+            item.update(before=_by_number(r.before, others), after=_by_number(r.after, others))
         out.append(item)
     return out
+
+
+def _others_by_key(session: "Session", person: Person) -> dict[str, str]:
+    found = session.execute(select(Person.id, Person.name, Person.email, Person.slack_user_id)
+                            .where(Person.id != person.id)).all()
+    return {key: f"#{pid}" for pid, *keys in found for key in keys if key}
+
+
+def _by_number(value: Any, others: dict[str, str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _by_number(v, others) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_by_number(v, others) for v in value]
+    return others.get(value, value) if isinstance(value, str) else value
 
 
 # -- erase -------------------------------------------------------------------------------------

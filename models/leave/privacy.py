@@ -30,7 +30,7 @@ def export(session: "Session", person: "Person") -> dict[str, Any]:
                      half_end=r.half_end, days=str(r.days), year=r.year, status=r.status, note=r.note,
                      reason=r.reason, created_at=iso(r.created_at), decided_at=iso(r.decided_at),
                      decided_by_id=r.decided_by_id, approver_id=r.approver_id) for r in mine]
-    codes = dict(session.execute(select(LeaveType.id, LeaveType.code)).tuples().all())
+    codes = {tid: code for tid, code in session.execute(select(LeaveType.id, LeaveType.code))}
     allocations = [dict(a, type=codes.get(a.pop("type_id"))) for a in rows(
         session.scalars(select(LeaveAllocation).where(LeaveAllocation.person_id == person.id)
                         .order_by(LeaveAllocation.year, LeaveAllocation.type_id)),
