@@ -10,7 +10,9 @@ from __future__ import annotations
 import itertools
 import logging
 import sys
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import select
@@ -162,7 +164,8 @@ class Console:
         if isinstance(result, Reply):
             msg = render(result.template, result.data, locale=req.locale, tz=req.tz)
             for f in result.files:
-                path = f"./{f.filename}"
+                # A temporary folder, never the current directory: exports hold personal data.
+                path = str(Path(tempfile.mkdtemp(prefix="backoffice-")) / Path(f.filename).name)
                 with open(path, "wb") as fh:
                     fh.write(f.content)
                 msg.setdefault("text", "")
