@@ -68,11 +68,17 @@ class Scrubber:
     """Replaces a person's identity (name, e-mail, Slack id) with their pseudonym, and blanks
     the free text they wrote, in any text or JSON value."""
 
-    def __init__(self, person: "Person", pseudonym: str) -> None:
+    def __init__(self, identity: Iterable[str], pseudonym: str, removed: Iterable[str] = ()) -> None:
         self.pseudonym = pseudonym
-        self.identity = [v for v in (person.name, person.email, person.slack_user_id) if v]
+        self.identity = [v for v in identity if v]
+        # Whole words only: erasing "Ana Silva" must not touch "Joana Silva".
         self._patterns = [re.compile(r"(?<!\w)" + re.escape(v) + r"(?!\w)", re.IGNORECASE) for v in self.identity]
-        self.removed: set[str] = set()
+        self.removed: set[str] = set(removed)
+
+    @classmethod
+    def of(cls, person: "Person", pseudonym: str) -> "Scrubber":
+        """The scrubber of an erasure: ``person``'s name, e-mail and Slack id become ``pseudonym``."""
+        return cls([v for v in (person.name, person.email, person.slack_user_id) if v], pseudonym)
 
     def forget(self, *texts: str | None) -> None:
         """Remember free text that a desk removes, so that copies elsewhere (outbox, audit) go too."""

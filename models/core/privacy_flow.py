@@ -138,7 +138,7 @@ def erase_person(ctx: "Ctx", person: Person, parts: Sequence[PrivacyPart]) -> di
     pseudonym = new_pseudonym()
     while session.scalar(select(PrivacyErasure.person_id).where(PrivacyErasure.pseudonym == pseudonym)):
         pseudonym = new_pseudonym()
-    scrub = Scrubber(person, pseudonym)
+    scrub = Scrubber.of(person, pseudonym)
     changed: dict[str, int] = {}
     for part in parts:
         for what, count in part.erase(ctx, person, scrub).items():
@@ -207,18 +207,8 @@ def apply_retention(ctx: "Ctx", parts: Sequence[PrivacyPart], *, health_days: in
     return done
 
 
-class _TextsOnly(Scrubber):
-    """A scrubber that blanks removed texts and touches no identity."""
-
-    def __init__(self, texts: set[str]) -> None:  # noqa: D107 - no person: texts only
-        self.pseudonym = ""
-        self.identity = []
-        self._patterns = []
-        self.removed = set(texts)
-
-
 def _scrub_texts(session: "Session", texts: set[str]) -> int:
-    scrub = _TextsOnly(texts)
+    scrub = Scrubber((), "", removed=texts)  # no identity: removed texts only
     count = 0
     for msg in _suspects(session, OutboxMessage, [OutboxMessage.data], scrub.needles):
         msg.data = scrub.value(msg.data)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.scheduler import tick
 from models.core.audit import AuditRecord
 from models.core.people import Person
+from models.core.privacy_flow import erase_person
 from models.incidents.tables import Incident
 from models.leave.balance import balances
 from models.leave.tables import LeaveRequest
@@ -146,3 +147,16 @@ def test_only_admins_erase_never_themselves_and_never_twice(bot, standin, people
 def pid_of_erased(runtime) -> int:  # type: ignore[no-untyped-def]
     with runtime.db.session() as s:
         return int(s.scalars(select(AuditRecord.entity_id).where(AuditRecord.action == "privacy.erased")).one())
+
+
+def test_a_process_that_cached_the_erased_slack_id_treats_the_user_as_someone_new(bot, standin, people, runtime):
+    assert bot.command("/leave", "balance", user=MARIANA).status == 200  # this process now caches her Slack id
+    old = pid(runtime, MARIANA)
+    # Another process erases her: this one's cache is not told.
+    with runtime.unit_of_work(actor=pid(runtime, ADMIN), source="test") as ctx:
+        erase_person(ctx, ctx.session.get(Person, old), runtime.registry.privacy_parts)
+    resp = bot.command("/backoffice", "whoami", user=MARIANA)
+    assert resp.status == 200 and "anon-" not in resp.text
+    with runtime.db.session() as s:
+        new = s.scalar(select(Person).where(Person.slack_user_id == MARIANA))
+        assert new is not None and new.id != old and new.active
