@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bot.request import Request
 
 Handler = Callable[["Request"], Any]
+Route = Callable[..., Any]  # (runtime, WSGI environ) -> bot.replies.HttpReply
 
 
 @dataclass
@@ -223,7 +224,7 @@ class Registry:
         self.digest_series: list[DigestSeries] = []
         self.outbox_kinds: dict[str, Callable[..., dict]] = {}
         self.privacy_parts: list[Any] = []  # models.core.privacy.PrivacyPart, one per desk with personal data
-        self.routes: dict[str, Handler] = {}
+        self.routes: dict[str, Route] = {}
         self.scopes: set[str] = {"commands", "chat:write", "users:read", "users:read.email", "im:write",
                                  "app_mentions:read", "im:history"}
         self.bot_events: set[str] = {"app_mention", "message.im"}
@@ -340,10 +341,10 @@ class Registry:
             raise ValueError(f"privacy part of {part.desk} declared twice")
         self.privacy_parts.append(part)
 
-    def route(self, prefix: str) -> Callable[[Handler], Handler]:
+    def route(self, prefix: str) -> Callable[[Route], Route]:
         """Serve ``GET <prefix>...`` over HTTP: ``fn(runtime, environ) -> HttpReply`` (e.g. a calendar feed)."""
 
-        def deco(fn: Handler) -> Handler:
+        def deco(fn: Route) -> Route:
             if prefix in self.routes:
                 raise ValueError(f"route {prefix} declared twice")
             self.routes[prefix] = fn
@@ -351,7 +352,7 @@ class Registry:
 
         return deco
 
-    def find_route(self, path: str) -> Handler | None:
+    def find_route(self, path: str) -> Route | None:
         return next((fn for prefix, fn in self.routes.items() if path.startswith(prefix)), None)
 
     def need_scopes(self, *scopes: str) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from bot.replies import HttpReply
 
@@ -15,7 +16,7 @@ log = logging.getLogger(__name__)
 STATUS = {200: "200 OK", 304: "304 Not Modified", 404: "404 Not Found", 500: "500 Internal Server Error"}
 
 
-def serve_route(route: Callable[..., HttpReply], runtime: "Runtime", environ: dict[str, Any],
+def serve_route(route: Callable[..., HttpReply], runtime: Runtime, environ: dict[str, Any],
                 start_response: Callable) -> Iterable[bytes]:
     """Run a desk's route and answer WSGI; a crash is a bare 500 (the path may hold a secret: not logged)."""
     try:

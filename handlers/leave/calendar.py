@@ -91,7 +91,7 @@ def _event(uid: str, summary: str, start: dt.date | dt.datetime, end: dt.date | 
            stamp: dt.datetime) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", f"{uid}@backoffice-bot")
-    event.add("dtstamp", stamp.astimezone(dt.timezone.utc))
+    event.add("dtstamp", stamp.astimezone(dt.UTC))
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", summary)
@@ -119,7 +119,7 @@ def absence_events(a: Absence, locale: str) -> list[icalendar.Event]:
 
 def _block(day: dt.date, hours: tuple[dt.time, dt.time], zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """Local hours on ``day`` as UTC times (no VTIMEZONE needed: every client reads UTC)."""
-    return tuple(dt.datetime.combine(day, t, zone).astimezone(dt.timezone.utc) for t in hours)  # type: ignore[return-value]
+    return tuple(dt.datetime.combine(day, t, zone).astimezone(dt.UTC) for t in hours)  # type: ignore[return-value]
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
@@ -139,7 +139,7 @@ def holiday_events(data: FeedData, locale: str) -> list[icalendar.Event]:
         return []
     except Exception:  # noqa: BLE001 - an unknown state code: the country's holidays still apply
         found = holidays.country_holidays(data.country, years=years, language=language)
-    stamp = dt.datetime(data.first.year, 1, 1, tzinfo=dt.timezone.utc)
+    stamp = dt.datetime(data.first.year, 1, 1, tzinfo=dt.UTC)
     place = data.country + (f"-{data.subdivision}" if data.subdivision else "")
     return [_event(f"holiday-{place}-{day.isoformat()}", name, day, day + dt.timedelta(days=1), stamp)
             for day, name in sorted(found.items()) if data.first <= day <= data.last]

@@ -76,7 +76,7 @@ class Scrubber:
         self.removed: set[str] = set(removed)
 
     @classmethod
-    def of(cls, person: "Person", pseudonym: str) -> "Scrubber":
+    def of(cls, person: Person, pseudonym: str) -> Scrubber:
         """The scrubber of an erasure: ``person``'s name, e-mail and Slack id become ``pseudonym``."""
         return cls([v for v in (person.name, person.email, person.slack_user_id) if v], pseudonym)
 
@@ -140,9 +140,9 @@ class PrivacyPart:
     """
 
     desk: str
-    export: Callable[["Session", "Person"], dict[str, Any]]
-    erase: Callable[["Ctx", "Person", Scrubber], dict[str, int]]
-    expire: Callable[["Ctx", Retention], int] | None = None
+    export: Callable[[Session, Person], dict[str, Any]]
+    erase: Callable[[Ctx, Person, Scrubber], dict[str, int]]
+    expire: Callable[[Ctx, Retention], int] | None = None
     labels: dict[str, str] = field(default_factory=dict)
 
 

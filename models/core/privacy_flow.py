@@ -40,15 +40,23 @@ CHUNK = 500
 
 # -- export ------------------------------------------------------------------------------------
 
+def _actor(ctx: Ctx) -> Person:
+    """Who asks: every data-subject request has someone behind it."""
+    if ctx.actor is None:
+        raise PermissionDenied(N_("This needs the {roles} role; ask an admin if you should have it."), roles="admin")
+    return ctx.actor
+
+
 def may_export(actor: Person, person: Person) -> bool:
     """Anyone for themselves; admins for anybody."""
     return actor.id == person.id or actor.is_admin
 
 
-def export_person(ctx: "Ctx", person: Person, parts: Sequence[PrivacyPart]) -> dict[str, Any]:
+def export_person(ctx: Ctx, person: Person, parts: Sequence[PrivacyPart]) -> dict[str, Any]:
     """Everything the bot holds about ``person``: profile, roles, each desk's rows, the audit
     records and notifications that name them. Other people appear only by their number."""
-    if not may_export(ctx.actor, person):
+    actor = _actor(ctx)
+    if not may_export(actor, person):
         raise PermissionDenied(N_("Only admins can export someone else's data; you can export your own."))
     session = ctx.session
     sections: dict[str, Any] = {"profile": _profile(session, person)}
@@ -60,12 +68,12 @@ def export_person(ctx: "Ctx", person: Person, parts: Sequence[PrivacyPart]) -> d
         {"at": iso(m.created_at), "template": m.template, "status": m.status, "sent_at": iso(m.sent_at)}
         for m in session.scalars(select(OutboxMessage).where(OutboxMessage.person_id == person.id)
                                  .order_by(OutboxMessage.id))]
-    record(ctx, "privacy.exported", person, after={"by": ctx.actor.id, "sections": sorted(sections)})
+    record(ctx, "privacy.exported", person, after={"by": actor.id, "sections": sorted(sections)})
     return {"format": EXPORT_FORMAT, "version": 1, "generated_at": iso(ctx.now), "person_id": person.id,
             "sections": sections}
 
 
-def _profile(session: "Session", person: Person) -> dict[str, Any]:
+def _profile(session: Session, person: Person) -> dict[str, Any]:
     erasure = session.get(PrivacyErasure, person.id)
     return {
         "id": person.id, "name": person.name, "email": person.email, "slack_user_id": person.slack_user_id,
@@ -76,7 +84,7 @@ def _profile(session: "Session", person: Person) -> dict[str, Any]:
     }
 
 
-def _audit_of(session: "Session", person: Person) -> list[dict[str, Any]]:
+def _audit_of(session: Session, person: Person) -> list[dict[str, Any]]:
     """Records of what they did, and of what was done to their profile (only those carry values)."""
     own = (AuditRecord.entity == "people") & (AuditRecord.entity_id == str(person.id))
     found = session.scalars(select(AuditRecord).where(or_(AuditRecord.actor_id == person.id, own))
@@ -94,7 +102,7 @@ def _audit_of(session: "Session", person: Person) -> list[dict[str, Any]]:
     return out
 
 
-def _others_by_key(session: "Session", person: Person) -> dict[str, str]:
+def _others_by_key(session: Session, person: Person) -> dict[str, str]:
     found = session.execute(select(Person.id, Person.name, Person.email, Person.slack_user_id)
                             .where(Person.id != person.id)).all()
     return {key: f"#{pid}" for pid, *keys in found for key in keys if key}
@@ -110,14 +118,15 @@ def _by_number(value: Any, others: dict[str, str]) -> Any:
 
 # -- erase -------------------------------------------------------------------------------------
 
-def erasure_of(session: "Session", person: Person) -> PrivacyErasure | None:
+def erasure_of(session: Session, person: Person) -> PrivacyErasure | None:
     return session.get(PrivacyErasure, person.id)
 
 
-def check_erasable(ctx: "Ctx", person: Person) -> None:
+def check_erasable(ctx: Ctx, person: Person) -> None:
     """Admins erase; not themselves, not someone already erased, not the last admin."""
-    ctx.actor.require(Role.admin)
-    if person.id == ctx.actor.id:
+    actor = _actor(ctx)
+    actor.require(Role.admin)
+    if person.id == actor.id:
         raise ValidationError(N_("You cannot erase yourself; ask another admin."))
     if erasure_of(ctx.session, person) is not None:
         raise Conflict(N_("This person was already erased."))
@@ -125,7 +134,7 @@ def check_erasable(ctx: "Ctx", person: Person) -> None:
         raise ValidationError(N_("{name} is the last admin; make someone else admin first."), name=person.name)
 
 
-def erase_person(ctx: "Ctx", person: Person, parts: Sequence[PrivacyPart]) -> dict[str, Any]:
+def erase_person(ctx: Ctx, person: Person, parts: Sequence[PrivacyPart]) -> dict[str, Any]:
     """Replace ``person``'s identity with a pseudonym everywhere and remove what they wrote.
 
     Their rows stay (counts, others' balances, trades and incidents keep adding up), under the
@@ -154,7 +163,7 @@ def erase_person(ctx: "Ctx", person: Person, parts: Sequence[PrivacyPart]) -> di
     return {"pseudonym": pseudonym, "changed": changed}
 
 
-def _suspects(session: "Session", model: Any, columns: Sequence[Any], needles: list[str]) -> list[Any]:
+def _suspects(session: Session, model: Any, columns: Sequence[Any], needles: list[str]) -> list[Any]:
     """Rows where any of ``columns`` (as text) contains any needle: the only ones worth rewriting."""
     if not needles:
         return []
@@ -162,7 +171,7 @@ def _suspects(session: "Session", model: Any, columns: Sequence[Any], needles: l
     return list(session.scalars(select(model).where(cond)).unique())
 
 
-def _scrub_platform(session: "Session", scrub: Scrubber) -> dict[str, int]:
+def _scrub_platform(session: Session, scrub: Scrubber) -> dict[str, int]:
     """The audit trail, the outbox and the job runs: copies of names, ids and texts, rewritten."""
     needles = scrub.needles
     counts = {"audit_records": 0, "outbox": 0, "job_runs": 0}
@@ -186,7 +195,7 @@ def _scrub_platform(session: "Session", scrub: Scrubber) -> dict[str, int]:
 
 # -- retention ---------------------------------------------------------------------------------
 
-def apply_retention(ctx: "Ctx", parts: Sequence[PrivacyPart], *, health_days: int,
+def apply_retention(ctx: Ctx, parts: Sequence[PrivacyPart], *, health_days: int,
                     audit_days: int) -> dict[str, int]:
     """Remove health details of leave ended more than ``health_days`` ago (and their copies in
     the outbox), and fold audit records older than ``audit_days`` into monthly counts.
@@ -207,7 +216,7 @@ def apply_retention(ctx: "Ctx", parts: Sequence[PrivacyPart], *, health_days: in
     return done
 
 
-def _scrub_texts(session: "Session", texts: set[str]) -> int:
+def _scrub_texts(session: Session, texts: set[str]) -> int:
     scrub = Scrubber((), "", removed=texts)  # no identity: removed texts only
     count = 0
     for msg in _suspects(session, OutboxMessage, [OutboxMessage.data], scrub.needles):
@@ -219,7 +228,7 @@ def _scrub_texts(session: "Session", texts: set[str]) -> int:
     return count
 
 
-def summarise_audit(session: "Session", before: dt.datetime) -> int:
+def summarise_audit(session: Session, before: dt.datetime) -> int:
     """Replace audit records older than ``before`` with counts per month, action and entity.
     Erasure records stay: they are the proof that a request was honoured."""
     old = list(session.execute(select(AuditRecord.id, AuditRecord.at, AuditRecord.action, AuditRecord.entity)

@@ -20,14 +20,14 @@ if TYPE_CHECKING:
     from models.core.people import Person
 
 
-def export(session: "Session", person: "Person") -> dict[str, Any]:
+def export(session: Session, person: Person) -> dict[str, Any]:
     subs = session.scalars(select(Subscription).where(Subscription.person_id == person.id).order_by(Subscription.id))
     return {"digest_subscriptions": [{"channel": s.channel, "channel_name": s.channel_name, "frequency": s.frequency,
                                       "time": s.at_time, "timezone": s.timezone, "since": iso(s.created_at)}
                                      for s in subs]}
 
 
-def erase(ctx: "Ctx", person: "Person", scrub: Scrubber) -> dict[str, int]:
+def erase(ctx: Ctx, person: Person, scrub: Scrubber) -> dict[str, int]:
     return {}
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from models.core.people import Person
 
 
-def export(session: "Session", person: "Person") -> dict[str, Any]:
+def export(session: Session, person: Person) -> dict[str, Any]:
     pid = person.id
     handled = session.scalars(select(Incident.id).join(TimelineEntry, TimelineEntry.incident_id == Incident.id)
                               .where(TimelineEntry.author_id == pid))
@@ -45,7 +45,7 @@ def export(session: "Session", person: "Person") -> dict[str, Any]:
     }
 
 
-def erase(ctx: "Ctx", person: "Person", scrub: Scrubber) -> dict[str, int]:
+def erase(ctx: Ctx, person: Person, scrub: Scrubber) -> dict[str, int]:
     """Their descriptions and timeline texts go; every incident, state and time stays."""
     session = ctx.session
     descriptions = texts = 0

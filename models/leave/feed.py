@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core.audit import record
 from models.core.base import Base
+from models.core.errors import N_, PermissionDenied
 from models.core.people import Person
 from models.leave.calendar import local_today
 from models.leave.flow import team_of
@@ -54,10 +55,12 @@ def feed_of(session: Session, person: Person) -> LeaveCalendarFeed | None:
     return session.scalar(select(LeaveCalendarFeed).where(LeaveCalendarFeed.person_id == person.id))
 
 
-def issue_feed(ctx: "Ctx", *, reset: bool = False) -> tuple[str | None, LeaveCalendarFeed]:
+def issue_feed(ctx: Ctx, *, reset: bool = False) -> tuple[str | None, LeaveCalendarFeed]:
     """The actor's feed. A new token (returned once) if they had none or ``reset`` (the old
     URL stops working at once); ``None`` when they already have one and did not reset."""
     me = ctx.actor
+    if me is None:
+        raise PermissionDenied(N_("This needs the {roles} role; ask an admin if you should have it."), roles="employee")
     ctx.session.scalars(select(Person.id).where(Person.id == me.id).with_for_update()).first()
     feed = feed_of(ctx.session, me)
     if feed is not None and not reset:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from models.core.people import Person
 
 
-def export(session: "Session", person: "Person") -> dict[str, Any]:
+def export(session: Session, person: Person) -> dict[str, Any]:
     mine = list(session.scalars(select(LeaveRequest).where(LeaveRequest.person_id == person.id)
                                 .order_by(LeaveRequest.id)).unique())
     requests = [dict(id=r.id, type=r.type.code, start=iso(r.start), end=iso(r.end), half_start=r.half_start,
@@ -48,7 +48,7 @@ def export(session: "Session", person: "Person") -> dict[str, Any]:
     }
 
 
-def erase(ctx: "Ctx", person: "Person", scrub: Scrubber) -> dict[str, int]:
+def erase(ctx: Ctx, person: Person, scrub: Scrubber) -> dict[str, int]:
     """Notes of their requests and reasons they wrote go; days, dates and statuses stay (balances)."""
     notes = reasons = 0
     for r in ctx.session.scalars(select(LeaveRequest).where(LeaveRequest.person_id == person.id)).unique():
@@ -64,11 +64,12 @@ def erase(ctx: "Ctx", person: "Person", scrub: Scrubber) -> dict[str, int]:
                                                             LeaveRequest.reason.is_not(None))).unique():
         scrub.forget(r.reason)
         r.reason, reasons = None, reasons + 1
-    feeds = ctx.session.execute(delete(LeaveCalendarFeed).where(LeaveCalendarFeed.person_id == person.id)).rowcount
-    return {"notes": notes, "reasons": reasons, "calendar_feeds": feeds or 0}
+    feeds = list(ctx.session.scalars(delete(LeaveCalendarFeed).where(LeaveCalendarFeed.person_id == person.id)
+                                     .returning(LeaveCalendarFeed.id)))
+    return {"notes": notes, "reasons": reasons, "calendar_feeds": len(feeds)}
 
 
-def expire_health_notes(ctx: "Ctx", retention: Retention) -> int:
+def expire_health_notes(ctx: Ctx, retention: Retention) -> int:
     """Remove the notes of sensitive (sick) leave that ended before ``retention.health_before``.
     Each once: a removed note is gone, so a second pass finds nothing."""
     stmt = (select(LeaveRequest).join(LeaveType, LeaveRequest.type_id == LeaveType.id)
@@ -77,7 +78,7 @@ def expire_health_notes(ctx: "Ctx", retention: Retention) -> int:
             .order_by(LeaveRequest.id).with_for_update(of=LeaveRequest))
     removed = 0
     for r in ctx.session.scalars(stmt).unique():
-        retention.removed.add(r.note)
+        retention.removed.add(r.note or "")
         r.note = None
         record(ctx, "privacy.health_note_removed", r, after={"ended": iso(r.end)})
         removed += 1

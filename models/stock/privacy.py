@@ -17,16 +17,17 @@ if TYPE_CHECKING:
     from models.core.people import Person
 
 
-def export(session: "Session", person: "Person") -> dict[str, Any]:
+def export(session: Session, person: Person) -> dict[str, Any]:
     found = session.execute(select(StockWatch.created_at, Product.sku).join(Product, StockWatch.product_id == Product.id)
                             .where(StockWatch.person_id == person.id).order_by(StockWatch.id)).all()
     return {"stock_watches": [{"sku": sku, "since": iso(at)} for at, sku in found]}
 
 
-def erase(ctx: "Ctx", person: "Person", scrub: Scrubber) -> dict[str, int]:
+def erase(ctx: Ctx, person: Person, scrub: Scrubber) -> dict[str, int]:
     """Watches are theirs alone: they go."""
-    gone = ctx.session.execute(delete(StockWatch).where(StockWatch.person_id == person.id)).rowcount
-    return {"watches": gone or 0}
+    gone = list(ctx.session.scalars(delete(StockWatch).where(StockWatch.person_id == person.id)
+                                    .returning(StockWatch.id)))
+    return {"watches": len(gone)}
 
 
 PART = PrivacyPart("stock", export=export, erase=erase, labels={"stock_watches": N_("Products watched")})

@@ -22,7 +22,7 @@ TERMS = ("ref", "trade_date", "settlement_date", "account", "side", "isin", "tic
          "currency", "fees", "net_amount", "broker", "status")
 
 
-def export(session: "Session", person: "Person") -> dict[str, Any]:
+def export(session: Session, person: Person) -> dict[str, Any]:
     pid = person.id
     trades = session.scalars(select(Trade).where(or_(
         Trade.booked_by_id == pid, Trade.imported_by_id == pid, Trade.confirmed_by_id == pid)).order_by(Trade.id)).unique()
@@ -46,7 +46,7 @@ def export(session: "Session", person: "Person") -> dict[str, Any]:
     }
 
 
-def erase(ctx: "Ctx", person: "Person", scrub: Scrubber) -> dict[str, int]:
+def erase(ctx: Ctx, person: Person, scrub: Scrubber) -> dict[str, int]:
     """Notes and dispute reasons they wrote go; every trade, status and amount stays."""
     notes = reasons = 0
     mine = list(ctx.session.scalars(select(TradeEvent).where(TradeEvent.actor_id == person.id,

@@ -62,7 +62,7 @@ def every_value(runtime: Any) -> list[tuple[str, str, str]]:
             result = conn.execute(text(f'SELECT * FROM "{table}"'))
             cols = list(result.keys())
             for row in result:
-                for col, value in zip(cols, row):
+                for col, value in zip(cols, row, strict=True):
                     if value is not None:
                         out.append((table, col, str(value)))
     return out

@@ -82,7 +82,7 @@ def test_the_feed_shows_the_teams_approved_absences_privately_and_follows_change
     assert b"Cirurgia" not in body and "médica".encode() not in body and b"sick" not in body
     carla = found["Carla Silva: Folga pessoal (meio período)"]
     start = carla.decoded("dtstart")
-    assert isinstance(start, dt.datetime) and start == dt.datetime(2026, 12, 16, 16, 0, tzinfo=dt.timezone.utc)
+    assert isinstance(start, dt.datetime) and start == dt.datetime(2026, 12, 16, 16, 0, tzinfo=dt.UTC)
     assert carla.decoded("dtend") - start == dt.timedelta(hours=5)  # an afternoon, not a day
     assert not any(s.startswith(("Diego", "Quésia")) for s in found)  # pending; another team
     holiday = [e for s, e in found.items() if e.decoded("dtstart") == dt.date(2026, 7, 9)]

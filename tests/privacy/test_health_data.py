@@ -39,7 +39,7 @@ def test_a_sick_leave_note_reaches_only_the_person_and_the_approver(bot, standin
                    bot.command("/leave", "show 1", user=WESLEY).text,
                    bot.command("/backoffice", "privacy export", user=WESLEY).text]
         bot.mention("quem está de licença amanhã?", user=WESLEY, channel="C0GENERAL")
-        morning = dt.datetime(2026, 11, 26, 12, 1, tzinfo=dt.timezone.utc)  # 09:01 in São Paulo
+        morning = dt.datetime(2026, 11, 26, 12, 1, tzinfo=dt.UTC)  # 09:01 in São Paulo
         runtime.clock.set(morning)
         tick(runtime, morning)
         runtime.sender.wait_idle(timeout=30)

@@ -56,7 +56,7 @@ def test_expired_sick_notes_are_removed_once_exactly(bot, standin, people, runti
 
 
 def test_audit_records_past_the_horizon_become_monthly_counts(runtime, people):
-    old = dt.datetime(2020, 3, 5, 12, 0, tzinfo=dt.timezone.utc)
+    old = dt.datetime(2020, 3, 5, 12, 0, tzinfo=dt.UTC)
     with runtime.unit_of_work(source="test") as ctx:
         for n in range(3):
             ctx.session.add(AuditRecord(at=old + dt.timedelta(days=n), action="leave.requested", entity="leave_requests",
@@ -71,6 +71,6 @@ def test_audit_records_past_the_horizon_become_monthly_counts(runtime, people):
                                                                                    "leave_requests", 3)
         assert summary.first_at == old and summary.last_at == old + dt.timedelta(days=2)
         left = s.scalar(select(func.count()).select_from(AuditRecord).where(AuditRecord.at < dt.datetime(2021, 1, 1,
-                                                                                  tzinfo=dt.timezone.utc)))
+                                                                                  tzinfo=dt.UTC)))
         assert left == 1  # the erasure stays: it proves the request was honoured
         assert s.scalar(select(func.count()).select_from(AuditRecord)) >= recent - 3
