@@ -16,9 +16,9 @@ class CliError(Exception):
 
 
 def _runtime(settings: Settings, *, upgrade: bool = False):  # type: ignore[no-untyped-def]
-    from bot.runtime import Runtime
+    from bot.compose import build_runtime
 
-    runtime = Runtime(settings)
+    runtime = build_runtime(settings)
     if upgrade:
         runtime.db.upgrade()
     elif not runtime.db.is_current():
@@ -39,9 +39,9 @@ def _actor_id(runtime, who: str | None) -> int | None:  # type: ignore[no-untype
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runtime import Runtime
+    from bot.compose import build_runtime
 
-    runtime = Runtime(settings)
+    runtime = build_runtime(settings)
     if args.action == "upgrade":
         runtime.db.upgrade()
         print("Database is up to date.")
@@ -109,7 +109,7 @@ def _check_slack_token(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runtime import Runtime
+    from bot.compose import build_runtime
     from bot.slack.web import serve_gunicorn
 
     settings.require("slack_bot_token", "slack_signing_secret")
@@ -117,7 +117,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _check_slack_token(settings)
 
     def factory() -> Runtime:
-        runtime = Runtime(settings)
+        runtime = build_runtime(settings)
         if settings.run_scheduler:
             from bot.scheduler import start_in_background
 
