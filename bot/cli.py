@@ -206,6 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def limit_library_logs(level: int) -> None:
+    """The Slack libraries' DEBUG lines carry whole messages (names, leave notes, health data):
+    they never go below INFO, whatever LOG_LEVEL says (LGPD)."""
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -214,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
+        limit_library_logs(level)
         return int(args.fn(args, settings) or 0)
     except (SettingsError, CliError) as exc:
         print(f"backoffice-bot: {exc}", file=sys.stderr)

@@ -118,6 +118,11 @@ class Runtime:
         if ids:
             self.sender.deliver_soon(ids)
 
+    def forget_person(self, person_id: int) -> None:
+        """Drop the Slack ids cached for a person (erased: that Slack user, seen again, is someone new)."""
+        for user_id in [k for k, v in self._person_ids.items() if v == person_id]:
+            self._person_ids.pop(user_id, None)
+
     def already_processed(self, request_key: str) -> bool:
         with self.db.session(readonly=True) as s:
             return s.get(ProcessedRequest, request_key) is not None

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
 
     digest_time: str = "09:00"
     digest_grace_hours: float = Field(default=3.0, ge=0)
+    public_url: str | None = None  # where `serve` is reached from outside (calendar feed links)
+    privacy_health_retention_days: int = Field(default=90, ge=1, le=3650)
+    privacy_audit_horizon_days: int = Field(default=1825, ge=30, le=36500)
     run_scheduler: bool = False  # run the clock inside serve/socket (single-process deployments)
     log_level: str = "INFO"
 
@@ -100,6 +103,15 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://", value):
             raise ValueError("expected an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^https?://[^\s/]+", value.strip()):
+            raise ValueError("expected the public http(s) address of `serve`, e.g. https://bot.example.com")
+        return value.strip().rstrip("/")
 
     @field_validator("incident_ack_minutes", "incident_update_minutes")
     @classmethod

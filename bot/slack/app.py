@@ -92,6 +92,8 @@ class SlackAdapter:
         try:
             with self.runtime.unit_of_work(actor=person_id, source="slack", request_key=context.get("request_key"),
                                            claim_first=remember) as ctx:
+                if ctx.actor is not None and ctx.actor.slack_user_id != context.get("user_id"):
+                    raise _StaleIdentity()  # erased in another process: this Slack user is someone new now
                 req = Request(self.runtime, ctx)
                 build(req)
                 if ctx.actor is not None:
@@ -100,6 +102,10 @@ class SlackAdapter:
             return Answered(answer, req)
         except DuplicateRequest:
             return Duplicate()
+        except _StaleIdentity:
+            self.runtime.forget_person(person_id)
+            context["person_id"] = self.runtime.person_id_for_slack_user(context["user_id"])
+            return self.run(context, build, handle, view_blocks, remember)
         except DomainError as err:
             if view_blocks is not None:
                 return FieldErrors({field_block(err.field, view_blocks): error_text(err, locale)})
@@ -286,6 +292,10 @@ class SlackAdapter:
             channel=dm,
             file_uploads=[{"content": f.content, "filename": f.filename, "title": f.title or f.filename} for f in files],
         )
+
+
+class _StaleIdentity(Exception):
+    """The person cached for a Slack user no longer has that Slack id (they were erased)."""
 
 
 def _in_home_tab(body: dict) -> bool:

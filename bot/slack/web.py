@@ -10,6 +10,7 @@ from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from bot.routes import serve_route
 from bot.runtime import Runtime
 from bot.slack.app import create_app
 
@@ -28,6 +29,8 @@ class WebApp:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
             return self.health(start_response)
+        if (route := self.runtime.registry.find_route(path)) is not None:
+            return serve_route(route, self.runtime, environ, start_response)
         return self.slack(environ, start_response)
 
     def health(self, start_response: Callable) -> Iterable[bytes]:

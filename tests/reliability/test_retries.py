@@ -113,7 +113,12 @@ ENTRIES: list[Entry] = [
     Entry("Watch button", "stock", click("stock_watch", "PRD-2008", EMPLOYEE), "stock.watch_started"),
     Entry("Stop watching button", "stock", click("stock_unwatch", "PRD-2008", EMPLOYEE), "stock.watch_stopped"),
     Entry("a mention asking for stock (answered in the thread)", "stock", event(mention), None),
+    Entry("/backoffice privacy export (a file in my DM)", "backoffice", cmd("/backoffice privacy export", EMPLOYEE),
+          "privacy.exported"),
+    Entry("the erase form, submitted", "backoffice", submit("privacy_erase", {}, ADMIN), "privacy.erased",
+          prepare=opened(cmd("/backoffice privacy erase <@U070000019>", ADMIN))),
     # /leave
+    Entry("/leave calendar (a secret feed link)", "leave", cmd("/leave calendar", EMPLOYEE), "leave.calendar_created"),
     Entry("the /leave form, submitted", "leave",
           submit("leave_request", {"type": "vacation", "start": "2027-01-11", "end": "2027-01-12", "half": []}, SALES),
           "leave.requested", prepare=lambda bot, standin, w: open_leave_form(bot, standin, SALES)),
