@@ -21,6 +21,7 @@ from bot.replies import Attachment, CloseModal, ModalErrors, OpenModal, Reply
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
 from bot.slack.ack import AckAwareExecutor, install_ack
+from bot.slack.gate import BoundedLog
 from bot.slack.payloads import (error_text, field_block, message_args, parse_metadata, request_key, view_values,
                                 with_metadata)
 from models.core.errors import DomainError
@@ -308,8 +309,10 @@ def create_app(runtime: Runtime) -> App:
     adapter = SlackAdapter(runtime)
     warm_up()
     bolt_log = logging.getLogger("slack_bolt")
-    if not any(isinstance(f, _DropTokenWarning) for f in bolt_log.filters):
-        bolt_log.addFilter(_DropTokenWarning())
+    # Bolt's child loggers copy these filters when they are created (inside App() below).
+    for kind in (_DropTokenWarning, BoundedLog):
+        if not any(isinstance(f, kind) for f in bolt_log.filters):
+            bolt_log.addFilter(kind())
     client = runtime.web_client()
     try:
         client.auth_test()
