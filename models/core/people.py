@@ -129,6 +129,18 @@ def admins(session: Session) -> list[Person]:
     return list(session.scalars(stmt).unique())
 
 
+def _lock_admins(session: Session) -> set[int]:
+    """The active admins' ids, their admin rows locked until commit (PostgreSQL; SQLite's writers queue).
+
+    Two admins demoting each other at once: the second waits for the first, then sees one admin
+    left and is refused, so there is always at least one. Locked in id order: no deadlock.
+    """
+    stmt = (select(PersonRole.person_id).join(Person, Person.id == PersonRole.person_id)
+            .where(PersonRole.role == Role.admin.value, Person.active.is_(True))
+            .order_by(PersonRole.person_id).with_for_update(of=PersonRole))
+    return set(session.scalars(stmt))
+
+
 def find_person(session: Session, key: str) -> Person | None:
     """A person by Slack id (``U123``, ``<@U123>``, ``<@U123|name>``), e-mail or exact name."""
     key = key.strip()
@@ -162,8 +174,13 @@ def set_role(ctx: "Ctx", target: Person, role: Role, *, grant: bool = True) -> P
     else:
         if role is Role.employee:
             raise ValidationError(N_("Everybody is an employee; that role cannot be removed."))
-        if role is Role.admin and len(admins(ctx.session)) <= 1 and target.is_admin:
-            raise ValidationError(N_("{name} is the last admin; make someone else admin first."), name=target.name)
+        if role is Role.admin and target.is_admin:
+            still = _lock_admins(ctx.session)
+            if ctx.actor.id not in still:  # demoted by a concurrent request we waited for (loaded roles are stale)
+                raise PermissionDenied(N_("This needs the {roles} role; ask an admin if you should have it."),
+                                       roles=Role.admin.value)
+            if len(still) <= 1:
+                raise ValidationError(N_("{name} is the last admin; make someone else admin first."), name=target.name)
         roles.discard(role.value)
     target.set_roles(roles)
     after = sorted(target.roles)
