@@ -92,22 +92,25 @@ def render(template: str, data: dict[str, Any] | None = None, *, locale: str = "
     return json.loads(text)
 
 
-def render_text(message: str, locale: str, **params: Any) -> str:
-    """Translate a message id and fill ``{name}`` placeholders with values formatted for ``locale``."""
+def render_text(message: str, locale: str, *, plain: bool = False, **params: Any) -> str:
+    """Translate a message id and fill ``{name}`` placeholders with values formatted for ``locale``.
+
+    Values are escaped for Slack's mrkdwn, unless ``plain`` (a terminal shows text as it is).
+    """
     translated = i18n.gettext(locale, message)
-    formatted = {k: format_value(v, locale) for k, v in params.items()}
+    formatted = {k: format_value(v, locale, plain=plain) for k, v in params.items()}
     try:
         return translated.format(**formatted)
     except (KeyError, IndexError, ValueError):
         return translated
 
 
-def format_value(value: Any, locale: str) -> str:
+def format_value(value: Any, locale: str, *, plain: bool = False) -> str:
     if isinstance(value, dt.datetime):
         return i18n.format_datetime(value, locale)
     if isinstance(value, dt.date):
         return i18n.format_date(value, locale)
-    return blocks.escape(value)
+    return ("" if value is None else str(value)) if plain else blocks.escape(value)
 
 
 def render_error(err: DomainError, *, locale: str, tz: str | None = None) -> dict:
