@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from bot.outbox import OutboxSender
     from bot.registry import Registry
+    from models.core.people_sync import Profile
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +124,9 @@ class Runtime:
         with self.db.session(readonly=True) as s:
             return s.get(ProcessedRequest, request_key) is not None
 
-    def person_id_for_slack_user(self, user_id: str, client: "WebClient | None" = None) -> int:
-        """The person behind a Slack user id; the first time, created from ``users.info``."""
-        from models.core.people_sync import person_from_slack_profile
+    def person_id_for_slack_user(self, user_id: str, profile: "Callable[[], Profile] | None" = None) -> int:
+        """The person behind a Slack user id; the first time, created from ``profile()`` (or defaults)."""
+        from models.core.people_sync import Profile, person_from_profile
 
         cached = self._person_ids.get(user_id)
         if cached is not None:
@@ -135,16 +136,10 @@ class Runtime:
         if found is not None:
             self._person_ids[user_id] = found  # a person's id never changes (people are deactivated, not deleted)
             return found
-        profile: dict = {}
-        try:
-            resp = (client or self.web_client()).users_info(user=user_id, include_locale=True)
-            profile = resp.get("user") or {}
-        except Exception as exc:  # noqa: BLE001 - an unknown profile must not block the request
-            log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
+        known = profile() if profile is not None else Profile()
         try:
             with self.unit_of_work(source="slack") as ctx:
-                person = person_from_slack_profile(ctx, user_id, profile)
-                return person.id
+                return person_from_profile(ctx, user_id, known).id
         except IntegrityError:
             # Another request created them a moment ago.
             with self.db.session(readonly=True) as s:
@@ -152,3 +147,12 @@ class Runtime:
             if found is None:
                 raise
             return found
+
+    def enrich_slack_person(self, user_id: str, profile: "Profile") -> None:
+        """A profile that came after the person was created from defaults: fill it in."""
+        from models.core.people_sync import enrich_from_profile
+
+        with self.unit_of_work(source="slack") as ctx:
+            person = enrich_from_profile(ctx, user_id, profile)
+            if person is not None:
+                self._person_ids[user_id] = person.id

@@ -21,6 +21,7 @@ from bot.replies import Attachment, CloseModal, ModalErrors, OpenModal, Reply
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
 from bot.slack.ack import AckAwareExecutor, install_ack
+from bot.slack import profiles
 from bot.slack.gate import BoundedLog
 from bot.slack.payloads import (error_text, field_block, message_args, parse_metadata, request_key, view_values,
                                 with_metadata)
@@ -48,7 +49,7 @@ class SlackAdapter:
             return BoltResponse(status=200, body="")
         user_id = context.get("user_id")
         if user_id and not body.get("event", {}).get("bot_id"):
-            context["person_id"] = self.runtime.person_id_for_slack_user(user_id, client)
+            context["person_id"] = profiles.person_id(self.runtime, user_id, client, profiles.name_in_request(body))
         install_ack(context)
         return next()
 
