@@ -3,7 +3,8 @@
 Templates live in ``handlers/<desk>/templates/<name>.j2`` (see :mod:`bot.assets`) and produce JSON through the
 :mod:`bot.blocks` builders; text is written with gettext (``_()``, ``{% trans %}``).
 Filters format values for the reader: ``date``, ``datetime``, ``time``, ``money``,
-``number``, ``percent``, ``delta``, ``esc`` (user text into mrkdwn).
+``number``, ``percent``, ``delta``, ``esc`` (user text into mrkdwn), ``quote`` (people's free
+text as a block quote) and ``inline`` (free text inside a sentence, on one line).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def environment(locale: str) -> Environment:
     env.globals.update(blocks.BUILDERS)
     env.filters.update(
         date=_date, datetime=_datetime, time=_time, money=_money, number=_number, percent=_percent,
-        delta=_delta, esc=blocks.escape,
+        delta=_delta, esc=blocks.escape, quote=blocks.quote, inline=blocks.inline,
     )
     return env
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 
-from bot.dispatch import dispatch_action, dispatch_command, dispatch_text, dispatch_view
+from bot.dispatch import dispatch_action, dispatch_command, dispatch_shortcut, dispatch_text, dispatch_view
 from bot.render import render, render_error, warm_up
 from bot.replies import Attachment, CloseModal, ModalErrors, OpenModal, Reply
 from bot.request import Request
@@ -201,7 +201,7 @@ class SlackAdapter:
             self._ephemeral_or_dm(client, meta.get("channel"), context.get("user_id"), msg)
 
     def on_shortcut(self, ack, body, context, client, shortcut):  # type: ignore[no-untyped-def]
-        entry = self.registry.shortcuts.get(shortcut.get("callback_id", ""))
+        callback_id = shortcut.get("callback_id", "")
 
         def build(req: Request) -> None:
             req.payload = body
@@ -209,7 +209,7 @@ class SlackAdapter:
             req.message_ts = (body.get("message") or {}).get("ts")
             req.text = (body.get("message") or {}).get("text", "")
 
-        status, out, req = self.run(context, build, lambda req: entry.handler(req),  # type: ignore[union-attr]
+        status, out, req = self.run(context, build, lambda req: dispatch_shortcut(self.registry, callback_id, req),
                                     remember=True)
         ack()
         if status in ("duplicate",):

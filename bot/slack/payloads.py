@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from models.core.errors import DomainError
@@ -50,12 +51,24 @@ def with_metadata(existing: str, channel: str | None, message_ts: str | None = N
     return json.dumps(meta)
 
 
+_CHANNEL = re.compile(r"[CDGUW][A-Z0-9]{2,}")  # a DM may be addressed by user id
+_TS = re.compile(r"\d{1,12}\.\d{1,9}")
+
+
 def parse_metadata(text: str) -> dict:
+    """A modal's metadata (set by the bot, but it comes back with the submission: input like any other).
+
+    The channel and message ts the adapter answers into are kept only if they look like Slack's.
+    """
     try:
         value = json.loads(text) if text else {}
     except ValueError:
         value = {"value": text}
-    return value if isinstance(value, dict) else {"value": value}
+    meta = value if isinstance(value, dict) else {"value": value}
+    for key, shape in (("channel", _CHANNEL), ("message_ts", _TS)):
+        if key in meta and not (isinstance(meta[key], str) and shape.fullmatch(meta[key])):
+            del meta[key]
+    return meta
 
 
 def view_values(view: dict) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.paging import Page
 from bot.replies import OpenModal, Reply
 from bot.request import Request
 from handlers.incidents.common import take_incident
@@ -21,8 +22,15 @@ def open_form(req: Request) -> OpenModal:
     return report_form(title=req.text.strip() or None)
 
 
+LIST_PAGE = 20
+
+
 def list_open(req: Request) -> Reply:
-    return Reply("incidents/list", {"incidents": [incident_data(i) for i in open_incidents(req.ctx.session)]})
+    """``/incident list``: the open incidents, a page at a time (the Next button rewrites the message)."""
+    everything = open_incidents(req.ctx.session)
+    page = Page.of(len(everything), LIST_PAGE, "incident_list_page", req.value)
+    return Reply("incidents/list", {"incidents": [incident_data(i) for i in page.items(everything)],
+                                    "page": page.data()}, replace_original=req.value is not None)
 
 
 def show(req: Request) -> Reply:
@@ -138,6 +146,7 @@ def register_commands(registry) -> None:  # type: ignore[no-untyped-def]
     cmd.sub("close", usage=N_("/incident close <id> [summary]"),
             help=N_("Close a resolved incident with a summary; posts the post-incident summary (assignee or admin)."),
             aliases=("fechar", "encerrar"))(close)
+    registry.action("incident_list_page")(list_open)
     registry.action("incident_ack")(click_ack)
     registry.action("incident_take")(click_take)
     registry.action("incident_mitigated")(click_mitigated)

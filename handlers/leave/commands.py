@@ -11,6 +11,7 @@ import re
 import shlex
 from decimal import Decimal, InvalidOperation
 
+from bot.paging import Page
 from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
@@ -47,8 +48,15 @@ def balance_cmd(req: Request) -> Reply:
     return Reply("leave/balance", balance_report(req.ctx, person))
 
 
+LIST_PAGE = 20
+
+
 def list_cmd(req: Request) -> Reply:
-    return Reply("leave/list", {"requests": my_requests(req.ctx.session, req.actor, today_of(req))})
+    """``/leave list``: this year's requests, a page at a time (the Next button rewrites the message)."""
+    everything = my_requests(req.ctx.session, req.actor, today_of(req), limit=None)
+    page = Page.of(len(everything), LIST_PAGE, "leave_list_page", req.value)
+    return Reply("leave/list", {"requests": page.items(everything), "page": page.data()},
+                 replace_original=req.value is not None)
 
 
 def cancel_cmd(req: Request) -> Reply:
@@ -98,8 +106,15 @@ def who_cmd(req: Request) -> Reply:
                                "out": who_is_out(req.ctx.session, first, last)})
 
 
+PENDING_PAGE = 10  # two blocks each (the request, its buttons): well inside Slack's 50
+
+
 def pending_cmd(req: Request) -> Reply:
-    return Reply("leave/pending", {"requests": waiting_for(req.ctx.session, req.actor)})
+    """``/leave pending``: a page at a time; the Next button rewrites the message."""
+    everything = waiting_for(req.ctx.session, req.actor)
+    page = Page.of(len(everything), PENDING_PAGE, "leave_pending_page", req.value)
+    return Reply("leave/pending", {"requests": page.items(everything), "page": page.data()},
+                 replace_original=req.value is not None)
 
 
 def types_cmd(req: Request, changed: dict | None = None) -> Reply:
@@ -198,6 +213,8 @@ def register(registry: Registry) -> None:
             help=N_("Who is out on a day or this week (it says “out”, not why)."), aliases=("quem",))(who_cmd)
     cmd.sub("pending", usage=N_("/leave pending"), help=N_("Requests waiting for your decision, with the buttons."),
             aliases=("pendentes", "approvals"))(pending_cmd)
+    registry.action("leave_pending_page")(pending_cmd)
+    registry.action("leave_list_page")(list_cmd)
     cmd.sub("show", usage=N_("/leave show <number>"), help=N_("One request in detail."), aliases=("ver",),
             hidden=True)(show_cmd)
     cmd.sub("types", usage=N_("/leave types"), help=N_("The leave types, their yearly allowance and rules."),

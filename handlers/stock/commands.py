@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.registry import Registry
+from bot.paging import Page
 from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, ValidationError
@@ -49,9 +50,16 @@ def bare(req: Request) -> Reply:
     return Reply("stock/usage")
 
 
+LOW_PAGE = 25
+
+
 def low(req: Request) -> Reply:
-    items, total = low_stock(req.ctx.session, limit=30)
-    return Reply("stock/low", {"items": items, "total": total})
+    """``/stock low``: worst first, a page at a time (the Next button rewrites the message)."""
+    _first, total = low_stock(req.ctx.session, limit=0)
+    page = Page.of(total, LOW_PAGE, "stock_low_page", req.value)
+    items, total = low_stock(req.ctx.session, limit=LOW_PAGE, offset=page.start)
+    return Reply("stock/low", {"items": items, "total": total, "page": page.data()},
+                 replace_original=req.value is not None)
 
 
 def watch_command(req: Request) -> Reply:
@@ -96,6 +104,7 @@ def register(registry: Registry) -> None:
                           "Typos and missing accents are fine: `/stock cadeira ergonomica azul`."))(free_text)
     cmd.no_args(usage=N_("/stock"), help=N_("A reminder of what to type."))(bare)
     cmd.empty.hidden = True  # type: ignore[union-attr] # help lists the real entries
+    registry.action("stock_low_page")(low)
     registry.action("stock_open")(open_button)
     registry.action("stock_watch")(watch_button)
     registry.action("stock_unwatch")(unwatch_button)

@@ -202,7 +202,7 @@ def approvers_for(session: Session, person: Person) -> list[Person]:
     return [p for p in admins(session) if p.id != person.id]
 
 
-def list_people(ctx: "Ctx", query: str = "", limit: int = 60) -> tuple[list[Person], int]:
+def list_people(ctx: "Ctx", query: str = "", limit: int = 60, offset: int = 0) -> tuple[list[Person], int]:
     """People whose name, e-mail, team or role contains ``query`` (case-insensitive), and how many in all. Admins only."""
     from sqlalchemy import func, or_
 
@@ -222,5 +222,5 @@ def list_people(ctx: "Ctx", query: str = "", limit: int = 60) -> tuple[list[Pers
             )
         )
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    found = list(session.scalars(stmt.order_by(Person.name).limit(limit)).unique())
+    found = list(session.scalars(stmt.order_by(Person.name, Person.id).limit(limit).offset(offset)).unique())
     return found, total

@@ -204,8 +204,11 @@ def product_summaries(session: Session, product_ids: list[int]) -> dict[int, dic
     return out
 
 
-def low_stock(session: Session, limit: int = 30) -> tuple[list[dict], int]:
-    """Products at or below their reorder level, worst first (least cover, then biggest gap), and how many."""
+def low_stock(session: Session, limit: int = 30, offset: int = 0) -> tuple[list[dict], int]:
+    """Products at or below their reorder level, worst first (least cover, then biggest gap), and how many.
+
+    ``offset`` skips the first ones (a later page of the list).
+    """
     projected = func.coalesce(func.sum(StockLevel.on_hand + StockLevel.incoming - StockLevel.reserved), 0)
     available = func.coalesce(func.sum(StockLevel.on_hand - StockLevel.reserved), 0)
     base = (
@@ -221,7 +224,7 @@ def low_stock(session: Session, limit: int = 30) -> tuple[list[dict], int]:
     cover = base.c.projected * 1.0 / func.nullif(base.c.reorder_level, 0)
     rows = session.execute(
         select(base).order_by(func.coalesce(cover, 0), (base.c.reorder_level - base.c.projected).desc(), base.c.sku)
-        .limit(limit)
+        .limit(limit).offset(offset)
     ).all()
     items = [
         {"sku": r.sku, "name": r.name, "unit": r.unit, "reorder_level": r.reorder_level, "reorder_qty": r.reorder_qty,
