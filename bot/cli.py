@@ -16,9 +16,9 @@ class CliError(Exception):
 
 
 def _runtime(settings: Settings, *, upgrade: bool = False):  # type: ignore[no-untyped-def]
-    from bot.runtime import Runtime
+    from bot.compose import build_runtime
 
-    runtime = Runtime(settings)
+    runtime = build_runtime(settings)
     if upgrade:
         runtime.db.upgrade()
     elif not runtime.db.is_current():
@@ -39,9 +39,9 @@ def _actor_id(runtime, who: str | None) -> int | None:  # type: ignore[no-untype
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runtime import Runtime
+    from bot.compose import build_runtime
 
-    runtime = Runtime(settings)
+    runtime = build_runtime(settings)
     if args.action == "upgrade":
         runtime.db.upgrade()
         print("Database is up to date.")
