@@ -110,7 +110,7 @@ def _text(value: Any) -> str:
 def check_columns(raw: list[str], normalised: list[str], wanted: set[str]) -> None:
     """Refuse two header cells that name the same wanted column (``SKU`` and ``sku ``, or a copy)."""
     seen: dict[str, str] = {}
-    for original, name in zip(raw, normalised):
+    for original, name in zip(raw, normalised, strict=True):
         if name in wanted and name in seen:
             raise refuse(N_("Columns “{first}” and “{second}” are both the column {column}: keep one."), row=1,
                          first=seen[name].strip() or seen[name], second=original, column=name)

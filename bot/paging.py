@@ -7,8 +7,9 @@ takes a :class:`Page` of its items and the ``platform/_pager.j2`` macro adds "Sh
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Page:
     value_suffix: str = ""  # what else the buttons must carry (a filter), after the page number
 
     @classmethod
-    def of(cls, total: int, size: int, action: str, asked: Any = None, value_suffix: str = "") -> "Page":
+    def of(cls, total: int, size: int, action: str, asked: Any = None, value_suffix: str = "") -> Page:
         """The page asked for (a button's value such as ``"3"`` or ``"3|filter"``), kept within range."""
         try:
             number = int(str(asked or "1").split("|", 1)[0])

@@ -15,10 +15,10 @@ import resource
 import signal
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from waitress import create_server
-from waitress import wasyncore
+from waitress import create_server, wasyncore
 
 log = logging.getLogger(__name__)
 

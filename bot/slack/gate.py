@@ -15,7 +15,8 @@ import logging
 import re
 import urllib.parse
 import uuid
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
@@ -97,7 +98,7 @@ class SlackEndpoint:
             return json_response(start_response, refused.status, {"error": refused.reason})
         try:
             response = self.bolt.dispatch(request)
-        except Exception:  # noqa: BLE001 - Slack gets a plain 500, the log the details with a reference
+        except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("error while handling a Slack request, reference %s", ref)
             return json_response(start_response, "500 Internal Server Error", {"error": "internal error", "ref": ref})

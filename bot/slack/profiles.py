@@ -58,11 +58,12 @@ def person_id(runtime: Runtime, user_id: str, client: Any, name_in_request: str 
 def _enrich(runtime: Runtime, user_id: str, future: Future) -> None:
     try:
         runtime.enrich_slack_person(user_id, future.result())
-    except Exception:  # noqa: BLE001 - the person keeps their defaults; the next lookup is theirs to fix
+    except Exception:
         log.exception("could not fill in the profile of %s", user_id)
 
 
 def name_in_request(body: dict) -> str | None:
     """The user name Slack puts in the request itself (commands: ``user_name``; others: ``user.name``)."""
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    user = body.get("user")
+    user = user if isinstance(user, dict) else {}
     return body.get("user_name") or user.get("name") or user.get("username")

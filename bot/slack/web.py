@@ -8,7 +8,8 @@ other path is Slack's guarded endpoint (:mod:`bot.slack.gate`), which refuses wh
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import text
 

@@ -28,7 +28,7 @@ class Role(str, enum.Enum):
     admin = "admin"
 
     @classmethod
-    def parse(cls, text: str) -> "Role":
+    def parse(cls, text: str) -> Role:
         """The role named by ``text`` (case and spaces ignored), or a ValidationError listing the roles."""
         try:
             return cls(text.strip().lower())
@@ -70,7 +70,7 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime]
 
-    manager: Mapped["Person | None"] = relationship(remote_side="Person.id", lazy="joined", join_depth=1)
+    manager: Mapped[Person | None] = relationship(remote_side="Person.id", lazy="joined", join_depth=1)
     role_rows: Mapped[list[PersonRole]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by=PersonRole.role
     )
@@ -106,7 +106,7 @@ class Person(Base):
     def mention(self) -> str:
         return f"<@{self.slack_user_id}>" if self.slack_user_id else self.name
 
-    def reports_chain(self) -> list["Person"]:
+    def reports_chain(self) -> list[Person]:
         """Managers above this person, nearest first (stops at a cycle)."""
         chain: list[Person] = []
         seen = {self.id}
@@ -162,7 +162,7 @@ def get_person(session: Session, key: str) -> Person:
     return person
 
 
-def set_role(ctx: "Ctx", target: Person, role: Role, *, grant: bool = True) -> Person:
+def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Person:
     """Grant (or revoke) a role. Admins only; the last admin cannot drop their own admin role."""
     from models.core.audit import record
 
@@ -202,7 +202,7 @@ def approvers_for(session: Session, person: Person) -> list[Person]:
     return [p for p in admins(session) if p.id != person.id]
 
 
-def list_people(ctx: "Ctx", query: str = "", limit: int = 60, offset: int = 0) -> tuple[list[Person], int]:
+def list_people(ctx: Ctx, query: str = "", limit: int = 60, offset: int = 0) -> tuple[list[Person], int]:
     """People whose name, e-mail, team or role contains ``query`` (case-insensitive), and how many in all. Admins only."""
     from sqlalchemy import func, or_
 

@@ -37,7 +37,7 @@ def test_concurrent_demotions_of_the_last_two_admins_leave_one(people):
         results: dict[int, str] = {}
         gate = threading.Barrier(2)
 
-        def run(actor: int, target: int) -> None:
+        def run(actor: int, target: int, gate: threading.Barrier = gate, results: dict = results) -> None:
             gate.wait()
             results[actor] = _demote(runtime, actor, target)
 

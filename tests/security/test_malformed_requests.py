@@ -46,7 +46,7 @@ SIGNED = {
 def _bounded(caplog) -> None:  # type: ignore[no-untyped-def]
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) <= 1, lines
-    assert all(len(line) <= 300 and "\n" not in line and not r.exc_info for line, r in zip(lines, caplog.records))
+    assert all(len(line) <= 300 and "\n" not in line and not r.exc_info for line, r in zip(lines, caplog.records, strict=True))
 
 
 def _post_raw(bot, body: str, content_type: str, signed: bool):  # type: ignore[no-untyped-def]

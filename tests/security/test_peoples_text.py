@@ -7,10 +7,9 @@ import json
 
 import pytest
 
-from tests.incidents.helpers import INCIDENTS, MARIANA, card_posts, incident
-from tests.leave.helpers import TIAGO, dms
+from tests.incidents.helpers import MARIANA, card_posts, incident
 from tests.leave.helpers import MARIANA as EMPLOYEE
-from tests.leave.helpers import request_leave
+from tests.leave.helpers import TIAGO, dms, request_leave
 
 FORGED_LINK = "https://x|Reported> <!channel> <https://evil/phish"
 
