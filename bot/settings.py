@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     port: int = Field(default=3000, ge=1, le=65535)
-    web_concurrency: int = Field(default=2, ge=1, le=64)
+    web_threads: int = Field(default=16, ge=1, le=256)  # request threads of one `serve` process
     tz_default: str = "America/Sao_Paulo"
     locale_default: Literal["en", "pt-BR"] = "pt-BR"
     country_default: str = "BR"
