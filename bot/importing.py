@@ -9,12 +9,14 @@ import csv
 import io
 import re
 import sys
+import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
-from models.core.errors import N_
+from models.core.errors import N_, N_plural
 from models.core.imports import ImportRefused, RowError
 
 __all__ = ["ImportRefused", "RowError", "read_table", "decimal_column", "to_decimal", "Progress"]
@@ -36,14 +38,24 @@ def read_table(path: str | Path, required: list[str], optional: list[str] = ()) 
             text_head = raw[:4096].decode("utf-8-sig", errors="replace")
             sep = sniff_separator(text_head)
             df = _read_csv(raw, sep)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError) as exc:
+        # An .xlsx is a zip of XML parts: a truncated, renamed or damaged one fails inside the zip.
+        raise ImportRefused([RowError(0, None, N_("The file is not a readable XLSX spreadsheet ({reason}): save it "
+                                                  "again from the spreadsheet program, or as CSV."),
+                                      {"reason": type(exc).__name__})]) from None
+    except pd.errors.EmptyDataError:
+        raise ImportRefused([RowError(0, None, N_("The file is empty: it needs a header row and one row per "
+                                                  "record."))]) from None
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as exc:
         raise ImportRefused([RowError(0, None, N_("The file could not be read as CSV or XLSX: {reason}"),
                                       {"reason": str(exc)[:200]})]) from None
     df.columns = [normalise_column(c) for c in df.columns]
     missing = [c for c in required if c not in df.columns]
     if missing:
-        raise ImportRefused([RowError(1, None, N_("Missing column(s): {columns}. Expected: {expected}."),
-                                      {"columns": ", ".join(missing), "expected": ", ".join(required)})])
+        one, many = N_plural("Missing column: {columns}. Expected: {expected}.",
+                             "Missing columns: {columns}. Expected: {expected}.")
+        raise ImportRefused([RowError(1, None, one, {"columns": ", ".join(missing), "expected": ", ".join(required),
+                                                     "count": len(missing)}, plural=many)])
     keep = [c for c in df.columns if c in required or c in optional]
     df = df.loc[:, keep].copy()
     for col in keep:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.importing import read_table
-from bot.render import render_text
+from bot.render import error_text, render_plural, render_text
 from bot.runtime import Runtime
 from models.core.errors import DomainError
 from models.core.imports import ImportRefused, ImportSummary
@@ -29,24 +29,32 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
         with runtime.unit_of_work(actor=actor_id, source="cli", request_key=None) as ctx:
             summary: ImportSummary = importer.run(ctx, table)
     except ImportRefused as refused:
-        print(render_text(refused.message, locale, **refused.params), file=err)
+        print(error_text(refused, locale), file=err)
         for e in refused.errors[:MAX_SHOWN]:
             where = render_text("row {row}", locale, row=e.row) if e.row else render_text("file", locale)
             col = f" [{e.column}]" if e.column else ""
-            print(f"  {where}{col}: {render_text(e.message, locale, **e.params)}", file=err)
+            text = (render_plural(e.message, e.plural, int(e.params["count"]), locale, **e.params) if e.plural
+                    else render_text(e.message, locale, **e.params))
+            print(f"  {where}{col}: {text}", file=err)
         if len(refused.errors) > MAX_SHOWN:
             print(render_text("  ... and {n} more.", locale, n=len(refused.errors) - MAX_SHOWN), file=err)
         return 1
     except DomainError as exc:
-        print(render_text(exc.message, locale, **exc.params), file=err)
+        print(error_text(exc, locale), file=err)
         return 1
-    print(render_text("Imported {file}: {created} created, {updated} updated, {unchanged} unchanged.", locale,
-                      file=path.name, created=summary.created, updated=summary.updated, unchanged=summary.unchanged),
-          file=out)
+    print(summary_line(path.name, summary, locale), file=out)
     for key, value in summary.extra.items():
         print(f"  {key}: {value}", file=out)
     _flush_outbox(runtime, out)
     return 0
+
+
+def summary_line(name: str, summary: ImportSummary, locale: str) -> str:
+    """``Imported people.csv: 24 created, 0 updated, 0 unchanged.`` with each count's plural form."""
+    return render_text("Imported {file}: {created}, {updated}, {unchanged}.", locale, file=name,
+                       created=render_plural("{count} created", "{count} created", summary.created, locale),
+                       updated=render_plural("{count} updated", "{count} updated", summary.updated, locale),
+                       unchanged=render_plural("{count} unchanged", "{count} unchanged", summary.unchanged, locale))
 
 
 def _flush_outbox(runtime: Runtime, out: TextIO) -> None:

@@ -222,6 +222,7 @@ class Registry:
         self.home_sections: list[HomeSection] = []
         self.digest_series: list[DigestSeries] = []
         self.outbox_kinds: dict[str, Callable[..., dict]] = {}
+        self.outbox_files: dict[str, Callable[[dict, str], list[dict]]] = {}
         self.scopes: set[str] = {"commands", "chat:write", "users:read", "users:read.email", "im:write",
                                  "app_mentions:read", "im:history"}
         self.bot_events: set[str] = {"app_mention", "message.im"}
@@ -319,15 +320,20 @@ class Registry:
 
         return deco
 
-    def outbox_kind(self, kind: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+    def outbox_kind(self, kind: str, *, files: Callable[[dict, str], list[dict]] | None = None,
+                    ) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
         """Deliver outbox rows of a desk-specific ``kind`` (e.g. creating an incident channel).
 
         ``fn(runtime, client, row, content) -> {"channel": ..., "ts": ...}`` runs in the sender,
-        after commit, with Slack errors retried like any other notification.
+        after commit, with Slack errors retried like any other notification. ``files(data,
+        locale)`` gives the files such a row carries (``{"filename", "base64", "title"}``), for
+        a transport without Slack's upload (the console saves them).
         """
 
         def deco(fn: Callable[..., dict]) -> Callable[..., dict]:
             self.outbox_kinds[kind] = fn
+            if files is not None:
+                self.outbox_files[kind] = files
             return fn
 
         return deco

@@ -102,6 +102,23 @@ def render_text(message: str, locale: str, **params: Any) -> str:
         return translated
 
 
+def render_plural(singular: str, plural: str, count: int, locale: str, **params: Any) -> str:
+    """Like :func:`render_text`, with the form ``count`` calls for in ``locale`` (``{count}`` filled too)."""
+    translated = i18n.ngettext(locale, singular, plural, count)
+    formatted = {k: format_value(v, locale) for k, v in {"count": count, **params}.items()}
+    try:
+        return translated.format(**formatted)
+    except (KeyError, IndexError, ValueError):
+        return translated
+
+
+def error_text(err: DomainError, locale: str) -> str:
+    """A domain error's message in ``locale`` (its plural form when it has one)."""
+    if err.plural and "count" in err.params:
+        return render_plural(err.message, err.plural, int(err.params["count"]), locale, **err.params)
+    return render_text(err.message, locale, **err.params)
+
+
 def format_value(value: Any, locale: str) -> str:
     if isinstance(value, dt.datetime):
         return i18n.format_datetime(value, locale)
@@ -112,7 +129,7 @@ def format_value(value: Any, locale: str) -> str:
 
 def render_error(err: DomainError, *, locale: str, tz: str | None = None) -> dict:
     """A domain error as a short ephemeral message (with its hint, if any)."""
-    text = render_text(err.message, locale, **err.params)
+    text = error_text(err, locale)
     hint = render_text(err.hint, locale, **err.params) if err.hint else None
     return render("platform/error", {"text": text, "hint": hint, "kind": err.kind}, locale=locale, tz=tz)
 

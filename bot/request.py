@@ -45,7 +45,7 @@ class Request:
 
     @property
     def tz(self) -> str:
-        return self.actor.timezone or self.runtime.settings.tz_default
+        return i18n.safe_zone(self.actor.timezone, self.runtime.settings.tz_default)
 
     @property
     def settings(self):  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from models.core.platform import ProcessedRequest
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
+    from bot.channels import ChannelDirectory
     from bot.outbox import OutboxSender
     from bot.registry import Registry
 
@@ -60,6 +61,13 @@ class Runtime:
         from bot.outbox import OutboxSender
 
         return OutboxSender(self)
+
+    @cached_property
+    def channels(self) -> "ChannelDirectory":
+        """Channel names to ids; Slack's by default, the console sets its own."""
+        from bot.slack.channels import SlackChannels  # only a process that talks to Slack loads slack_sdk
+
+        return SlackChannels(self.web_client())
 
     def web_client(self) -> "WebClient":
         """A Web API client on ``SLACK_API_URL`` that retries rate limits and server errors."""

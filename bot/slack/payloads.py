@@ -29,9 +29,9 @@ def message_args(msg: dict) -> dict:
 
 
 def error_text(err: DomainError, locale: str) -> str:
-    from bot.render import render_text
+    from bot.render import error_text
 
-    return render_text(err.message, locale, **err.params)
+    return error_text(err, locale)
 
 
 def field_block(field: str | None, blocks: list[dict]) -> str:

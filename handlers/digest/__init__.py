@@ -16,6 +16,13 @@ def deliver_chart(runtime, client, row, content):  # type: ignore[no-untyped-def
     return deliver(runtime, client, row, content)
 
 
+def chart_files(data: dict, locale: str) -> list[dict]:
+    """The chart a ``digest_chart`` row carries, drawn for ``locale`` (the console saves it)."""
+    from handlers.digest.chart import chart_file  # matplotlib only where a chart is drawn
+
+    return [chart_file(data.get("series") or {}, locale)]
+
+
 def register(registry: Registry) -> None:
     from handlers.digest import commands
     from handlers.digest import events as home
@@ -37,5 +44,5 @@ def register(registry: Registry) -> None:
     cmd.no_args(usage=N_("/digest"), help=N_("Same as `/digest now`."))(commands.now)
 
     registry.event("app_home_opened")(home.opened)
-    registry.outbox_kind("digest_chart")(deliver_chart)
+    registry.outbox_kind("digest_chart", files=chart_files)(deliver_chart)
     registry.need_scopes("files:write", "channels:read")

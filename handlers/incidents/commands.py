@@ -9,7 +9,7 @@ from handlers.incidents.forms import report_form
 from models.incidents import flow
 from models.core.errors import N_, NotFound, ValidationError
 from models.incidents.tables import get_incident, incident_data, open_incidents, parse_ref
-from models.core.people import get_person
+from models.core.people import take_person
 
 
 def _changed(action: str, inc) -> Reply:  # type: ignore[no-untyped-def]
@@ -46,8 +46,7 @@ def assign(req: Request) -> Reply:
     inc, rest = take_incident(req, req.args)
     if not rest:
         raise ValidationError(N_("Say who: `/incident assign {ref} @name` (or `me`)."), ref=inc.ref)
-    who = rest[0]
-    person = req.actor if who.lower() in ("me", "eu", "mim") else get_person(req.ctx.session, who)
+    person = req.actor if rest[0].lower() in ("me", "eu", "mim") else take_person(req.ctx.session, rest)[0]
     return _changed("assigned", flow.assign(req.ctx, inc, person))
 
 

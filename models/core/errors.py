@@ -10,16 +10,24 @@ def N_(message: str) -> str:
     return message
 
 
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message and its plural for translation (``ngettext``'s no-op marker)."""
+    return singular, plural
+
+
 class DomainError(Exception):
     """A rule said no. Shown to the user as a short, friendly, translated reply."""
 
     kind = "error"
 
-    def __init__(self, message: str, *, field: str | None = None, hint: str | None = None, **params: Any) -> None:
+    def __init__(self, message: str, *, field: str | None = None, hint: str | None = None,
+                 plural: str | None = None, **params: Any) -> None:
+        """``plural``: the message id's plural form, chosen by the ``count`` parameter (gettext rules)."""
         super().__init__(message)
         self.message = message
         self.field = field
         self.hint = hint
+        self.plural = plural
         self.params = params
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.core.errors import N_, ValidationError
+from models.core.errors import N_plural, ValidationError
 
 
 @dataclass
@@ -15,13 +15,16 @@ class RowError:
     column: str | None
     message: str
     params: dict = field(default_factory=dict)
+    plural: str | None = None  # the message's plural form, chosen by ``params["count"]``
 
 
 class ImportRefused(ValidationError):
     """The file was refused whole; nothing was written. ``errors`` says why, row by row."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(N_("The file was refused and nothing was changed: {count} problem(s)."), count=len(errors))
+        one, many = N_plural("The file was refused and nothing was changed: {count} problem.",
+                             "The file was refused and nothing was changed: {count} problems.")
+        super().__init__(one, plural=many, count=len(errors))
         self.errors = sorted(errors, key=lambda e: (e.row, e.column or ""))
 
 
