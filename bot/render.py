@@ -102,10 +102,10 @@ def render_text(message: str, locale: str, **params: Any) -> str:
         return translated
 
 
-def render_plural(singular: str, plural: str, count: int, locale: str, **params: Any) -> str:
-    """Like :func:`render_text`, with the form ``count`` calls for in ``locale`` (``{count}`` filled too)."""
-    translated = i18n.ngettext(locale, singular, plural, count)
-    formatted = {k: format_value(v, locale) for k, v in {"count": count, **params}.items()}
+def render_plural(singular: str, plural: str, n: int, locale: str, **params: Any) -> str:
+    """Like :func:`render_text`, with the form ``n`` calls for in ``locale`` (``{count}`` is ``n``)."""
+    translated = i18n.ngettext(locale, singular, plural, n)
+    formatted = {k: format_value(v, locale) for k, v in {**params, "count": n}.items()}
     try:
         return translated.format(**formatted)
     except (KeyError, IndexError, ValueError):

@@ -66,7 +66,7 @@ def me(req: Request) -> Reply:
         people_domain.set_preferences(req.ctx, target, timezone=value)
     # Shown in the asker's language: their new one, if they changed their own.
     return Reply("admin/preferences_changed", {"person": person_card(target, req.locale),
-                                               "self": target.id == req.actor.id})
+                                               "own": target.id == req.actor.id})
 
 
 def role(req: Request) -> Reply:

@@ -180,11 +180,10 @@ def take_person(session: Session, words: list[str]) -> tuple[Person, list[str]]:
     first = find_person(session, words[0])
     if first is not None:
         return first, words[1:]
-    if words[0].startswith("@"):
-        for n in range(min(NAME_WORDS, len(words)), 1, -1):
-            person = find_person(session, " ".join(words[:n]))
-            if person is not None:
-                return person, words[n:]
+    for n in range(min(NAME_WORDS, len(words)), 1, -1):
+        person = find_person(session, " ".join(words[:n]))
+        if person is not None:
+            return person, words[n:]
     return get_person(session, words[0]), words[1:]
 
 
