@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.importing import read_table
-from bot.render import render_text
+from bot.render import render_plural, render_text
 from bot.runtime import Runtime
 from models.core.errors import NP_, DomainError
 from models.core.imports import ImportRefused, ImportSummary
@@ -76,6 +76,14 @@ def _cut(value: object) -> object:
         value = " ".join(value.split())  # one line per reason, whatever the cell held
         return value if len(value) <= MAX_ECHOED else value[: MAX_ECHOED - 1] + "…"
     return value
+
+
+def summary_line(name: str, summary: ImportSummary, locale: str) -> str:
+    """``Imported people.csv: 24 created, 0 updated, 0 unchanged.`` with each count's plural form."""
+    return render_text("Imported {file}: {created}, {updated}, {unchanged}.", locale, file=name,
+                       created=render_plural("{count} created", "{count} created", summary.created, locale),
+                       updated=render_plural("{count} updated", "{count} updated", summary.updated, locale),
+                       unchanged=render_plural("{count} unchanged", "{count} unchanged", summary.unchanged, locale))
 
 
 def _flush_outbox(runtime: Runtime, out: TextIO) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from functools import cached_property
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,8 +16,10 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.outbox import Deliver, OutboxSender
 from bot.registry import Registry
+from bot.channels import ChannelDirectory
 from bot.settings import Settings
 from bot.slack.api import WebClient
+from bot.slack.channels import SlackChannels
 from bot.slack.client import make_web_client
 from models.core.context import Ctx
 from models.core.people import Person
@@ -67,6 +70,11 @@ class Runtime:
         """The same settings, registry, database and clock, with outbox rows sent through ``deliver``."""
         return Runtime(self.settings, registry=self.registry, db=self.db, clock=self.clock,
                        delivery=lambda _runtime: deliver, sender_workers=workers)
+
+    @cached_property
+    def channels(self) -> ChannelDirectory:
+        """Channel names to ids; Slack's by default, the console sets its own."""
+        return SlackChannels(self.web_client())
 
     def web_client(self) -> WebClient:
         """A Web API client on ``SLACK_API_URL`` that retries rate limits and server errors."""

@@ -9,6 +9,13 @@ from models.digest.privacy import PART as DIGEST_PRIVACY
 from models.core.errors import N_
 
 
+def chart_files(data: dict, locale: str) -> list[dict]:
+    """The chart a ``digest_chart`` row carries, drawn for ``locale`` (the console saves it)."""
+    from handlers.digest.chart import chart_file  # matplotlib only where a chart is drawn
+
+    return [chart_file(data.get("series") or {}, locale)]
+
+
 def register(registry: Registry) -> None:
     registry.command("digest", summary=N_("the morning digest: preview yours, send one to a channel"),
                      usage_hint="now | subscribe [#channel] [daily|weekdays|weekly] [HH:MM] | unsubscribe | settings")
