@@ -2,9 +2,11 @@
 
 Rows are claimed with a lease (``sending`` until ``lease_until``), sent, then marked ``sent``
 with Slack's ``ts``. A failed send goes back to ``pending`` with its next attempt after
-Slack's ``Retry-After`` (or an exponential back-off); a permanent error (``channel_not_found``)
-marks it ``failed`` and logs it. A process that dies mid-send leaves a lease that expires,
-and the sweep takes the row again.
+Slack's ``Retry-After`` (or an exponential back-off); a permanent error (``channel_not_found``),
+or failing for too long, parks it as a dead letter (:mod:`bot.outbox_dead`). A process that
+dies mid-send leaves a lease that expires, and the sweep takes the row again; such a row, and
+one whose try timed out, is *uncertain*: its message may be out, so the next try looks for it
+first (:mod:`bot.slack.once`). ``stop`` hands unsent rows back to the queue on shutdown.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import or_, select, update
 
-from bot import i18n
+from bot import i18n, metrics
+from bot.outbox_dead import PERMANENT, Undeliverable, gives_up, park
 from bot.render import render
+from bot.slack.once import OnceClient
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:
@@ -28,11 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(seconds=120)
-MAX_ATTEMPTS = 12
-PERMANENT = {
-    "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "user_not_found",
-    "cant_update_message", "message_not_found", "no_text", "user_disabled",
-}
+GIVEN_UP = (OutboxStatus.dead.value, OutboxStatus.dropped.value)
 
 
 class OutboxSender:
@@ -46,6 +46,8 @@ class OutboxSender:
         self._pending: set[Future] = set()
         self._lock = threading.Lock()
         self._client = None
+        self._claimed: set[int] = set()  # rows this process holds a lease on
+        self._stopping = False
 
     # -- public -------------------------------------------------------------------------
     @property
@@ -55,8 +57,8 @@ class OutboxSender:
 
     def deliver_soon(self, ids: Iterable[int]) -> None:
         """Deliver these rows in the background, right after the commit that created them."""
-        if not self.enabled:
-            return
+        if not self.enabled or self._stopping:
+            return  # stopping: the rows stay pending for the sweep of a process that runs on
         fut = self._pool.submit(self.deliver, list(ids))
         with self._lock:
             self._pending.add(fut)
@@ -73,8 +75,38 @@ class OutboxSender:
         for fut in futures:
             fut.result(timeout=timeout)
 
+    def stop(self, timeout: float = 10.0) -> int:
+        """Shutdown: take no new deliveries, let those in flight finish (bounded), and hand every
+        row still leased by this process back to the queue. Returns how many went back."""
+        self._stopping = True
+        with self._lock:
+            futures = list(self._pending)
+        for fut in futures:
+            try:
+                fut.result(timeout=timeout)
+            except Exception:  # noqa: BLE001 - a slow or failed delivery is released below
+                pass
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        return self.release()
+
+    def release(self) -> int:
+        """Rows leased here go back to ``pending``, due now; one whose send may be under way is
+        marked uncertain, so whoever sends it next checks Slack first."""
+        with self._lock:
+            ids = list(self._claimed)
+        if not ids:
+            return 0
+        with self.runtime.db.session() as s:
+            done = s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids),
+                                                         OutboxMessage.status == OutboxStatus.sending.value)
+                             .values(status=OutboxStatus.pending.value, lease_until=None, uncertain=True,
+                                     next_attempt_at=self.runtime.clock.now())).rowcount
+            s.commit()
+        log.info("handed %d undelivered notification(s) back to the outbox", done)
+        return done
+
     def deliver(self, ids: list[int] | None = None, limit: int = 200) -> int:
-        if not self.enabled:
+        if not self.enabled or (self._stopping and ids is not None):
             return 0
         sent = 0
         for row_id in self._claim(ids, limit):
@@ -122,13 +154,24 @@ class OutboxSender:
                 stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
             rows = list(s.scalars(stmt).unique())
             for row in rows:
+                if row.status == OutboxStatus.sending.value:
+                    row.uncertain = True  # its sender died mid-send: the message may be out
                 row.status = OutboxStatus.sending.value
                 row.lease_until = now + LEASE
                 row.attempts += 1
             s.commit()
+            with self._lock:
+                self._claimed.update(r.id for r in rows)
             return [r.id for r in rows]
 
     def _send_one(self, row_id: int) -> int:
+        try:
+            return self._send_claimed(row_id)
+        finally:
+            with self._lock:
+                self._claimed.discard(row_id)
+
+    def _send_claimed(self, row_id: int) -> int:
         """Send one claimed row. Slack is called inside a read-only session (no write lock held
         while the network answers: SQLite has one writer), the outcome is written after."""
         db = self.runtime.db
@@ -138,8 +181,8 @@ class OutboxSender:
                 return 0
             waiting_on = row.updates or row.thread_of
             if waiting_on is not None and waiting_on.slack_ts is None:
-                if waiting_on.status == OutboxStatus.failed.value:
-                    outcome: tuple = ("fail", "the message it follows could not be sent")
+                if waiting_on.status in GIVEN_UP:
+                    outcome: tuple = ("dead", "the message it follows could not be sent")
                 else:  # the message it follows is not out yet: try again in a moment
                     outcome = ("later", dt.timedelta(seconds=2), "waiting for the earlier message")
             else:
@@ -151,22 +194,29 @@ class OutboxSender:
                     outcome = ("sent", result.get("channel"), ts)
                 except SlackApiError as exc:
                     outcome = ("slack", exc)
+                except Undeliverable as exc:
+                    outcome = ("dead", str(exc) or type(exc).__name__)
                 except Exception as exc:  # noqa: BLE001 - keep the row; the sweep retries
-                    log.exception("outbox %s failed", row.id)
+                    # No answer (a time-out, a dropped connection): Slack may have posted it.
+                    log.warning("outbox %s: no answer from Slack (%s); will check and retry", row.id,
+                                type(exc).__name__, exc_info=not isinstance(exc, OSError))
                     outcome = ("error", f"{type(exc).__name__}: {exc}"[:500])
             s.rollback()
         with db.session() as s:
             row = s.get(OutboxMessage, row_id)
             assert row is not None
             kind = outcome[0]
-            if kind == "fail":
-                self._fail(row, outcome[1])
+            if row.status != OutboxStatus.sending.value:
+                kind = "released"  # handed back at shutdown meanwhile: the next sender decides
+            elif kind == "dead":
+                park(row, self.runtime.clock.now(), outcome[1], label="undeliverable")
             elif kind == "later":
                 self._retry_later(row, outcome[1], outcome[2])
             elif kind == "slack":
                 self._handle_slack_error(row, outcome[1])
             elif kind == "error":
-                self._retry_later(row, self._backoff(row), outcome[1])
+                row.uncertain = True
+                self._failed(row, outcome[1])
             else:
                 row.status = OutboxStatus.sent.value
                 row.sent_at = self.runtime.clock.now()
@@ -174,6 +224,8 @@ class OutboxSender:
                 row.slack_channel = outcome[1] or row.slack_channel
                 row.slack_ts = outcome[2]
                 row.last_error = None
+                row.uncertain = False
+                metrics.DELIVERIES.labels(outcome="sent").inc()
             s.commit()
             return 1 if kind == "sent" else 0
 
@@ -184,17 +236,20 @@ class OutboxSender:
             return i18n.normalize_locale(person.locale, settings.locale_default), person.timezone or settings.tz_default
         return settings.locale_default, settings.tz_default
 
-    def _retry_later(self, row: OutboxMessage, delay: dt.timedelta, error: str) -> None:
+    def _retry_later(self, row: OutboxMessage, delay: dt.timedelta, error: str, *, outcome: str = "retry") -> None:
         row.status = OutboxStatus.pending.value
         row.lease_until = None
         row.next_attempt_at = self.runtime.clock.now() + delay
         row.last_error = error
+        metrics.DELIVERIES.labels(outcome=outcome).inc()
 
-    def _fail(self, row: OutboxMessage, error: str) -> None:
-        row.status = OutboxStatus.failed.value
-        row.lease_until = None
-        row.last_error = error
-        log.error("outbox %s (%s) gave up: %s", row.id, row.template, error)
+    def _failed(self, row: OutboxMessage, error: str, *, permanent: bool = False) -> None:
+        """A try failed: again after the back-off, or a dead letter once the tries are spent."""
+        now = self.runtime.clock.now()
+        if gives_up(row, now, permanent=permanent):
+            park(row, now, error, label=error if permanent else "tries_exhausted")
+        else:
+            self._retry_later(row, self._backoff(row), error)
 
     @staticmethod
     def _backoff(row: OutboxMessage) -> dt.timedelta:
@@ -209,20 +264,24 @@ class OutboxSender:
                 delay = dt.timedelta(seconds=max(1, int(float(retry_after if isinstance(retry_after, str) else retry_after[0]))))
             except ValueError:
                 delay = dt.timedelta(seconds=5)
-            self._retry_later(row, delay, f"rate limited ({code})")
-        elif code in PERMANENT or row.attempts >= MAX_ATTEMPTS:
-            self._fail(row, code)
+            metrics.RETRY_AFTER.observe(delay.total_seconds())
+            if gives_up(row, self.runtime.clock.now(), rate_limited=True):
+                park(row, self.runtime.clock.now(), f"rate limited ({code})", label="tries_exhausted")
+            else:
+                self._retry_later(row, delay, f"rate limited ({code})", outcome="rate_limited")
         else:
-            self._retry_later(row, self._backoff(row), code)
+            self._failed(row, code, permanent=code in PERMANENT)
 
     # -- Slack --------------------------------------------------------------------------
     def client(self):  # type: ignore[no-untyped-def]
         if self._client is None:
-            self._client = self.runtime.web_client()
+            # No automatic retry of a dropped connection here: a post may have landed, and only
+            # the next try (which checks the conversation first) may send it again.
+            self._client = self.runtime.web_client(retry_connection_errors=False)
         return self._client
 
     def _deliver_slack(self, row: OutboxMessage, content: dict) -> dict:
-        client = self.client()
+        client = OnceClient(self.client(), row.id, uncertain=row.uncertain, since=row.created_at)
         text, blocks = content.get("text", ""), content.get("blocks")
         kind = row.kind
         custom = self.runtime.registry.outbox_kinds.get(kind)

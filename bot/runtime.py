@@ -67,11 +67,11 @@ class Runtime:
 
         return OutboxSender(self)
 
-    def web_client(self) -> "WebClient":
+    def web_client(self, *, retry_connection_errors: bool = True) -> "WebClient":
         """A Web API client on ``SLACK_API_URL`` that retries rate limits and server errors."""
         from bot.slack.client import make_web_client
 
-        return make_web_client(self.settings)
+        return make_web_client(self.settings, retry_connection_errors=retry_connection_errors)
 
     @contextlib.contextmanager
     def unit_of_work(self, *, actor: Person | int | None = None, source: str = "cli",

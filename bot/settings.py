@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_timeout: float = Field(default=10.0, gt=0, le=120)  # seconds a Web API call may take
     port: int = Field(default=3000, ge=1, le=65535)
     web_concurrency: int = Field(default=2, ge=1, le=64)
     tz_default: str = "America/Sao_Paulo"
@@ -67,6 +68,9 @@ class Settings(BaseSettings):
     digest_grace_hours: float = Field(default=3.0, ge=0)
     run_scheduler: bool = False  # run the clock inside serve/socket (single-process deployments)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)  # scheduler and socket worker: /metrics
+    shutdown_grace: float = Field(default=20.0, ge=0, le=300)  # seconds to finish in-flight work on SIGTERM
 
     @field_validator("tz_default", "trades_tz")
     @classmethod

@@ -8,6 +8,7 @@ import logging
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import object_session
 
+from bot.outbox_dead import Undeliverable
 from bot.replies import Nothing
 from bot.request import Request
 from models.incidents import flow
@@ -56,7 +57,9 @@ def create_channel(runtime, client, row, content) -> dict:  # type: ignore[no-un
                 if _error(exc) != "name_taken":
                     raise
         else:
-            raise RuntimeError(f"no free channel name for {data['ref']}")
+            # Every name taken: another sweep would find them taken too (issue 14 item 9). The row
+            # becomes a dead letter that an admin retries once a name is freed.
+            raise Undeliverable(f"no free channel name for {data['ref']} after {MAX_NAME_TRIES} tries")
         remember_channel(runtime, row, data["id"], channel, name)
     if data.get("invite"):
         _quietly(client.conversations_invite, channel=channel, users=",".join(data["invite"]))
