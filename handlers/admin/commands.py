@@ -7,6 +7,7 @@ from babel import Locale
 from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
+from handlers.admin import outbox
 from models.core import people as people_domain
 from models.core.errors import N_, ValidationError
 from models.core.people import Person, Role
@@ -79,8 +80,8 @@ def register(registry: Registry) -> None:
         import_people)
     cmd = registry.command(
         "backoffice",
-        summary=N_("overview and administration: who am I, roles, people"),
-        usage_hint="help | whoami | role @user <role> | people",
+        summary=N_("overview and administration: who am I, roles, people, outbox"),
+        usage_hint="help | whoami | role @user <role> | people | outbox",
     )
     cmd.sub("whoami", usage=N_("/backoffice whoami"), help=N_("Your name, roles, manager, time zone and language."),
             aliases=("eu", "me"))(whoami)
@@ -90,3 +91,4 @@ def register(registry: Registry) -> None:
     cmd.sub("people", usage=N_("/backoffice people [name, team or role]"),
             help=N_("Everybody the bot knows, with team, roles and manager."), role=Role.admin,
             aliases=("pessoas",))(people)
+    outbox.register(registry, cmd)
