@@ -281,7 +281,7 @@ class OutboxSender:
         return self._client
 
     def _deliver_slack(self, row: OutboxMessage, content: dict) -> dict:
-        client = OnceClient(self.client(), row.id, uncertain=row.uncertain, since=row.created_at)
+        client = OnceClient(self.client(), row.id, uncertain=row.uncertain)
         text, blocks = content.get("text", ""), content.get("blocks")
         kind = row.kind
         custom = self.runtime.registry.outbox_kinds.get(kind)

@@ -222,8 +222,9 @@ class Registry:
         self.home_sections: list[HomeSection] = []
         self.digest_series: list[DigestSeries] = []
         self.outbox_kinds: dict[str, Callable[..., dict]] = {}
+        # *:history: the outbox looks for a message it may have posted before posting it again.
         self.scopes: set[str] = {"commands", "chat:write", "users:read", "users:read.email", "im:write",
-                                 "app_mentions:read", "im:history"}
+                                 "app_mentions:read", "im:history", "channels:history", "groups:history"}
         self.bot_events: set[str] = {"app_mention", "message.im"}
 
     def command(self, name: str, *, summary: str, usage_hint: str = "help") -> Command:

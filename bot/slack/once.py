@@ -9,7 +9,6 @@ instead of posting again.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from typing import Any
 
@@ -20,8 +19,9 @@ from bot import metrics
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "backoffice_outbox"
-HISTORY_LIMIT = 200  # messages looked through; an uncertain try is seconds or minutes old
-EARLIER = dt.timedelta(minutes=5)  # clocks differ a little between us and Slack
+# The newest messages looked through: an uncertain try is seconds or minutes old. No ``oldest``
+# bound, so that our clock and Slack's need not agree.
+HISTORY_LIMIT = 200
 
 
 class OnceClient:
@@ -29,11 +29,10 @@ class OnceClient:
     after an uncertain try, answered from the conversation if the message already landed there.
     Every other method is the wrapped client's."""
 
-    def __init__(self, client: Any, row_id: int, *, uncertain: bool, since: dt.datetime) -> None:
+    def __init__(self, client: Any, row_id: int, *, uncertain: bool) -> None:
         self._client = client
         self.row_id = row_id
         self.uncertain = uncertain
-        self.since = since
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
@@ -58,8 +57,7 @@ class OnceClient:
                 resp = self._client.conversations_replies(channel=conversation, ts=thread_ts, limit=HISTORY_LIMIT,
                                                           include_all_metadata=True)
             else:
-                oldest = f"{(self.since - EARLIER).timestamp():.6f}"
-                resp = self._client.conversations_history(channel=conversation, oldest=oldest, limit=HISTORY_LIMIT,
+                resp = self._client.conversations_history(channel=conversation, limit=HISTORY_LIMIT,
                                                           include_all_metadata=True)
         except SlackApiError as exc:
             if getattr(exc.response, "status_code", None) == 429:
