@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import logs
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -223,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         quiet = args.command in ("console", "demo", "import", "manifest", "db", "job")
         level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logs.configure(level, json_lines=settings.log_format == "json", secrets=logs.secrets_of(settings))
         logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
         return int(args.fn(args, settings) or 0)
     except (SettingsError, CliError) as exc:
