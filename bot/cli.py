@@ -51,9 +51,21 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C (a BaseException, so no ``except Exception`` keeps it),
+    and the open unit of work rolls back."""
+
+
+def _terminate(signum, _frame):  # type: ignore[no-untyped-def]
+    raise Terminated()
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+
     from bot.imports_cli import run_import
 
+    signal.signal(signal.SIGTERM, _terminate)  # an import is one transaction: stopped, it changed nothing
     runtime = _runtime(settings)
     return run_import(runtime, args.kind, Path(args.file), actor_id=_actor_id(runtime, args.as_))
 
@@ -109,7 +121,18 @@ def _check_slack_token(settings: Settings) -> None:
                                             type(exc).__name__)
 
 
+def _metrics_dir() -> None:
+    """gunicorn workers are processes: their metrics meet in files (prometheus_client's multiprocess
+    mode), in a fresh directory. Set before prometheus_client is first imported."""
+    import os
+    import tempfile
+
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="backoffice-metrics-")
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    _metrics_dir()
     from bot.runtime import Runtime
     from bot.slack.web import serve_gunicorn
 
@@ -126,14 +149,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         return runtime
 
     workers = 1 if settings.run_scheduler else settings.web_concurrency
-    serve_gunicorn(factory, args.port or settings.port, workers)
+    serve_gunicorn(factory, args.port or settings.port, workers, grace=settings.shutdown_grace)
     return 0
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.slack.app import create_app
+    from bot.ops import serve_in_background
+    from bot.slack.socket import run_socket
 
     settings.require("slack_bot_token", "slack_app_token")
     if settings.slack_signing_secret is None:
@@ -145,15 +167,16 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
         from bot.scheduler import start_in_background
 
         start_in_background(runtime)
-    app = create_app(runtime)
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[union-attr]
-    return 0
+    serve_in_background(runtime, settings.metrics_port)
+    return run_socket(runtime, settings.slack_app_token.get_secret_value())  # type: ignore[union-attr]
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ops import serve_in_background
     from bot.scheduler import run_forever
 
     runtime = _runtime(settings)
+    serve_in_background(runtime, settings.metrics_port)
     run_forever(runtime)
     return 0
 
@@ -232,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        print("backoffice-bot: stopped by SIGTERM; what had not finished was rolled back.", file=sys.stderr)
+        return 143
     except Exception as exc:  # noqa: BLE001 - one line for the operator, not a traceback
         from sqlalchemy.exc import OperationalError
 

@@ -9,6 +9,7 @@ from typing import TextIO
 from bot.importing import read_table
 from bot.render import render_text
 from bot.runtime import Runtime
+from models.core.audit import record
 from models.core.errors import DomainError
 from models.core.imports import ImportRefused, ImportSummary
 
@@ -28,7 +29,11 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
         table = read_table(path, importer.required, importer.optional)
         with runtime.unit_of_work(actor=actor_id, source="cli", request_key=None) as ctx:
             summary: ImportSummary = importer.run(ctx, table)
+            # The import's own record (the metrics read rows and refusals from these).
+            record(ctx, f"import.{kind}", ("import", path.name), after={
+                "rows": int(len(table)), "created": summary.created, "updated": summary.updated})
     except ImportRefused as refused:
+        _refused(runtime, kind, path, actor_id, len(refused.errors))
         print(render_text(refused.message, locale, **refused.params), file=err)
         for e in refused.errors[:MAX_SHOWN]:
             where = render_text("row {row}", locale, row=e.row) if e.row else render_text("file", locale)
@@ -38,6 +43,7 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
             print(render_text("  ... and {n} more.", locale, n=len(refused.errors) - MAX_SHOWN), file=err)
         return 1
     except DomainError as exc:
+        _refused(runtime, kind, path, actor_id, 1)
         print(render_text(exc.message, locale, **exc.params), file=err)
         return 1
     print(render_text("Imported {file}: {created} created, {updated} updated, {unchanged} unchanged.", locale,
@@ -47,6 +53,12 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
         print(f"  {key}: {value}", file=out)
     _flush_outbox(runtime, out)
     return 0
+
+
+def _refused(runtime: Runtime, kind: str, path: Path, actor_id: int | None, reasons: int) -> None:
+    """Remember a refused file (nothing else changed): admins and the metrics see refusals."""
+    with runtime.unit_of_work(actor=actor_id, source="cli") as ctx:
+        record(ctx, f"import.{kind}.refused", ("import", path.name), after={"reasons": reasons})
 
 
 def _flush_outbox(runtime: Runtime, out: TextIO) -> None:

@@ -17,6 +17,8 @@ import re
 import sys
 from typing import Any, Iterable, Iterator
 
+from gunicorn.glogging import Logger as _GunicornLogger
+
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 FIELDS = ("request_key", "team_id", "user_id", "channel_id", "desk", "kind", "command", "action", "outbox_id",
           "outcome", "duration_ms")
@@ -110,3 +112,13 @@ def secrets_of(settings: Any) -> list[str]:
         if value is not None:
             values.append(value.get_secret_value())
     return values
+
+
+class GunicornLogger(_GunicornLogger):
+    """gunicorn's own lines (worker starts and stops) through our handler: same format, same redactor."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        ours = logging.getLogger().handlers
+        if ours:
+            self.error_log.handlers = list(ours)

@@ -14,11 +14,12 @@ import os
 from typing import TYPE_CHECKING, Iterator
 
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram,
-                               generate_latest, multiprocess, start_http_server)
-from prometheus_client.core import GaugeMetricFamily
+                               generate_latest, multiprocess)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from models.core.audit import AuditRecord
 from models.core.outbox import OutboxMessage, OutboxStatus
 
 if TYPE_CHECKING:
@@ -43,17 +44,16 @@ DEAD_LETTERS = Counter("backoffice_outbox_dead_letters", "Notifications parked a
                        ["reason"])
 JOB_RUNS = Counter("backoffice_job_runs", "Periodic runs by job and outcome (claimed, done, failed, missed)",
                    ["job", "outcome"])
-IMPORT_ROWS = Counter("backoffice_import_rows", "Rows read from import files that went in", ["kind"])
-IMPORT_REFUSALS = Counter("backoffice_import_refusals", "Import files refused (nothing changed)", ["kind"])
 
 
-class OutboxCollector(Collector):
-    """Gauges read from the outbox table at scrape time (one query, on the due index)."""
+class DatabaseCollector(Collector):
+    """What only the database knows for every process, read at scrape time: the outbox gauges (one
+    query on the due index) and the imports' counts (from their audit records)."""
 
     def __init__(self, runtime: "Runtime") -> None:
         self.runtime = runtime
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         waiting = (OutboxStatus.pending.value, OutboxStatus.sending.value, OutboxStatus.dead.value)
         depth = GaugeMetricFamily("backoffice_outbox_depth", "Notifications not delivered yet, by status",
                                   labels=["status"])
@@ -77,6 +77,30 @@ class OutboxCollector(Collector):
         yield depth
         yield oldest
         yield dead
+        yield from self._imports()
+
+    def _imports(self) -> Iterator[CounterMetricFamily]:
+        """Imports run as one-shot CLI processes: their counts come from their audit records."""
+        rows = CounterMetricFamily("backoffice_import_rows", "Rows of import files that went in", labels=["kind"])
+        refusals = CounterMetricFamily("backoffice_import_refusals", "Import files refused (nothing changed)",
+                                       labels=["kind"])
+        with self.runtime.db.session(readonly=True) as s:
+            found = s.execute(select(AuditRecord.action, AuditRecord.after)
+                              .where(AuditRecord.action.like("import.%"))).all()
+        taken: dict[str, int] = {}
+        refused: dict[str, int] = {}
+        for action, after in found:
+            kind = action.split(".")[1]
+            if action.endswith(".refused"):
+                refused[kind] = refused.get(kind, 0) + 1
+            else:
+                taken[kind] = taken.get(kind, 0) + int((after or {}).get("rows", 0))
+        for kind, n in sorted(taken.items()):
+            rows.add_metric([kind], n)
+        for kind, n in sorted(refused.items()):
+            refusals.add_metric([kind], n)
+        yield rows
+        yield refusals
 
 
 def exposition(runtime: "Runtime") -> tuple[bytes, str]:
@@ -88,17 +112,8 @@ def exposition(runtime: "Runtime") -> tuple[bytes, str]:
     else:
         own = generate_latest(REGISTRY)
     outbox = CollectorRegistry()
-    outbox.register(OutboxCollector(runtime))
+    outbox.register(DatabaseCollector(runtime))
     return own + generate_latest(outbox), CONTENT_TYPE_LATEST
-
-
-def serve_metrics(runtime: "Runtime", port: int | None) -> None:
-    """The scheduler and the socket worker: ``/metrics`` on ``METRICS_PORT`` (off when unset)."""
-    if not port:
-        return
-    REGISTRY.register(OutboxCollector(runtime))
-    start_http_server(port, addr="0.0.0.0")
-    log.info("metrics on port %d", port)
 
 
 def worker_exited(pid: int) -> None:

@@ -15,6 +15,7 @@ import signal
 import threading
 from typing import TYPE_CHECKING
 
+from bot import metrics
 from models.core.scheduling import Claim, RunStatus, claim, finish
 
 if TYPE_CHECKING:
@@ -51,14 +52,17 @@ def run_job(runtime: "Runtime", job: "Job", now: dt.datetime) -> str | None:
         won = claim(ctx.session, Claim(key, f"job:{job.name}", f"{start:%Y-%m-%dT%H:%M}", start), now)
     if not won:
         return None
+    metrics.JOB_RUNS.labels(job=job.name, outcome="claimed").inc()
     try:
         summary = job.run(runtime, now)
     except Exception as exc:  # noqa: BLE001 - one failing job must not stop the clock
         log.exception("job %s failed for %s", job.name, start.isoformat())
         _finish(runtime, key, RunStatus.failed, f"{type(exc).__name__}: {exc}")
+        metrics.JOB_RUNS.labels(job=job.name, outcome="failed").inc()
         return f"failed: {type(exc).__name__}"
     text = str(summary) if summary is not None else "done"
     _finish(runtime, key, RunStatus.done, text)
+    metrics.JOB_RUNS.labels(job=job.name, outcome="done").inc()
     log.info("job %s (%s): %s", job.name, start.strftime("%H:%M"), text)
     return text
 
@@ -90,8 +94,14 @@ def tick(runtime: "Runtime", now: dt.datetime | None = None) -> dict[str, str]:
             outcome = fn(runtime, now)
         except Exception:  # noqa: BLE001
             log.exception("%s failed at %s; will try again next minute", part, now.isoformat())
+            metrics.JOB_RUNS.labels(job=part, outcome="failed").inc()
             done[part] = "error"
             continue
+        # Each digest sent is a run done; one past its grace window is a run missed (an alert).
+        if outcome.sent:
+            metrics.JOB_RUNS.labels(job=part, outcome="done").inc(outcome.sent)
+        if outcome.missed:
+            metrics.JOB_RUNS.labels(job=part, outcome="missed").inc(len(outcome.missed))
         if outcome.sent or outcome.empty or outcome.missed:
             done[part] = str(outcome)
             log.info("%s: %s", part, outcome)
@@ -149,7 +159,7 @@ def run_forever(runtime: "Runtime") -> None:
         sched.start()
     except (KeyboardInterrupt, SystemExit):
         pass
-    runtime.sender.wait_idle(timeout=30)
+    runtime.sender.stop(runtime.settings.shutdown_grace)  # deliveries under way finish, the rest go back
     log.info("clock stopped")
 
 

@@ -1,21 +1,25 @@
-"""The HTTP face: Bolt's ``/slack/events`` plus ``/healthz``, as one WSGI app (gunicorn in production)."""
+"""The HTTP face: Bolt's ``/slack/events`` plus ``/healthz``, ``/readyz`` and ``/metrics``
+(:mod:`bot.ops`), as one WSGI app (gunicorn in production). On SIGTERM gunicorn stops taking
+connections and lets requests in flight finish (``SHUTDOWN_GRACE``); then each worker's
+:meth:`WebApp.shutdown` lets listeners finish and hands unsent notifications back to the outbox."""
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Callable, Iterable
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import text
 
+from bot import metrics
+from bot.ops import PATHS, Ops
 from bot.runtime import Runtime
+from bot.slack.shutdown import finish_listeners
 
 log = logging.getLogger(__name__)
 
 
 class WebApp:
-    """WSGI: ``POST /slack/events`` goes to Bolt, ``GET /healthz`` checks the database."""
+    """WSGI: ``POST /slack/events`` goes to Bolt; probes and metrics to :class:`bot.ops.Ops`."""
 
     def __init__(self, runtime: Runtime) -> None:
         from bot.slack.app import create_app
@@ -23,27 +27,28 @@ class WebApp:
         self.runtime = runtime
         self.bolt = create_app(runtime)
         self.slack = SlackRequestHandler(self.bolt, path="/slack/events")
+        self.ops = Ops(runtime)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path == "/healthz":
-            return self.health(start_response)
+        if path in PATHS:
+            return self.ops(environ, start_response)
         return self.slack(environ, start_response)
 
-    def health(self, start_response: Callable) -> Iterable[bytes]:
-        try:
-            with self.runtime.db.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            status, body = "200 OK", {"ok": True, "database": self.runtime.db.dialect}
-        except Exception as exc:  # noqa: BLE001 - a health check reports, it does not raise
-            log.warning("health check failed: %s", type(exc).__name__)
-            status, body = "503 Service Unavailable", {"ok": False, "database": "unreachable"}
-        payload = json.dumps(body).encode()
-        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
-        return [payload]
+    def shutdown(self, timeout: float) -> None:
+        """Stopping: listeners still running after their ack finish, then the outbox lets go."""
+        finish_listeners(self.bolt, timeout)
+        self.runtime.sender.stop(timeout)
 
 
-def serve_gunicorn(runtime_factory: Callable[[], Runtime], port: int, workers: int) -> None:
+def _worker_exit(_arbiter: Any, worker: Any) -> None:
+    """gunicorn, in a worker that stops: its requests are done; finish what followed their acks."""
+    app = getattr(worker, "wsgi", None)
+    if isinstance(app, WebApp):
+        app.shutdown(timeout=max(1.0, worker.cfg.graceful_timeout / 2))
+
+
+def serve_gunicorn(runtime_factory: Callable[[], Runtime], port: int, workers: int, grace: float = 20.0) -> None:
     """Run the WSGI app under gunicorn (threads per worker, so acks are never stuck behind work)."""
     from gunicorn.app.base import BaseApplication
 
@@ -55,6 +60,10 @@ def serve_gunicorn(runtime_factory: Callable[[], Runtime], port: int, workers: i
             self.cfg.set("threads", 8)
             self.cfg.set("timeout", 60)
             self.cfg.set("accesslog", None)
+            self.cfg.set("graceful_timeout", grace)
+            self.cfg.set("logger_class", "bot.logs.GunicornLogger")
+            self.cfg.set("worker_exit", _worker_exit)
+            self.cfg.set("child_exit", lambda _arbiter, worker: metrics.worker_exited(worker.pid))
 
         def load(self):  # type: ignore[no-untyped-def]
             return WebApp(runtime_factory())
