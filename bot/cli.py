@@ -160,7 +160,9 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     settings.require("slack_bot_token", "slack_app_token")
     if settings.slack_signing_secret is None:
         # Socket Mode requests are not signed; Bolt still wants a value to build the app.
-        settings = settings.model_copy(update={"slack_signing_secret": "socket-mode-unsigned"})
+        from pydantic import SecretStr
+
+        settings = settings.model_copy(update={"slack_signing_secret": SecretStr("socket-mode-unsigned")})
     runtime = _runtime(settings)
     _check_slack_token(settings)
     if settings.run_scheduler:

@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     metrics_port: int | None = Field(default=None, ge=1, le=65535)  # scheduler and socket worker: /metrics
+    socket_ping_interval: float = Field(default=10.0, gt=0, le=60)  # Socket Mode: ping, and notice a dropped socket
     shutdown_grace: float = Field(default=20.0, ge=0, le=300)  # seconds to finish in-flight work on SIGTERM
 
     @field_validator("tz_default", "trades_tz")

@@ -65,7 +65,7 @@ def run_socket(runtime: "Runtime", app_token: str) -> int:
     """Connect and serve until SIGTERM (or Ctrl-C); then stop as described above. Returns 0."""
     grace = runtime.settings.shutdown_grace
     app = create_app(runtime)
-    handler = StoppableSocketHandler(app, app_token)
+    handler = StoppableSocketHandler(app, app_token, ping_interval=runtime.settings.socket_ping_interval)
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: Any) -> None:
