@@ -60,7 +60,7 @@ def serve_gunicorn(runtime_factory: Callable[[], Runtime], port: int, workers: i
             self.cfg.set("threads", 8)
             self.cfg.set("timeout", 60)
             self.cfg.set("accesslog", None)
-            self.cfg.set("graceful_timeout", grace)
+            self.cfg.set("graceful_timeout", max(1, int(grace)))
             self.cfg.set("logger_class", "bot.logs.GunicornLogger")
             self.cfg.set("worker_exit", _worker_exit)
             self.cfg.set("child_exit", lambda _arbiter, worker: metrics.worker_exited(worker.pid))
