@@ -70,7 +70,8 @@ def drop(ctx: "Ctx", outbox_id: int) -> DeadLetter:
 
 def _dead(ctx: "Ctx", outbox_id: int) -> OutboxMessage:
     ctx.actor.require(Role.admin)
-    row = ctx.session.get(OutboxMessage, outbox_id, with_for_update=True)
+    # An id beyond what an INTEGER column holds is simply not found (a forged button value).
+    row = ctx.session.get(OutboxMessage, outbox_id, with_for_update=True) if 0 < outbox_id < 2**31 else None
     if row is None:
         raise NotFound(N_("There is no notification #{id}."), id=outbox_id)
     if row.status != OutboxStatus.dead.value:
