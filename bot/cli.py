@@ -17,9 +17,9 @@ class CliError(Exception):
 
 
 def _runtime(settings: Settings, *, upgrade: bool = False):  # type: ignore[no-untyped-def]
-    from bot.runtime import Runtime
+    from bot.compose import build_runtime
 
-    runtime = Runtime(settings)
+    runtime = build_runtime(settings)
     if upgrade:
         runtime.db.upgrade()
     elif not runtime.db.is_current():
@@ -40,9 +40,9 @@ def _actor_id(runtime, who: str | None) -> int | None:  # type: ignore[no-untype
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runtime import Runtime
+    from bot.compose import build_runtime
 
-    runtime = Runtime(settings)
+    runtime = build_runtime(settings)
     if args.action == "upgrade":
         runtime.db.upgrade()
         print("Database is up to date.")
@@ -133,7 +133,7 @@ def _metrics_dir() -> None:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _metrics_dir()
-    from bot.runtime import Runtime
+    from bot.compose import build_runtime
     from bot.slack.web import serve_gunicorn
 
     settings.require("slack_bot_token", "slack_signing_secret")
@@ -141,7 +141,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _check_slack_token(settings)
 
     def factory() -> Runtime:
-        runtime = Runtime(settings)
+        runtime = build_runtime(settings)
         if settings.run_scheduler:
             from bot.scheduler import start_in_background
 

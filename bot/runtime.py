@@ -45,21 +45,15 @@ def _mark_dml(state) -> None:  # type: ignore[no-untyped-def]
 class Runtime:
     """Everything a request needs, built once per process."""
 
-    def __init__(self, settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
-                 registry: "Registry | None" = None) -> None:
+    def __init__(self, settings: Settings, *, registry: "Registry", db: Database | None = None,
+                 clock: Clock | None = None) -> None:
+        # The registry is handed in by the entry point (bot.compose.build_runtime): the runtime
+        # knows the desks only through it.
         self.settings = settings
+        self.registry = registry
         self.db = db or Database(settings.database_url)
         self.clock = clock or Clock()
-        self._registry = registry
         self._person_ids: dict[str, int] = {}
-
-    @cached_property
-    def registry(self) -> "Registry":
-        if self._registry is None:
-            from bot.compose import build_registry
-
-            self._registry = build_registry()
-        return self._registry
 
     @cached_property
     def sender(self) -> "OutboxSender":
