@@ -15,7 +15,8 @@ import json
 import logging
 import re
 import sys
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from gunicorn.glogging import Logger as _GunicornLogger
 
@@ -23,7 +24,11 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 FIELDS = ("request_key", "team_id", "user_id", "channel_id", "desk", "kind", "command", "action", "outbox_id",
           "outcome", "duration_ms")
 
-_bound: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("log_fields", default={})
+_bound: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("log_fields", default=None)
+
+
+def _fields() -> dict[str, Any]:
+    return _bound.get() or {}
 
 _PATTERNS = [
     (re.compile(r"\bxox[a-z]-[A-Za-z0-9-]+"), "[token]"),
@@ -36,7 +41,7 @@ _PATTERNS = [
 @contextlib.contextmanager
 def bound(**fields: Any) -> Iterator[None]:
     """Add ``fields`` to every line logged in this block (nested blocks add to the outer ones)."""
-    token = _bound.set({**_bound.get(), **{k: v for k, v in fields.items() if v is not None}})
+    token = _bound.set({**_fields(), **{k: v for k, v in fields.items() if v is not None}})
     try:
         yield
     finally:
@@ -77,12 +82,12 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
         }
-        out.update(_bound.get())
+        out.update(_fields())
         for name in FIELDS:
             if name in record.__dict__:
                 out[name] = record.__dict__[name]

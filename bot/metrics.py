@@ -11,10 +11,18 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram,
-                               generate_latest, multiprocess)
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
@@ -50,7 +58,7 @@ class DatabaseCollector(Collector):
     """What only the database knows for every process, read at scrape time: the outbox gauges (one
     query on the due index) and the imports' counts (from their audit records)."""
 
-    def __init__(self, runtime: "Runtime") -> None:
+    def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
@@ -103,7 +111,7 @@ class DatabaseCollector(Collector):
         yield refusals
 
 
-def exposition(runtime: "Runtime") -> tuple[bytes, str]:
+def exposition(runtime: Runtime) -> tuple[bytes, str]:
     """The text a scrape gets: this process's metrics (or every gunicorn worker's), plus the outbox's."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()

@@ -16,8 +16,9 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from sqlalchemy import text
@@ -37,7 +38,7 @@ REMEMBER = 60.0  # seconds a schema or token check stays good (probes come every
 class Ops:
     """The three endpoints, as a WSGI app."""
 
-    def __init__(self, runtime: "Runtime") -> None:
+    def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._checked: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
@@ -117,7 +118,7 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
-def serve_in_background(runtime: "Runtime", port: int | None) -> WSGIServer | None:
+def serve_in_background(runtime: Runtime, port: int | None) -> WSGIServer | None:
     """``METRICS_PORT``: the scheduler and the socket worker answer probes and scrapes there."""
     if not port:
         return None

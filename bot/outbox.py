@@ -15,10 +15,10 @@ import datetime as dt
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, cast
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
 from bot import i18n, metrics
 from bot.outbox_dead import PERMANENT, Undeliverable, gives_up, park
@@ -97,10 +97,10 @@ class OutboxSender:
         if not ids:
             return 0
         with self.runtime.db.session() as s:
-            done = s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids),
+            done = cast(CursorResult, s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids),
                                                          OutboxMessage.status == OutboxStatus.sending.value)
                              .values(status=OutboxStatus.pending.value, lease_until=None, uncertain=True,
-                                     next_attempt_at=self.runtime.clock.now())).rowcount
+                                     next_attempt_at=self.runtime.clock.now()))).rowcount
             s.commit()
         log.info("handed %d undelivered notification(s) back to the outbox", done)
         return done

@@ -34,7 +34,7 @@ def bot_env(database_url: str, standin: Any, **extra: str) -> dict[str, str]:
 
 def start(args: list[str], env: dict[str, str], cwd: Path, *, log: Path | None = None) -> subprocess.Popen:
     """``backoffice-bot <args>``; its stderr (the log) goes to ``log`` when given."""
-    err = open(log, "wb") if log is not None else subprocess.PIPE  # noqa: SIM115 - the process owns it
+    err = open(log, "wb") if log is not None else subprocess.PIPE
     return subprocess.Popen([sys.executable, "-m", "bot.cli", *args], env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                             stderr=err)
 

@@ -34,7 +34,7 @@ class SocketStandIn:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True, name="socket-standin")
         web.socket_url = f"ws://127.0.0.1:{self.port}/link/?ticket=t-1&app_id=A0000001"
 
-    def start(self) -> "SocketStandIn":
+    def start(self) -> SocketStandIn:
         self._thread.start()
         return self
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from bot import logs, metrics
 from bot.registry import Registry
@@ -68,8 +69,8 @@ def describe(body: dict, registry: Registry) -> dict[str, Any]:
         fields.update(action=callback, desk=_desk(registry.views.get(callback)))
     elif kind == "shortcut":
         callback = body.get("callback_id", "")
-        found = registry.shortcuts.get(callback)
-        fields.update(action=callback, desk=_desk(found.handler) if found else None)
+        shortcut = registry.shortcuts.get(callback)
+        fields.update(action=callback, desk=_desk(shortcut.handler) if shortcut else None)
     else:
         event_type = event.get("type", "")
         handlers = registry.events.get(event_type) or []

@@ -37,7 +37,7 @@ class OnceClient:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
 
-    def chat_postMessage(self, *, channel: str, **kwargs: Any) -> Any:  # noqa: N802 - slack_sdk's name
+    def chat_postMessage(self, *, channel: str, **kwargs: Any) -> Any:
         if self.uncertain:
             found = self.already_posted(channel, kwargs.get("thread_ts"))
             if found is not None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
-
 from slack_bolt import App
 
 log = logging.getLogger(__name__)
@@ -14,7 +12,7 @@ log = logging.getLogger(__name__)
 
 def finish_listeners(app: App, timeout: float) -> bool:
     """Wait up to ``timeout`` seconds for the app's listeners; True if none was left running."""
-    executor: ThreadPoolExecutor = app._listener_runner.listener_executor  # Bolt keeps no public handle
+    executor = app._listener_runner.listener_executor  # Bolt keeps no public handle
     executor.shutdown(wait=False)  # a request arriving now is refused instead of started
     deadline = time.monotonic() + timeout
     for thread in list(getattr(executor, "_threads", ())):

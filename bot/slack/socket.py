@@ -38,7 +38,7 @@ class StoppableSocketHandler(SocketModeHandler):
         self._in_flight = 0
         self._idle = threading.Condition()
 
-    def handle(self, client: Any, req: SocketModeRequest) -> None:  # type: ignore[override]
+    def handle(self, client: Any, req: SocketModeRequest) -> None:
         with self._idle:
             if self.stopping.is_set():
                 log.info("stopping: envelope %s left for Slack to deliver again", req.envelope_id)
@@ -61,7 +61,7 @@ class StoppableSocketHandler(SocketModeHandler):
             return self._in_flight == 0
 
 
-def run_socket(runtime: "Runtime", app_token: str) -> int:
+def run_socket(runtime: Runtime, app_token: str) -> int:
     """Connect and serve until SIGTERM (or Ctrl-C); then stop as described above. Returns 0."""
     grace = runtime.settings.shutdown_grace
     app = create_app(runtime)

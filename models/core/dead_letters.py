@@ -6,15 +6,15 @@ as ``dropped`` for the record; both are audited and only admins may do them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.core.audit import record
-from models.core.errors import N_, Conflict, NotFound
+from models.core.errors import N_, Conflict, NotFound, PermissionDenied
 from models.core.outbox import OutboxMessage, OutboxStatus
 from models.core.people import Role
 
@@ -40,15 +40,15 @@ def count_dead(session: Session) -> int:
                           .where(OutboxMessage.status == OutboxStatus.dead.value)) or 0
 
 
-def dead_letters(ctx: "Ctx", limit: int = 10) -> tuple[list[DeadLetter], int]:
+def dead_letters(ctx: Ctx, limit: int = 10) -> tuple[list[DeadLetter], int]:
     """The newest dead letters (at most ``limit``) and how many there are in all. Admins only."""
-    ctx.actor.require(Role.admin)
+    _admin(ctx)
     rows = ctx.session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.dead.value)
                                .order_by(OutboxMessage.dead_at.desc(), OutboxMessage.id.desc()).limit(limit)).all()
     return [_letter(r) for r in rows], count_dead(ctx.session)
 
 
-def retry(ctx: "Ctx", outbox_id: int) -> DeadLetter:
+def retry(ctx: Ctx, outbox_id: int) -> DeadLetter:
     """Queue a dead letter again, due now, with fresh tries; it leaves after commit."""
     row = _dead(ctx, outbox_id)
     row.status = OutboxStatus.pending.value
@@ -60,7 +60,7 @@ def retry(ctx: "Ctx", outbox_id: int) -> DeadLetter:
     return _letter(row)
 
 
-def drop(ctx: "Ctx", outbox_id: int) -> DeadLetter:
+def drop(ctx: Ctx, outbox_id: int) -> DeadLetter:
     """Give up on a dead letter for good (kept as ``dropped``)."""
     row = _dead(ctx, outbox_id)
     row.status = OutboxStatus.dropped.value
@@ -68,8 +68,14 @@ def drop(ctx: "Ctx", outbox_id: int) -> DeadLetter:
     return _letter(row)
 
 
-def _dead(ctx: "Ctx", outbox_id: int) -> OutboxMessage:
+def _admin(ctx: Ctx) -> None:
+    if ctx.actor is None:
+        raise PermissionDenied(N_("This needs the {roles} role; ask an admin if you should have it."), roles="admin")
     ctx.actor.require(Role.admin)
+
+
+def _dead(ctx: Ctx, outbox_id: int) -> OutboxMessage:
+    _admin(ctx)
     # An id beyond what an INTEGER column holds is simply not found (a forged button value).
     row = ctx.session.get(OutboxMessage, outbox_id, with_for_update=True) if 0 < outbox_id < 2**31 else None
     if row is None:

@@ -3,7 +3,6 @@ reason, never holds up the rows behind it, and admins retry or drop it from /bac
 
 from __future__ import annotations
 
-
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 

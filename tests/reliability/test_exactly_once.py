@@ -68,7 +68,7 @@ def test_a_certain_failure_is_simply_posted_again(people, standin):
 def test_posts_in_flight_when_the_sender_is_killed_are_not_posted_again(people, standin, database_url, tmp_path,
                                                                         monkeypatch):
     runtime = people
-    runtime.clock.set(dt.datetime.now(dt.timezone.utc))  # the process below reads the real clock
+    runtime.clock.set(dt.datetime.now(dt.UTC))  # the process below reads the real clock
     monkeypatch.setattr(runtime.sender, "deliver_soon", lambda ids: None)  # this process sends nothing itself
     ids = _queue(runtime, 4, channel="C0TRADES1")
     standin.hang("chat.postMessage", 60)

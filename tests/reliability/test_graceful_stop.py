@@ -68,7 +68,7 @@ def test_sigterm_with_requests_in_flight_loses_none(people, standin, database_ur
         [dm] = s.scalars(select(OutboxMessage).where(OutboxMessage.template == "admin/role_granted_dm")).all()
         assert dm.status == "pending" and dm.uncertain and dm.lease_until is None  # handed back, not stuck
     # The next sweep (another process, later) finds it in the DM and does not post it again.
-    runtime.clock.set(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=1))
+    runtime.clock.set(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1))
     runtime.sender.sweep()
     with runtime.db.session() as s:
         assert s.get(OutboxMessage, dm.id).status == "sent"

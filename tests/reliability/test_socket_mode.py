@@ -15,8 +15,15 @@ import signal
 
 import pytest
 
-from tests.harness import (BOT_TOKEN, SIGNING_SECRET, click_payload, command_payload, event_payload, mention_event,
-                           submit_payload)
+from tests.harness import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    click_payload,
+    command_payload,
+    event_payload,
+    mention_event,
+    submit_payload,
+)
 from tests.leave.helpers import MARIANA, TIAGO, button, only_request
 from tests.processes import APP_TOKEN, bot_env, start, stop
 from tests.socket_standin import SocketStandIn
