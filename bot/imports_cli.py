@@ -29,9 +29,12 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
         table = read_table(path, importer.required, importer.optional)
         with runtime.unit_of_work(actor=actor_id, source="cli", request_key=None) as ctx:
             summary: ImportSummary = importer.run(ctx, table)
-            # The import's own record (the metrics read rows and refusals from these).
-            record(ctx, f"import.{kind}", ("import", path.name), after={
-                "rows": int(len(table)), "created": summary.created, "updated": summary.updated})
+            # The import's own record (the metrics read rows and refusals from these); a file
+            # that changes nothing leaves nothing, not even this.
+            if summary.created or summary.updated:
+                record(ctx, f"import.{kind}", ("import", path.name), after={
+                    "rows": summary.created + summary.updated, "created": summary.created,
+                    "updated": summary.updated})
     except ImportRefused as refused:
         _refused(runtime, kind, path, actor_id, len(refused.errors))
         print(render_text(refused.message, locale, **refused.params), file=err)

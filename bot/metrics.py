@@ -89,7 +89,7 @@ class DatabaseCollector(Collector):
 
     def _imports(self) -> Iterator[CounterMetricFamily]:
         """Imports run as one-shot CLI processes: their counts come from their audit records."""
-        rows = CounterMetricFamily("backoffice_import_rows", "Rows of import files that went in", labels=["kind"])
+        rows = CounterMetricFamily("backoffice_import_rows", "Rows created or updated by imports", labels=["kind"])
         refusals = CounterMetricFamily("backoffice_import_refusals", "Import files refused (nothing changed)",
                                        labels=["kind"])
         with self.runtime.db.session(readonly=True) as s:
