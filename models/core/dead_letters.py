@@ -77,7 +77,9 @@ def _admin(ctx: Ctx) -> None:
 def _dead(ctx: Ctx, outbox_id: int) -> OutboxMessage:
     _admin(ctx)
     # An id beyond what an INTEGER column holds is simply not found (a forged button value).
-    row = ctx.session.get(OutboxMessage, outbox_id, with_for_update=True) if 0 < outbox_id < 2**31 else None
+    # Locked so two admins clicking at once decide once; only the outbox row (its person is joined).
+    row = ctx.session.scalars(select(OutboxMessage).where(OutboxMessage.id == outbox_id)
+                              .with_for_update(of=OutboxMessage)).first() if 0 < outbox_id < 2**31 else None
     if row is None:
         raise NotFound(N_("There is no notification #{id}."), id=outbox_id)
     if row.status != OutboxStatus.dead.value:
