@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from slack_sdk.http_retry.handler import RetryHandler
-from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 
 from bot import metrics
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+REFUSED = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired")
 
 
 class CountedRateLimitHandler(RateLimitErrorRetryHandler):
@@ -40,9 +49,6 @@ def make_web_client(settings: Settings, token: str | None = None, *, retry_conne
                      retry_handlers=retry_handlers(retry_connection_errors))
 
 
-REFUSED_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
-
-
 def token_status(client: WebClient) -> str:
     """``ok``, ``refused`` (Slack rejects the token) or ``unreachable``, from one ``auth.test``."""
     try:
@@ -50,6 +56,21 @@ def token_status(client: WebClient) -> str:
         return "ok"
     except SlackApiError as exc:
         code = exc.response.get("error") if exc.response is not None else None
-        return "refused" if code in REFUSED_TOKEN else "unreachable"
+        return "refused" if code in REFUSED else "unreachable"
     except Exception:  # noqa: BLE001 - Slack down or unreachable
         return "unreachable"
+
+
+def token_refused(settings: Settings) -> str | None:
+    """Why Slack refuses ``SLACK_BOT_TOKEN`` (one line for the operator), or None; an outage only warns."""
+    try:
+        make_web_client(settings).auth_test()
+    except SlackApiError as exc:
+        code = exc.response.get("error") if exc.response is not None else "unknown"
+        if code in REFUSED:
+            return (f"Slack refused SLACK_BOT_TOKEN ({code}): copy the bot token again from the app's "
+                    "OAuth & Permissions page.")
+        log.warning("auth.test failed (%s); starting anyway", code)
+    except Exception as exc:  # noqa: BLE001 - Slack unreachable: serve anyway, requests will tell
+        log.warning("cannot reach Slack at SLACK_API_URL (%s); starting anyway", type(exc).__name__)
+    return None

@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Iterable
 
+from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot import metrics
 from bot.ops import PATHS, Ops
 from bot.runtime import Runtime
+from bot.slack.app import create_app
 from bot.slack.shutdown import finish_listeners
 
 log = logging.getLogger(__name__)
@@ -22,8 +24,6 @@ class WebApp:
     """WSGI: ``POST /slack/events`` goes to Bolt; probes and metrics to :class:`bot.ops.Ops`."""
 
     def __init__(self, runtime: Runtime) -> None:
-        from bot.slack.app import create_app
-
         self.runtime = runtime
         self.bolt = create_app(runtime)
         self.slack = SlackRequestHandler(self.bolt, path="/slack/events")
@@ -50,7 +50,6 @@ def _worker_exit(_arbiter: Any, worker: Any) -> None:
 
 def serve_gunicorn(runtime_factory: Callable[[], Runtime], port: int, workers: int, grace: float = 20.0) -> None:
     """Run the WSGI app under gunicorn (threads per worker, so acks are never stuck behind work)."""
-    from gunicorn.app.base import BaseApplication
 
     class _App(BaseApplication):
         def load_config(self) -> None:
@@ -65,7 +64,7 @@ def serve_gunicorn(runtime_factory: Callable[[], Runtime], port: int, workers: i
             self.cfg.set("worker_exit", _worker_exit)
             self.cfg.set("child_exit", lambda _arbiter, worker: metrics.worker_exited(worker.pid))
 
-        def load(self):  # type: ignore[no-untyped-def]
+        def load(self) -> WebApp:
             return WebApp(runtime_factory())
 
     _App().run()

@@ -3,7 +3,10 @@ Retry and Drop buttons; and their count in the admins' digest."""
 
 from __future__ import annotations
 
-from bot.registry import Command, DigestScope, Registry
+from sqlalchemy.orm import Session
+
+from bot.declare import button, digest_section, subcommand
+from bot.registry import DigestScope
 from bot.replies import Reply
 from bot.request import Request
 from models.core import dead_letters
@@ -19,6 +22,9 @@ def _listing(req: Request, done: dict | None = None) -> Reply:
                  replace_original=done is not None)
 
 
+@subcommand("backoffice", "outbox", usage=N_("/backoffice outbox"),
+            help=N_("Notifications Slack refused for good or that kept failing, with Retry and Drop."),
+            role=Role.admin, aliases=("saida",))
 def outbox(req: Request) -> Reply:
     return _listing(req)
 
@@ -31,17 +37,20 @@ def _outbox_id(req: Request) -> int:
             from None
 
 
+@button("outbox_retry", role=Role.admin)
 def retry(req: Request) -> Reply:
     letter = dead_letters.retry(req.ctx, _outbox_id(req))
     return _listing(req, {"id": letter.id, "retried": True})
 
 
+@button("outbox_drop", role=Role.admin)
 def drop(req: Request) -> Reply:
     letter = dead_letters.drop(req.ctx, _outbox_id(req))
     return _listing(req, {"id": letter.id, "retried": False})
 
 
-def digest(session, scope: DigestScope) -> dict[int, dict]:  # type: ignore[no-untyped-def]
+@digest_section(template="admin/digest_section.j2", order=95, roles=("admin",))
+def digest(session: Session, scope: DigestScope) -> dict[int, dict]:
     """The admins' digest: how many dead letters wait for them (nothing when there are none)."""
     total = dead_letters.count_dead(session)
     if not total:
@@ -49,11 +58,3 @@ def digest(session, scope: DigestScope) -> dict[int, dict]:  # type: ignore[no-u
     return {int(row.person_id): {"total": total} for row in scope.managers.itertuples(index=False)
             if "admin" in set(row.roles or ())}
 
-
-def register(registry: Registry, cmd: Command) -> None:
-    cmd.sub("outbox", usage=N_("/backoffice outbox"),
-            help=N_("Notifications Slack refused for good or that kept failing, with Retry and Drop."),
-            role=Role.admin, aliases=("saida",))(outbox)
-    registry.action("outbox_retry", role=Role.admin)(retry)
-    registry.action("outbox_drop", role=Role.admin)(drop)
-    registry.digest_section("admin", template="admin/digest_section.j2", order=95, roles=("admin",))(digest)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from bot.registry import DigestScope, Registry
+from sqlalchemy.orm import Session
+
+from bot.declare import digest_section, home_section
+from bot.registry import DigestScope
 from bot.request import Request
-from models.stock.tables import low_stock
 from models.stock.flow import watched
+from models.stock.tables import low_stock
 
 DIGEST_ITEMS = 5
 
 
-def digest(session, scope: DigestScope) -> dict[int, dict]:  # type: ignore[no-untyped-def]
+@digest_section(template="stock/digest_section.j2", order=40, roles=("sales",))
+def digest(session: Session, scope: DigestScope) -> dict[int, dict]:
     """Low stock, worst first: the same list for every sales manager, read once for all of them."""
     items, total = low_stock(session, limit=DIGEST_ITEMS)
     if not total:
@@ -24,12 +28,8 @@ def digest(session, scope: DigestScope) -> dict[int, dict]:  # type: ignore[no-u
     return out
 
 
+@home_section(template="stock/home_section.j2", order=40)
 def home(req: Request) -> dict | None:
     """What I am waiting for; hidden when I watch nothing."""
     items = watched(req.ctx)
     return {"items": items} if items else None
-
-
-def register(registry: Registry) -> None:
-    registry.digest_section("stock", template="stock/digest_section.j2", order=40, roles=("sales",))(digest)
-    registry.home_section("stock", template="stock/home_section.j2", order=40)(home)

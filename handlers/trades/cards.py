@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from models.trades.tables import Confirmation, Trade, TradeEvent
 from models.trades.report import Report, cents
+from models.trades.tables import Confirmation, Trade, TradeEvent
 
 
 def trade_row(t: Trade) -> dict:
