@@ -20,7 +20,6 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-
 from typing import cast
 
 from sqlalchemy import CursorResult, or_, select, update
@@ -261,7 +260,7 @@ class OutboxSender:
             outcome = deliver(row, render(row.template, row.data, locale=locale, tz=tz))
         except Undeliverable as exc:
             return Failed(str(exc) or type(exc).__name__)
-        except Exception as exc:  # noqa: BLE001 - keep the row; the sweep retries
+        except Exception as exc:
             # No answer (a time-out, a dropped connection): Slack may have posted it.
             log.warning("outbox %s: no answer from Slack (%s); will check and retry", row.id, type(exc).__name__,
                         exc_info=not isinstance(exc, OSError))

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
-    slack_timeout: float = Field(default=10.0, gt=0, le=120)  # seconds a Web API call may take
+    slack_timeout: int = Field(default=10, ge=1, le=120)  # seconds a Web API call may take
     port: int = Field(default=3000, ge=1, le=65535)
     web_concurrency: int = Field(default=2, ge=1, le=64)
     tz_default: str = "America/Sao_Paulo"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+
 from slack_bolt import App
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from bot import metrics
 from bot.declare import job
 from bot.i18n import normalize_locale
-from bot import metrics
 from bot.registry import DigestScope
 from bot.runtime import Runtime
 from handlers.digest.chart import chart_file

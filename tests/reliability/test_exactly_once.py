@@ -19,7 +19,7 @@ MARIANA = "U070000004"
 
 @pytest.fixture
 def settings(settings):
-    return settings.model_copy(update={"slack_timeout": 1.0})  # Slack "hangs" past it in a second, not ten
+    return settings.model_copy(update={"slack_timeout": 1})  # Slack "hangs" past it in a second, not ten
 
 
 def _queue(runtime, n: int, **target) -> list[int]:
