@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 
 from bot import assets, blocks, i18n
-from models.core.errors import DomainError
+from models.core.errors import DomainError, Terms
 
 
 @pass_context
@@ -90,9 +90,13 @@ def render(template: str, data: dict[str, Any] | None = None, *, locale: str = "
     return json.loads(text)
 
 
-def render_text(message: str, locale: str, **params: Any) -> str:
-    """Translate a message id and fill ``{name}`` placeholders with values formatted for ``locale``."""
-    translated = i18n.gettext(locale, message)
+def render_text(message: str | tuple[str, str], locale: str, **params: Any) -> str:
+    """Translate a message id and fill ``{name}`` placeholders with values formatted for ``locale``;
+    a ``(singular, plural)`` pair (``NP_``) takes the form its ``count`` parameter needs."""
+    if isinstance(message, tuple):
+        translated = i18n.ngettext(locale, message[0], message[1], int(params.get("count", 1)))
+    else:
+        translated = i18n.gettext(locale, message)
     formatted = {k: format_value(v, locale) for k, v in params.items()}
     try:
         return translated.format(**formatted)
@@ -101,6 +105,8 @@ def render_text(message: str, locale: str, **params: Any) -> str:
 
 
 def format_value(value: Any, locale: str) -> str:
+    if isinstance(value, Terms):
+        return value.sep.join(blocks.escape(i18n.gettext(locale, v)) for v in value)
     if isinstance(value, dt.datetime):
         return i18n.format_datetime(value, locale)
     if isinstance(value, dt.date):

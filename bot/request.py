@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,11 @@ class Request:
     @property
     def tz(self) -> str:
         return self.actor.timezone or self.runtime.settings.tz_default
+
+    @property
+    def today(self) -> dt.date:
+        """The asker's local date (what "late", "today" and "tomorrow" mean to them)."""
+        return i18n.to_zone(self.ctx.now, self.tz).date()
 
     @property
     def settings(self) -> Settings:

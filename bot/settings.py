@@ -54,12 +54,15 @@ class Settings(BaseSettings):
 
     leave_policy: Literal["standard", "clt"] = "standard"
     team_max_out: int = Field(default=0, ge=0, description="0: no limit")
+    # /leave who says "out"; true shows the type of non-private leave to everyone (private: never).
+    leave_who_shows_type: bool = False
     company_days_off: str = ""  # comma-separated ISO dates
 
     trades_cutoff: str = "18:00"
     trades_tz: str = "America/Sao_Paulo"
     trades_price_tolerance_pct: Decimal = Decimal("0.05")
     trades_net_tolerance: Decimal = Decimal("1.00")
+    import_operator: str | None = None  # who a trades/confirmations import is recorded as without --as
 
     incident_ack_minutes: str = "5,15,60,0"  # SEV1..SEV4; 0 = next business day
     incident_update_minutes: str = "30,60,240,0"  # 0 = no update reminders

@@ -7,11 +7,14 @@ other people or channels are printed too, so you can follow the whole story.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import logging
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import select
@@ -48,6 +51,7 @@ class Console:
         self.person_id = self._find(who)
         self.choices: list[Choice] = []
         self.channel = "console"
+        self._files_dir: Path | None = None
 
     # -- who am I ---------------------------------------------------------------------------
     def _find(self, who: str | None) -> int:
@@ -152,7 +156,7 @@ class Console:
                 raise _FormErrors({err.field or "form": render_text(err.message, locale, **err.params)}) from None
             self._show_message(render_error(err, locale=locale, tz=tz))
             return
-        except Exception:  # noqa: BLE001 - same promise as in Slack: an apology with a reference
+        except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("console error %s", ref)
             self._show_message(render("platform/apology", {"ref": ref}, locale=locale, tz=tz))
@@ -173,9 +177,7 @@ class Console:
         shown = answer.then if isinstance(answer, Closed) else answer
         if isinstance(shown, Message):
             for f in shown.reply.files:
-                path = f"./{f.filename}"
-                with open(path, "wb") as fh:
-                    fh.write(f.content)
+                path = self._save(f.filename, f.content)
                 shown.message.setdefault("text", "")
                 shown.message.setdefault("blocks", []).append({"type": "context", "elements": [
                     {"type": "mrkdwn", "text": render_text("File saved: {path}", req.locale, path=path)}]})
@@ -210,11 +212,23 @@ class Console:
         self.choices = []
         self.say(render_message(msg, self.choices))
 
+    def _save(self, filename: str, content: bytes) -> str:
+        """Files for people go to a temporary folder, never into the current directory."""
+        if self._files_dir is None:
+            self._files_dir = Path(tempfile.mkdtemp(prefix="backoffice-bot-"))
+        path = self._files_dir / Path(filename).name
+        path.write_bytes(content)
+        return str(path)
+
     def _deliver(self, row: OutboxMessage, content: dict) -> Sent:
         where = row.channel or (f"DM → {row.person.name}" if row.person else "?")
         if row.updates is not None:
             where = f"{where} (updated)"
         text = render_message(content, [])
+        locale = i18n.normalize_locale(row.person.locale if row.person else None, self.runtime.settings.locale_default)
+        for spec in (row.data or {}).get("files") or []:
+            data = base64.b64decode(spec["base64"]) if "base64" in spec else str(spec.get("text", "")).encode()
+            text += "\n" + render_text("File saved: {path}", locale, path=self._save(spec["filename"], data))
         self.inbox.append(f"  ┌─ {where}\n" + "\n".join("  │ " + line for line in text.splitlines()))
         return Sent(row.channel or "D-console", f"{next(_ts)}.000100")
 

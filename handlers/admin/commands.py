@@ -39,15 +39,15 @@ def whoami(req: Request) -> Reply:
 
 
 @subcommand("backoffice", "role", usage=N_("/backoffice role @user <role> [remove]"),
-            help=N_("Give or take away a role: employee, sales, backoffice, oncall, manager, admin."),
+            help=N_("Give or take away a role: `employee`, `sales`, `backoffice`, `oncall`, `manager`, `admin`."),
             role=Role.admin, aliases=("papel",))
 def role(req: Request) -> Reply:
     words = req.args
     if len(words) < 2:
         raise ValidationError(N_("Say who and which role: `/backoffice role @ana manager` (add `remove` to take it away)."))
     target = people_domain.get_person(req.ctx.session, words[0])
-    wanted = Role.parse(words[1])
-    remove = len(words) > 2 and words[2].lower() in ("remove", "revoke", "remover", "-")
+    remove = len(words) > 2 and words[-1].lower() in ("remove", "revoke", "remover", "-")
+    wanted = Role.parse(" ".join(words[1:-1] if remove else words[1:]))  # "on call", "back office"
     people_domain.set_role(req.ctx, target, wanted, grant=not remove)
     return Reply("admin/role_changed", {"name": target.name, "roles": sorted(target.roles)})
 

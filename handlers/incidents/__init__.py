@@ -9,7 +9,7 @@ from models.core.errors import N_
 
 def register(registry: Registry) -> None:
     registry.command("incident", summary=N_("report an incident and follow it to the end"),
-                     usage_hint="help | list | show | ack | assign | status | note | resolve | close")
+                     usage_hint="help | list | show | ack | assign | status | severity | note | resolve | close | summary")
     # The incident channels' Web API calls (the outbox kinds).
     registry.need_scopes("channels:manage", "channels:join", "channels:read", "pins:write", "chat:write.public")
     registry.scan("incidents", commands, buttons, forms, outbox, events, jobs, sections, intents)

@@ -1,4 +1,4 @@
-"""/incident: report, list, show, ack, assign, status, note, resolve, close."""
+"""/incident: report, list, show, ack, assign, status, note, resolve, close, summary."""
 
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ def assign(req: Request) -> Reply:
         raise ValidationError(N_("Say who: `/incident assign {ref} @name` (or `me`)."), ref=inc.ref)
     who = rest[0]
     person = req.actor if who.lower() in ("me", "eu", "mim") else get_person(req.ctx.session, who)
-    return changed("assigned", flow.assign(req.ctx, inc, person))
+    done = flow.assign(req.ctx, inc, person)
+    return changed("assigned", done, granted=not flow.is_responder(person))
 
 
 @subcommand("incident", "status", usage=N_("/incident status <id> investigating|mitigated|resolved [note]"),
@@ -100,8 +101,18 @@ def resolve(req: Request) -> Reply:
 
 
 @subcommand("incident", "close", usage=N_("/incident close <id> [summary]"),
-            help=N_("Close a resolved incident with a summary; posts the post-incident summary (assignee or admin)."),
+            help=N_("Close a resolved incident with a summary (required for SEV1 and SEV2); posts the "
+                    "post-incident summary (assignee or admin)."),
             aliases=("fechar", "encerrar"))
 def close(req: Request) -> Reply:
     inc, rest = take_incident(req, req.args)
     return changed("closed", flow.close(req.ctx, inc, summary=" ".join(rest)))
+
+
+@subcommand("incident", "summary", usage=N_("/incident summary <id> <text>"),
+            help=N_("Write or rewrite the summary of a closed incident; posted again under its card (assignee or admin)."),
+            aliases=("resumo",))
+def summary(req: Request) -> Reply:
+    """``/incident summary <id> <text>``: the summary of a closed incident, written or rewritten."""
+    inc, rest = take_incident(req, req.args)
+    return changed("summary", flow.add_summary(req.ctx, inc, " ".join(rest)))

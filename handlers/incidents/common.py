@@ -34,6 +34,9 @@ def channel_ref(channel: str) -> str:
     return f"<#{channel}>" if CHANNEL_ID.match(channel or "") else (channel or "")
 
 
-def changed(action: str, inc: Incident) -> Reply:
-    """The reply to a change of an incident (``action``: acknowledged, assigned, status...)."""
-    return Reply("incidents/changed", {"action": action, "incident": incident_data(inc)})
+def changed(action: str, inc: Incident, *, granted: bool = False) -> Reply:
+    """The reply to a change of an incident (``action``: acknowledged, assigned, status...).
+
+    ``granted``: the assignee is not on call and was given the right to act on this incident.
+    """
+    return Reply("incidents/changed", {"action": action, "incident": incident_data(inc), "granted": granted})

@@ -107,7 +107,8 @@ def who_cmd(req: Request) -> Reply:
             raise ValidationError(N_("I can't read “{text}” as a day. Try `/leave who today`, `tomorrow`, `week` "
                                      "or a date like `2026-12-24`."), text=req.text.strip())
     return Reply("leave/who", {"first": first.isoformat(), "last": last.isoformat(),
-                               "out": who_is_out(req.ctx.session, first, last)})
+                               "out": who_is_out(req.ctx.session, first, last,
+                                                 types_public=req.settings.leave_who_shows_type)})
 
 
 @subcommand("leave", "pending", usage=N_("/leave pending"),

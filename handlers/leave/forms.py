@@ -12,7 +12,7 @@ from models.core.people import approvers_for
 from models.leave import flow as leave_requests
 from models.leave.balance import balance, balances
 from models.leave.calendar import local_today
-from models.leave.tables import get_type, leave_types
+from models.leave.tables import get_type, leave_types, plain_days
 
 
 def open_form(req: Request) -> OpenModal:
@@ -55,11 +55,13 @@ def submit_form(req: Request) -> CloseModal | ModalErrors:
     leave_type = get_type(req.ctx.session, values["type"])
     filed = leave_requests.file_request(req.ctx, leave_type, start, end, half_start="start" in half,
                                         half_end="end" in half, note=values.get("note"))
-    after = balance(req.ctx.session, req.actor, leave_type, filed.year, req.ctx.now)
+    # Leave across 31 December: the balance of each year it charges.
+    after = [balance(req.ctx.session, req.actor, leave_type, year, req.ctx.now)
+             for year in range(filed.start.year, filed.end.year + 1)]
     return CloseModal(then=Reply("leave/submitted", {
         "request": filed.card(req.actor),
         "approvers": [m.approver.name for m in filed.messages],
-        "balance": after.as_dict() if after else None,
+        "balances": [dict(b.as_dict(), days=plain_days(filed.days_in(b.year))) for b in after if b is not None],
     }))
 
 

@@ -16,7 +16,8 @@ CLEAR_WINNER = 15.0  # a top hit this far ahead of the next is the answer, not a
 
 def card(req: Request, product: Product) -> Reply:
     """One product's card, with the buttons that fit (watch when nothing is available)."""
-    return Reply("stock/card", {"p": product_card(req.ctx.session, product, person_id=req.actor.id)})
+    return Reply("stock/card", {"p": product_card(req.ctx.session, product, person_id=req.actor.id,
+                                                  today=req.today)})
 
 
 def lookup(req: Request, text: str, *, question: bool = False) -> Reply:
@@ -34,7 +35,7 @@ def lookup(req: Request, text: str, *, question: bool = False) -> Reply:
     if len(hits) == 1 or (len(hits) > 1 and hits[0][1] - hits[1][1] >= CLEAR_WINNER):
         return card(req, req.ctx.session.get(Product, hits[0][0]))
     ids = [pid for pid, _score in result.hits or result.suggestions]
-    summaries = product_summaries(req.ctx.session, ids)
+    summaries = product_summaries(req.ctx.session, ids, req.today)
     items = [summaries[pid] for pid in ids if pid in summaries]
     if result.hits:
         return Reply("stock/results", {"query": text, "items": items})
@@ -57,7 +58,7 @@ def bare(req: Request) -> Reply:
 @subcommand("stock", "low", usage=N_("/stock low"), help=N_("Products at or below their reorder level, worst first."),
             aliases=("baixo", "falta"))
 def low(req: Request) -> Reply:
-    items, total = low_stock(req.ctx.session, limit=30)
+    items, total = low_stock(req.ctx.session, limit=30, today=req.today)
     return Reply("stock/low", {"items": items, "total": total})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy.orm import Session
 
 from bot.declare import digest_section, home_section
@@ -16,7 +18,9 @@ DIGEST_ITEMS = 5
 @digest_section(template="stock/digest_section.j2", order=40, roles=("sales",))
 def digest(session: Session, scope: DigestScope) -> dict[int, dict]:
     """Low stock, worst first: the same list for every sales manager, read once for all of them."""
-    items, total = low_stock(session, limit=DIGEST_ITEMS)
+    # One list for every reader: "late" is judged on the first reader's local date (the digest's day).
+    today = dt.date.fromisoformat(str(scope.managers.iloc[0].day)[:10]) if len(scope.managers) else None
+    items, total = low_stock(session, limit=DIGEST_ITEMS, today=today)
     if not total:
         return {}
     data = {"items": items, "total": total}

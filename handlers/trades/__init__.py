@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.registry import Registry
-from handlers.trades import buttons, commands, forms, imports, intents, jobs, sections
+from handlers.trades import breaks, buttons, commands, forms, imports, intents, jobs, sections
 from models.core.errors import N_
 
 
 def register(registry: Registry) -> None:
     registry.command("trade", summary=N_("trades and broker confirmations: pending, breaks, confirm, report"),
-                     usage_hint="pending | show <ref> | confirm <ref> | dispute <ref> <reason> | breaks | report [date]")
-    registry.scan("trades", imports, jobs, sections, commands, buttons, forms, intents)
+                     usage_hint="pending | show <ref> | confirm <ref> | dispute <ref> <reason> | accept <ref> | breaks [filter] | report [date]")
+    registry.scan("trades", imports, jobs, sections, commands, breaks, buttons, forms, intents)
+    registry.need_scopes("files:write", "im:write")  # files for people go to the asker's DM

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot.declare import button
 from bot.replies import OpenModal, Reply
 from bot.request import Request
+from handlers.trades.breaks import all_breaks
 from handlers.trades.cards import trade_row
-from handlers.trades.commands import breaks, card, pending
+from handlers.trades.commands import card, pending, pending_page
 from models.core.people import Role
 from models.trades import flow
 from models.trades.tables import get_trade
@@ -40,9 +41,16 @@ def click_dispute(req: Request) -> OpenModal:
 
 @button("trades_breaks", role=BO)
 def click_breaks(req: Request) -> Reply:
-    return breaks(req)
+    return all_breaks(req)
 
 
 @button("trades_pending", role=BO)
 def click_pending(req: Request) -> Reply:
     return pending(req)
+
+
+@button("trades_pending_page", role=BO)
+def click_pending_page(req: Request) -> Reply:
+    """*Next* / *Previous* under the pending list: the same message, rewritten."""
+    page = int(req.value) if (req.value or "").isdigit() else 0
+    return pending_page(req, page, replace=True)

@@ -7,13 +7,14 @@ import re
 import zoneinfo
 
 from bot.declare import no_args, subcommand
-from bot.replies import Attachment, Reply
+from bot.replies import Reply
 from bot.request import Request
-from handlers.trades.cards import conf_row, event_row, report_data, trade_row
+from handlers.trades import files
+from handlers.trades.cards import event_row, report_data, trade_row
 from models.core.errors import N_, ValidationError
 from models.core.people import Role
 from models.trades import flow
-from models.trades.report import build_report, report_csv
+from models.trades.report import build_report
 from models.trades.tables import Trade, get_trade
 
 REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
@@ -27,12 +28,32 @@ def _ref(req: Request, usage: str) -> str:
     return words[0].upper()
 
 
+PENDING_PER_PAGE = 40
+
+
 @no_args("trade", usage=N_("/trade"), help=N_("The trades waiting for confirmation."), role=BO)
 @subcommand("trade", "pending", usage=N_("/trade pending"),
             help=N_("Trades not confirmed yet, oldest first, with their status."), role=BO, aliases=("pendentes",))
 def pending(req: Request) -> Reply:
-    found, total = flow.pending(req.ctx)
-    return Reply("trades/pending", {"trades": [trade_row(t) for t in found], "total": total})
+    """``/trade pending`` (and *Show pending*): the first page."""
+    return _pending_page(req, 0)
+
+
+def pending_page(req: Request, page: int, replace: bool = False) -> Reply:
+    """One page of the pending list (the last one if the list shrank since the button was drawn)."""
+    return _pending_page(req, page, replace)
+
+
+def _pending_page(req: Request, page: int, replace: bool = False) -> Reply:
+    found, total = flow.pending(req.ctx, PENDING_PER_PAGE, page * PENDING_PER_PAGE)
+    pages = max(1, -(-total // PENDING_PER_PAGE))
+    if page >= pages:  # the list shrank since the button was drawn
+        page = pages - 1
+        found, total = flow.pending(req.ctx, PENDING_PER_PAGE, page * PENDING_PER_PAGE)
+    first = page * PENDING_PER_PAGE
+    return Reply("trades/pending", {"trades": [trade_row(t, broker_side=False) for t in found], "total": total,
+                                    "page": page, "pages": pages, "first": first + 1, "last": first + len(found)},
+                 replace_original=replace)
 
 
 @subcommand("trade", "show", usage=N_("/trade show <ref>"),
@@ -44,7 +65,7 @@ def show(req: Request) -> Reply:
 
 def card(req: Request, trade: Trade) -> Reply:
     events = [event_row(e) for e in flow.history(req.ctx.session, trade)]
-    return Reply("trades/show", {"trade": trade_row(trade), "events": events[-8:]})
+    return Reply("trades/show", {"trade": trade_row(trade), "events": events})
 
 
 @subcommand("trade", "confirm", usage=N_("/trade confirm <ref>"),
@@ -73,15 +94,6 @@ def accept(req: Request) -> Reply:
     return Reply("trades/decision", {"action": "accepted", "trade": trade_row(trade)})
 
 
-@subcommand("trade", "breaks", usage=N_("/trade breaks"),
-            help=N_("Trades that do not match their confirmation, and confirmations nobody booked."), role=BO,
-            aliases=("quebras",))
-def breaks(req: Request) -> Reply:
-    trades, alleged = flow.breaks(req.ctx)
-    return Reply("trades/breaks", {"trades": [trade_row(t) for t in trades[:15]], "total": len(trades),
-                                   "alleged": [conf_row(c) for c in alleged[:15]], "alleged_total": len(alleged)})
-
-
 def parse_day(text: str, today: dt.date) -> dt.date:
     """``2026-11-23``, ``23/11/2026``, ``today``/``hoje`` or ``yesterday``/``ontem``."""
     word = text.strip().lower()
@@ -98,13 +110,18 @@ def parse_day(text: str, today: dt.date) -> dt.date:
                           value=text.strip())
 
 
-@subcommand("trade", "report", usage=N_("/trade report [date]"),
-            help=N_("Realized and unrealized P&L by average cost, and unsettled exposure per broker, with a CSV."),
+@subcommand("trade", "report", usage=N_("/trade report [date] [xlsx]"),
+            help=N_("Realized and unrealized P&L by average cost, and unsettled exposure per broker, with a file "
+                    "(CSV, or XLSX if asked) in your DM."),
             aliases=("relatorio",))  # back office or managers: the domain checks
 def report(req: Request) -> Reply:
+    """``/trade report [date] [xlsx]``: the card, and the file in the asker's DM (CSV unless asked)."""
+    words = req.args
+    fmt = "xlsx" if any(w.lower() in ("xlsx", "excel") for w in words) else "csv"
+    text = " ".join(w for w in words if w.lower() not in ("xlsx", "excel", "csv"))
     today = req.ctx.now.astimezone(zoneinfo.ZoneInfo(req.settings.trades_tz)).date()
-    day = parse_day(req.text, today)
+    day = parse_day(text, today)
     rep = build_report(req.ctx, day)
-    name = f"trades-report-{day.isoformat()}.csv"
-    return Reply("trades/report", report_data(rep),
-                 files=[Attachment(name, report_csv(rep), title=req.t(N_("Trades report {day}"), day=day))])
+    files.send(req, f"trades-report-{day.isoformat()}", files.report_sheets(req, rep), fmt,
+               req.t(N_("Trades report {day}"), day=day))
+    return Reply("trades/report", report_data(rep))

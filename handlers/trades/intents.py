@@ -8,7 +8,8 @@ import unicodedata
 from bot.declare import intent
 from bot.replies import Reply
 from bot.request import Request
-from handlers.trades.commands import breaks, pending, show
+from handlers.trades.breaks import all_breaks
+from handlers.trades.commands import pending, show
 from models.core.people import Role
 
 REF = re.compile(r"\b(T\d{8}-\d{4})\b", re.IGNORECASE)
@@ -39,5 +40,5 @@ def answer(req: Request) -> Reply:
         req.text = found.group(1)
         return show(req)
     if BREAK_WORDS.search(_plain(req.text)):
-        return breaks(req)
+        return all_breaks(req)
     return pending(req)
