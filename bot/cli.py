@@ -77,7 +77,6 @@ def _terminate(signum, _frame):  # type: ignore[no-untyped-def]
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.imports_cli import run_import  # lazy: see the module docstring
 
-    signal.signal(signal.SIGTERM, _terminate)  # an import is one transaction: stopped, it changed nothing
     runtime = _runtime(settings)
     return run_import(runtime, args.kind, Path(args.file), actor_id=_actor_id(runtime, args.as_))
 
@@ -236,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "import":
+        # An import is one transaction: stopped by SIGTERM (from the first moment), it changed nothing.
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         settings = load_settings()
         quiet = args.command in ("console", "demo", "import", "manifest", "db", "job")
