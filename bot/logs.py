@@ -3,7 +3,7 @@
 Fields bound with :func:`bound` (the request key, Slack team/user/channel ids, desk, command or
 action) join every line logged while they are bound, in the same thread. Every line, in either
 format, passes the :class:`Redactor` first: tokens, the signing secret and e-mail addresses never
-reach the log, whoever wrote the line (our code, Bolt, slack_sdk, gunicorn).
+reach the log, whoever wrote the line (our code, Bolt, slack_sdk, waitress).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
-
-from gunicorn.glogging import Logger as _GunicornLogger
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 FIELDS = ("request_key", "team_id", "user_id", "channel_id", "desk", "kind", "command", "action", "outbox_id",
@@ -118,12 +116,3 @@ def secrets_of(settings: Any) -> list[str]:
             values.append(value.get_secret_value())
     return values
 
-
-class GunicornLogger(_GunicornLogger):
-    """gunicorn's own lines (worker starts and stops) through our handler: same format, same redactor."""
-
-    def setup(self, cfg: Any) -> None:
-        super().setup(cfg)
-        ours = logging.getLogger().handlers
-        if ours:
-            self.error_log.handlers = list(ours)

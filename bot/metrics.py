@@ -1,10 +1,11 @@
 """Prometheus metrics: what an operator alerts on (see docs/operations.md for the rules).
 
-Counters and histograms are plain ``prometheus_client`` objects, updated where things happen.
-Under gunicorn every worker is its own process, so ``serve`` sets ``PROMETHEUS_MULTIPROC_DIR``
-before any of this module is imported and ``/metrics`` adds the workers' files up. The outbox
-gauges (depth, age of the oldest pending row, dead letters) are read from the database when
-scraped: the database is the one place that knows them for every process at once.
+Counters and histograms are plain ``prometheus_client`` objects, updated where things happen;
+``serve`` is one process (threads), so ``/metrics`` reports it whole. Should several processes
+ever share one endpoint, ``PROMETHEUS_MULTIPROC_DIR`` (set before this module is imported)
+switches to prometheus_client's multiprocess mode and ``/metrics`` adds their files up. The
+outbox gauges (depth, age of the oldest pending row, dead letters) and the imports' counts are
+read from the database when scraped: it is the one place that knows them for every process.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ class DatabaseCollector(Collector):
 
 
 def exposition(runtime: Runtime) -> tuple[bytes, str]:
-    """The text a scrape gets: this process's metrics (or every gunicorn worker's), plus the outbox's."""
+    """The text a scrape gets: this process's metrics (or, in multiprocess mode, all of theirs), plus the database's."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
@@ -123,8 +124,3 @@ def exposition(runtime: Runtime) -> tuple[bytes, str]:
     outbox.register(DatabaseCollector(runtime))
     return own + generate_latest(outbox), CONTENT_TYPE_LATEST
 
-
-def worker_exited(pid: int) -> None:
-    """gunicorn's ``child_exit``: a dead worker's live gauges no longer count (its counters do)."""
-    if os.environ.get(MULTIPROC_ENV):
-        multiprocess.mark_process_dead(pid)

@@ -231,7 +231,7 @@ def mention_event(text: str, *, user: str = "U070000023", channel: str = "C0GENE
 
 
 class RemoteBot(BotServer):
-    """The same signed requests, sent to a bot running elsewhere (another process, e.g. gunicorn)."""
+    """The same signed requests, sent to a bot running elsewhere (another process, e.g. `serve`)."""
 
     def __init__(self, url: str, standin: Any) -> None:  # noqa: D107 - no server of our own
         self.standin = standin

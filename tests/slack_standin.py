@@ -76,7 +76,8 @@ class SlackStandIn:
         self.taken_channels: set[str] = set()
         self.history: dict[str, list[dict]] = {}  # channel id -> messages, for conversations.history/replies
         self.failures: list[Failure] = []
-        self.hangs: dict[str, list[float]] = {}  # method -> delays still to apply, one per call
+        self.delays: dict[str, float] = {}  # method -> seconds before answering (Slack being slow)
+        self.hangs: dict[str, list[float]] = {}  # method -> late answers still to give, one per call
         self.socket_url: str | None = None  # what apps.connections.open answers (a tests.socket_standin)
         self._released = threading.Event()
         self.rejected: list[Call] = []
@@ -125,6 +126,11 @@ class SlackStandIn:
         with self._lock:
             self.failures.append(Failure(set(methods) or None, status, error, retry_after, times, until))
 
+    def slow(self, *methods: str, seconds: float) -> None:
+        """Answer these methods only after ``seconds`` (a slow or hanging Slack)."""
+        with self._lock:
+            self.delays.update({m: seconds for m in methods})
+
     def hang(self, method: str, seconds: float, times: int = 1) -> None:
         """The next ``times`` calls of ``method`` take effect at once but answer after ``seconds``."""
         with self._lock:
@@ -148,6 +154,7 @@ class SlackStandIn:
     def heal(self) -> None:
         with self._lock:
             self.failures.clear()
+            self.delays.clear()
 
     def reset(self) -> None:
         with self._lock:
@@ -343,11 +350,15 @@ class SlackStandIn:
                     return self._send(200, "ok")
                 if path.startswith("/upload/"):
                     standin._record(Call("file.upload", {"file_id": path.rsplit("/", 1)[1],
-                                                         "size": len(args.get("_body", b""))}))
+                                                         "size": len(args.get("_body", b"")),
+                                                         "content": args.get("_body", b"")}))
                     return self._send(200, "OK")
                 if not path.startswith("/api/"):
                     return self._send(404, {"ok": False, "error": "unknown_url"})
                 method = path[len("/api/"):]
+                delay = standin.delays.get(method)
+                if delay:
+                    time.sleep(delay)
                 failure = standin._failure_for(method)
                 if failure is not None:
                     standin._record(Call(method, args), rejected=True)
@@ -362,8 +373,8 @@ class SlackStandIn:
                     standin._record(Call(method, args))
                 else:
                     standin._record(Call(method, args), rejected=True)
-                delay = standin._hang_for(method)
-                if delay and standin._released.wait(delay):
+                late = standin._hang_for(method)
+                if late and standin._released.wait(late):
                     return  # stopped while hanging: the answer never comes
                 self._send(200, answer)
 

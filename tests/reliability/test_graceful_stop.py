@@ -1,7 +1,6 @@
-"""SIGTERM, as a platform sends it on every deploy, loses nothing: `serve` (gunicorn, two workers)
-finishes the requests in flight and answers them, hands a notification it could not deliver back
-to the outbox (sent once, later, by whoever sweeps), and exits 0. Its /metrics add up both
-workers. An import stopped by SIGTERM leaves nothing half-written."""
+"""SIGTERM, as a platform sends it on every deploy, loses nothing: `serve` finishes the requests
+in flight and answers them, hands a notification it could not deliver back to the outbox (sent
+once, later, by whoever sweeps), and exits 0; its /metrics count what it served."""
 
 from __future__ import annotations
 
@@ -32,14 +31,14 @@ def _requests_counted(url: str) -> float:
 def test_sigterm_with_requests_in_flight_loses_none(people, standin, database_url, tmp_path):
     runtime = people
     port = free_port()
-    env = bot_env(database_url, standin, WEB_CONCURRENCY="2", SHUTDOWN_GRACE="12", LOG_LEVEL="WARNING")
+    env = bot_env(database_url, standin, SHUTDOWN_GRACE="12", LOG_LEVEL="WARNING")
     proc = start(["serve", "--port", str(port)], env, tmp_path)
     try:
         bot = RemoteBot(f"http://127.0.0.1:{port}", standin)
         wait_http(bot.url + "/readyz", proc)
         for _ in range(4):
             assert bot.command("/backoffice", "whoami", user=ADMIN).status == 200
-        assert _requests_counted(bot.url) == 4  # whichever worker answered, /metrics counts them all
+        assert _requests_counted(bot.url) == 4
 
         # A notification whose post hangs in Slack, and six requests waiting on users.info.
         standin.hang("chat.postMessage", 20)
