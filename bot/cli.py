@@ -11,11 +11,15 @@ import argparse
 import datetime as dt
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
 from typing import TYPE_CHECKING
 
+from pydantic import SecretStr
+
+from bot import logs
 from bot.clock import Clock, FrozenClock
 from bot.settings import Settings, SettingsError, load_settings
 from models.core.errors import N_
@@ -87,6 +91,15 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C (a BaseException, so no ``except Exception`` keeps it),
+    and the open unit of work rolls back."""
+
+
+def _terminate(signum, _frame):  # type: ignore[no-untyped-def]
+    raise Terminated()
+
+
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.imports_cli import run_import  # lazy: see the module docstring
 
@@ -156,32 +169,37 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         from bot.scheduler import start_in_background
 
         start_in_background(runtime)
-    serve(WebApp(runtime), args.port or settings.port, threads=settings.web_threads)
-    runtime.sender.wait_idle(timeout=30)  # notifications queued by the last requests leave before exit
+    app = WebApp(runtime)
+    serve(app, args.port or settings.port, threads=settings.web_threads)
+    # Drained: what followed the last acks finishes, undelivered notifications go back to the outbox.
+    app.shutdown(settings.shutdown_grace / 2)
     return 0
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ops import serve_in_background  # lazy: see the module docstring
     from bot.scheduler import start_in_background  # lazy: see the module docstring
-    from bot.slack.socket import run_socket_mode  # lazy: see the module docstring
+    from bot.slack.socket import run_socket  # lazy: see the module docstring
 
     settings.require("slack_bot_token", "slack_app_token")
     if settings.slack_signing_secret is None:
         # Socket Mode requests are not signed; Bolt still wants a value to build the app.
-        settings = settings.model_copy(update={"slack_signing_secret": "socket-mode-unsigned"})
+        settings = settings.model_copy(update={"slack_signing_secret": SecretStr("socket-mode-unsigned")})
     runtime = _runtime(settings)
     _check_slack_token(settings)
     if settings.run_scheduler:
         start_in_background(runtime)
+    serve_in_background(runtime, settings.metrics_port)
     assert settings.slack_app_token is not None  # required above
-    run_socket_mode(runtime, settings.slack_app_token.get_secret_value())
-    return 0
+    return run_socket(runtime, settings.slack_app_token.get_secret_value())
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ops import serve_in_background  # lazy: see the module docstring
     from bot.scheduler import run_forever  # lazy: see the module docstring
 
     runtime = _runtime(settings)
+    serve_in_background(runtime, settings.metrics_port)
     run_forever(runtime)
     return 0
 
@@ -262,12 +280,15 @@ def limit_library_logs(level: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "import":
+        # An import is one transaction: stopped by SIGTERM (from the first moment), it changed nothing.
+        signal.signal(signal.SIGTERM, _terminate)
     settings: Settings | None = None
     try:
         settings = load_settings()
         quiet = args.command in ("console", "demo", "import", "manifest", "db", "job")
         level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logs.configure(level, json_lines=settings.log_format == "json", secrets=logs.secrets_of(settings))
         logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
         limit_library_logs(level)
         if settings.log_level.upper() == "DEBUG":
@@ -283,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        print("backoffice-bot: stopped by SIGTERM; what had not finished was rolled back.", file=sys.stderr)
+        return 143
     except Exception as exc:  # noqa: BLE001 - one line for the operator, not a traceback
         print(f"backoffice-bot: {_explain(exc, settings)}", file=sys.stderr)
         logging.getLogger(__name__).debug("details", exc_info=True)

@@ -146,8 +146,9 @@ class Registry:
         self.privacy_parts: list[Any] = []  # models.core.privacy.PrivacyPart, one per desk with personal data
         self.routes: dict[str, Route] = {}
         self.outbox_files: dict[str, Callable[[dict, str], list[dict]]] = {}
+        # *:history: the outbox looks for a message it may have posted before posting it again.
         self.scopes: set[str] = {"commands", "chat:write", "users:read", "users:read.email", "im:write",
-                                 "app_mentions:read", "im:history"}
+                                 "app_mentions:read", "im:history", "channels:history", "groups:history"}
         self.bot_events: set[str] = {"app_mention", "message.im"}
 
     def command(self, name: str, *, summary: str, usage_hint: str = "help") -> Command:

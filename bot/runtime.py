@@ -76,9 +76,10 @@ class Runtime:
         """Channel names to ids; Slack's by default, the console sets its own."""
         return SlackChannels(self.web_client())
 
-    def web_client(self) -> WebClient:
-        """A Web API client on ``SLACK_API_URL`` that retries rate limits and server errors."""
-        return make_web_client(self.settings)
+    def web_client(self, *, retry_connection_errors: bool = True) -> WebClient:
+        """A Web API client on ``SLACK_API_URL`` that retries rate limits and server errors
+        (and dropped connections, unless ``retry_connection_errors`` is off: see the outbox)."""
+        return make_web_client(self.settings, retry_connection_errors=retry_connection_errors)
 
     @contextlib.contextmanager
     def unit_of_work(self, *, actor: Person | int | None = None, source: str = "cli",

@@ -19,6 +19,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import metrics
 from bot.registry import Job
 from bot.runtime import Runtime
 from models.core.scheduling import Claim, RunStatus, claim, finish
@@ -56,14 +57,17 @@ def run_job(runtime: Runtime, job: Job, now: dt.datetime) -> str | None:
         won = claim(ctx.session, Claim(key, f"job:{job.name}", f"{start:%Y-%m-%dT%H:%M}", start), now)
     if not won:
         return None
+    metrics.JOB_RUNS.labels(job=job.name, outcome="claimed").inc()
     try:
         summary = job.run(runtime, now)
     except Exception as exc:  # noqa: BLE001 - one failing job must not stop the clock
         log.exception("job %s failed for %s", job.name, start.isoformat())
         _finish(runtime, key, RunStatus.failed, f"{type(exc).__name__}: {exc}")
+        metrics.JOB_RUNS.labels(job=job.name, outcome="failed").inc()
         return f"failed: {type(exc).__name__}"
     text = str(summary) if summary is not None else "done"
     _finish(runtime, key, RunStatus.done, text)
+    metrics.JOB_RUNS.labels(job=job.name, outcome="done").inc()
     log.info("job %s (%s): %s", job.name, start.strftime("%H:%M"), text)
     return text
 
@@ -75,6 +79,7 @@ def run_every_tick(runtime: Runtime, job: Job, now: dt.datetime) -> str | None:
         summary = job.run(runtime, now)
     except Exception:  # noqa: BLE001 - e.g. the database went away: try again next minute
         log.exception("%s failed at %s; will try again next minute", job.name, now.isoformat())
+        metrics.JOB_RUNS.labels(job=job.name, outcome="failed").inc()
         return "error"
     return str(summary) if summary else None
 
@@ -150,7 +155,7 @@ def run_forever(runtime: Runtime) -> None:
         sched.start()
     except (KeyboardInterrupt, SystemExit):
         pass
-    runtime.sender.wait_idle(timeout=30)
+    runtime.sender.stop(runtime.settings.shutdown_grace)  # deliveries under way finish, the rest go back
     log.info("clock stopped")
 
 
