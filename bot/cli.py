@@ -14,8 +14,8 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
 from pydantic import SecretStr
 
@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     except Terminated:
         print("backoffice-bot: stopped by SIGTERM; what had not finished was rolled back.", file=sys.stderr)
         return 143
-    except Exception as exc:  # noqa: BLE001 - one line for the operator, not a traceback
+    except Exception as exc:
         print(f"backoffice-bot: {_explain(exc, settings)}", file=sys.stderr)
         logging.getLogger(__name__).debug("details", exc_info=True)
         return 2 if _is_database_error(exc) else 1

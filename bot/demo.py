@@ -17,8 +17,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.console.session import Console
-from bot.imports_cli import summary_line
 from bot.importing import read_table
+from bot.imports_cli import summary_line
 from bot.render import error_text, render_text
 from bot.runtime import Runtime
 from models.core.errors import N_

@@ -116,7 +116,7 @@ def safe_zone(tz: str | None, default: str = "America/Sao_Paulo") -> str:
 def to_zone(value: dt.datetime, tz: str | None) -> dt.datetime:
     zone = zoneinfo.ZoneInfo(tz or "UTC")
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(zone)
 
 

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
 from bot import assets, blocks, i18n
 from models.core.errors import DomainError, Terms
 
+
 @pass_context
 def _date(ctx, value, fmt="medium"):  # type: ignore[no-untyped-def]
     if isinstance(value, str) and value:

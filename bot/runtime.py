@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from functools import cached_property
 from collections.abc import Callable, Iterator
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from bot.channels import ChannelDirectory
 from bot.clock import Clock
 from bot.db import Database
 from bot.outbox import Deliver, OutboxSender
 from bot.registry import Registry
-from bot.channels import ChannelDirectory
 from bot.settings import Settings
 from bot.slack.api import WebClient
 from bot.slack.channels import SlackChannels

@@ -31,7 +31,7 @@ TICK_SECONDS = 60
 
 def period_start(now: dt.datetime, every_minutes: int) -> dt.datetime:
     """The start of the ``every_minutes`` period holding ``now`` (periods counted from midnight UTC)."""
-    now = now.astimezone(dt.timezone.utc).replace(second=0, microsecond=0)
+    now = now.astimezone(dt.UTC).replace(second=0, microsecond=0)
     every = max(1, int(every_minutes))
     minutes = now.hour * 60 + now.minute
     return now.replace(hour=0, minute=0) + dt.timedelta(minutes=minutes - minutes % every)
@@ -60,7 +60,7 @@ def run_job(runtime: Runtime, job: Job, now: dt.datetime) -> str | None:
     metrics.JOB_RUNS.labels(job=job.name, outcome="claimed").inc()
     try:
         summary = job.run(runtime, now)
-    except Exception as exc:  # noqa: BLE001 - one failing job must not stop the clock
+    except Exception as exc:
         log.exception("job %s failed for %s", job.name, start.isoformat())
         _finish(runtime, key, RunStatus.failed, f"{type(exc).__name__}: {exc}")
         metrics.JOB_RUNS.labels(job=job.name, outcome="failed").inc()
@@ -77,7 +77,7 @@ def run_every_tick(runtime: Runtime, job: Job, now: dt.datetime) -> str | None:
     and a summary only when it did something (``None`` otherwise)."""
     try:
         summary = job.run(runtime, now)
-    except Exception:  # noqa: BLE001 - e.g. the database went away: try again next minute
+    except Exception:
         log.exception("%s failed at %s; will try again next minute", job.name, now.isoformat())
         metrics.JOB_RUNS.labels(job=job.name, outcome="failed").inc()
         return "error"
@@ -100,7 +100,7 @@ def tick(runtime: Runtime, now: dt.datetime | None = None) -> dict[str, str]:
     for job in list(runtime.registry.jobs.values()):
         try:
             summary = run_job(runtime, job, now)
-        except Exception:  # noqa: BLE001 - e.g. the database went away: try again next minute
+        except Exception:
             log.exception("could not claim job %s", job.name)
             summary = "error"
         if summary is not None:
@@ -109,7 +109,7 @@ def tick(runtime: Runtime, now: dt.datetime | None = None) -> dict[str, str]:
         sent = runtime.sender.sweep()
         if sent:
             done["outbox"] = f"{sent} sent"
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("outbox sweep failed")
         done["outbox"] = "error"
     return done
@@ -117,11 +117,11 @@ def tick(runtime: Runtime, now: dt.datetime | None = None) -> dict[str, str]:
 
 def _scheduler(runtime: Runtime, background: bool) -> BaseScheduler:
     cls = BackgroundScheduler if background else BlockingScheduler
-    sched = cls(timezone=dt.timezone.utc, job_defaults={"coalesce": True, "max_instances": 1,
+    sched = cls(timezone=dt.UTC, job_defaults={"coalesce": True, "max_instances": 1,
                                                         "misfire_grace_time": None})
     # The first tick runs at once: a period missed while the clock was down is caught up now.
     sched.add_job(_safe_tick, IntervalTrigger(seconds=TICK_SECONDS), args=[runtime], id="tick", name="clock tick",
-                  next_run_time=dt.datetime.now(dt.timezone.utc))
+                  next_run_time=dt.datetime.now(dt.UTC))
     # One "Running job..." line a minute says nothing; the tick logs what it did.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     return sched
@@ -130,7 +130,7 @@ def _scheduler(runtime: Runtime, background: bool) -> BaseScheduler:
 def _safe_tick(runtime: Runtime) -> None:
     try:
         tick(runtime)
-    except Exception:  # noqa: BLE001 - the clock keeps ticking
+    except Exception:
         log.exception("tick failed")
 
 

@@ -233,7 +233,7 @@ def mention_event(text: str, *, user: str = "U070000023", channel: str = "C0GENE
 class RemoteBot(BotServer):
     """The same signed requests, sent to a bot running elsewhere (another process, e.g. `serve`)."""
 
-    def __init__(self, url: str, standin: Any) -> None:  # noqa: D107 - no server of our own
+    def __init__(self, url: str, standin: Any) -> None:
         self.standin = standin
         self._url = url.rstrip("/")
 

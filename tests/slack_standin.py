@@ -15,9 +15,10 @@ import json
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass
@@ -90,7 +91,7 @@ class SlackStandIn:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True, name="slack-standin")
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> "SlackStandIn":
+    def start(self) -> SlackStandIn:
         self.thread.start()
         return self
 

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from bot import i18n
 from bot.render import render_text
 
+
 def _ask(prompt: str, stdin: TextIO, out: TextIO) -> str | None:
     out.write(prompt)
     out.flush()

@@ -11,8 +11,9 @@ import base64
 import itertools
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from bot import i18n
 from bot.console.text import Choice, Names, render_message
@@ -58,7 +59,7 @@ def file_bytes(spec: dict) -> bytes:
 class Inbox:
     """Collects delivered notifications until the console prints them."""
 
-    def __init__(self, runtime: "Runtime", names: Names, choices: list[Choice], files: Files,
+    def __init__(self, runtime: Runtime, names: Names, choices: list[Choice], files: Files,
                  locale: Callable[[], str]) -> None:
         self.runtime = runtime
         self.names = names

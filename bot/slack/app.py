@@ -25,8 +25,8 @@ from bot.render import render, render_error, warm_up
 from bot.replies import Attachment
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
-from bot.slack.ack import AckAwareExecutor, install_ack
 from bot.slack import profiles
+from bot.slack.ack import AckAwareExecutor, install_ack
 from bot.slack.gate import BoundedLog
 from bot.slack.observe import kind_of, observed
 from bot.slack.payloads import error_text, field_block, message_args, request_key, view_values
@@ -124,7 +124,7 @@ class SlackAdapter:
             if view_blocks is not None:
                 return FieldErrors({field_block(err.field, view_blocks): error_text(err, locale)})
             return Refused(render_error(err, locale=locale, tz=tz))
-        except Exception:  # noqa: BLE001 - the user gets an apology with a reference, the log the details
+        except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error, reference %s", ref)
             return Refused(render("platform/apology", {"ref": ref}, locale=locale, tz=tz))

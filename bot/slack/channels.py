@@ -13,7 +13,7 @@ PAGES = 10  # 10,000 public channels: beyond that a person should pick the chann
 class SlackChannels:
     """Looks channels up in the workspace; names are cached for the life of the process."""
 
-    def __init__(self, client: "WebClient") -> None:
+    def __init__(self, client: WebClient) -> None:
         self.client = client
         self._names: dict[str, str] = {}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.registry import Registry
 from handlers.digest import commands, events, jobs, outbox
-from models.digest.privacy import PART as DIGEST_PRIVACY
 from models.core.errors import N_
+from models.digest.privacy import PART as DIGEST_PRIVACY
 
 
 def chart_files(data: dict, locale: str) -> list[dict]:

@@ -71,19 +71,19 @@ class OutboxMessage(Base):
     uncertain: Mapped[bool] = mapped_column(default=False)
     request_id: Mapped[str | None] = mapped_column(String(120))
 
-    person: Mapped["Person | None"] = relationship(lazy="joined")
-    updates: Mapped["OutboxMessage | None"] = relationship(remote_side="OutboxMessage.id", foreign_keys=[updates_id])
-    thread_of: Mapped["OutboxMessage | None"] = relationship(
+    person: Mapped[Person | None] = relationship(lazy="joined")
+    updates: Mapped[OutboxMessage | None] = relationship(remote_side="OutboxMessage.id", foreign_keys=[updates_id])
+    thread_of: Mapped[OutboxMessage | None] = relationship(
         remote_side="OutboxMessage.id", foreign_keys=[thread_of_id]
     )
 
 
 def notify(
-    ctx: "Ctx",
+    ctx: Ctx,
     template: str,
     data: dict[str, Any] | None = None,
     *,
-    person: "Person | None" = None,
+    person: Person | None = None,
     channel: str | None = None,
     kind: OutboxKind | str = OutboxKind.post,
     updates: OutboxMessage | None = None,

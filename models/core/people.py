@@ -35,7 +35,7 @@ class Role(str, enum.Enum):
         return ROLE_LABELS[self.value]
 
     @classmethod
-    def parse(cls, text: str) -> "Role":
+    def parse(cls, text: str) -> Role:
         """The role named by ``text``: its code or its name in English or Portuguese (case, accents
         and spaces ignored), or a ValidationError listing the roles."""
         key = re.sub(r"[\s_-]+", "", unicodedata.normalize("NFKD", text.strip().lower()).encode("ascii", "ignore")
@@ -249,7 +249,7 @@ def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Per
     return target
 
 
-def set_preferences(ctx: "Ctx", target: Person, *, locale: str | None = None,
+def set_preferences(ctx: Ctx, target: Person, *, locale: str | None = None,
                     timezone: str | None = None) -> Person:
     """Change a person's language and/or time zone: their own, or anyone's for an admin."""
     from models.core.audit import record  # audit rows point at people: imported when used, like set_role

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 from sqlalchemy import select
 
+from models.core import places
 from models.core.audit import record
 from models.core.context import Ctx
-from models.core import places
 from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
 from models.core.people import EMAIL_RE, SLACK_ID_RE, Person, Role

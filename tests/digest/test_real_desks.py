@@ -20,8 +20,8 @@ from tests.harness import BotServer
 @pytest.fixture
 def full(runtime, standin):  # type: ignore[no-untyped-def]
     """The real registry, the sample people and the demo data set, and a leave request for Tiago to decide."""
-    from models.leave.tables import get_type
     from models.leave.flow import file_request
+    from models.leave.tables import get_type
 
     people = runtime
     load_demo(people)
