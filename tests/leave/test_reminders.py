@@ -68,6 +68,7 @@ def test_a_late_run_sends_only_the_latest_reminder(bot, standin, people, runtime
     request_leave(bot, standin, MARIANA, "2026-12-14", "2026-12-18")
     dms(standin, TIAGO)
     assert "admins" in run_job(runtime, clock, dt.datetime(2026, 12, 4, 9, 0, tzinfo=SP))
+    runtime.sender.wait_idle(timeout=30)  # the reminders leave after the job's commit, on the sender's threads
     standin.settle()
     assert reminders(standin, TIAGO) == [] and len(reminders(standin, ADMIN)) == 1
 
