@@ -17,9 +17,10 @@ import base64
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 
@@ -59,7 +60,8 @@ def _csv_cell(value: Any, locale: str) -> str:
 def _decimal_text(value: Decimal) -> str:
     """At least two decimals, no trailing zeros beyond them: 10.20, 37.405, 1234.00."""
     value = value.normalize()
-    return format(value.quantize(Decimal("0.01")) if value.as_tuple().exponent > -2 else value, "f")
+    exponent = value.as_tuple().exponent
+    return format(value.quantize(Decimal("0.01")) if isinstance(exponent, int) and exponent > -2 else value, "f")
 
 
 def to_csv(sheets: list[Sheet], locale: str) -> bytes:

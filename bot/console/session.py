@@ -149,7 +149,7 @@ class Console:
                 raise _FormErrors({err.field or "form": render_text(err.message, locale, **err.params)}) from None
             self._show_message(render_error(err, locale=locale, tz=tz))
             return
-        except Exception:  # noqa: BLE001 - same promise as in Slack: an apology with a reference
+        except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("console error %s", ref)
             self._show_message(render("platform/apology", {"ref": ref}, locale=locale, tz=tz))

@@ -8,7 +8,6 @@ from handlers.trades import commands as c
 from models.core.errors import N_
 from models.core.people import Role
 
-
 NUMBERS = ("quantity", "price", "fees", "net_amount", "gross_amount")
 
 

@@ -11,10 +11,10 @@ from bot.replies import CloseModal, OpenModal, Reply
 from bot.request import Request
 from handlers.trades import files
 from handlers.trades.cards import event_row, report_data, trade_row
-from models.trades import flow
 from models.core.errors import N_, ValidationError
-from models.trades.tables import get_trade
+from models.trades import flow
 from models.trades.report import build_report
+from models.trades.tables import get_trade
 
 REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
 
@@ -36,7 +36,8 @@ def pending(req: Request) -> Reply:
 
 def click_pending_page(req: Request) -> Reply:
     """*Next* / *Previous* under the pending list: the same message, rewritten."""
-    page = int(req.value) if (req.value or "").isdigit() else 0
+    value = req.value or ""
+    page = int(value) if value.isdigit() else 0
     return _pending_page(req, page, replace=True)
 
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from models.core.audit import record
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.core.outbox import notify
 from models.core.people import Role
-from models.trades.queries import breaks, history, pending  # noqa: F401 - long called from here
-from models.trades.tables import (OPEN_STATUSES, BreakNames, Confirmation, ConfirmationStatus, Trade, TradeEvent,
-                           TradeStatus, add_event, get_trade)
+from models.trades.queries import breaks, history, pending
+from models.trades.tables import (
+    BreakNames,
+    Confirmation,
+    ConfirmationStatus,
+    Trade,
+    TradeStatus,
+    add_event,
+    get_trade,
+)
 
 REASON_MAX = 500
 __all__ = ["confirm", "dispute", "accept_broker_values", "reopen", "pending", "breaks", "history"]
@@ -119,13 +126,13 @@ def reopen(ctx, trade: Trade, conf: Confirmation, why: str, changed: list[str]) 
     """The broker replaced (``why="replaced"``) or cancelled a confirmation after the trade was confirmed:
     the confirmation by the analyst is withdrawn, the trade goes back to matching, and the analyst
     who confirmed it and the trades channel are told why. ``changed`` names the terms that moved."""
-    confirmer = trade.confirmed_by
+    confirmer, was = trade.confirmed_by, trade.status
     before = {"status": trade.status, "confirmed_by": confirmer.name if confirmer else None,
               "confirmed_at": trade.confirmed_at, "confirmation_id": trade.confirmation_id, "breaks": trade.breaks}
     trade.status, trade.confirmation_id, trade.breaks = TradeStatus.unmatched.value, None, []
     trade.confirmed_by_id, trade.confirmed_at, trade.dispute_reason, trade.updated_at = None, None, None, ctx.now
     ctx.session.execute(update(Confirmation).where(Confirmation.fill_of_id == trade.id).values(fill_of_id=None))
-    add_event(ctx, trade, "reopened", before["status"], f"{why}:{conf.confirm_id}")
+    add_event(ctx, trade, "reopened", was, f"{why}:{conf.confirm_id}")
     record(ctx, "trade.reopened", trade, before=before,
            after={"status": trade.status, "why": why, "confirmation": conf.confirm_id, "changed": changed})
     data = {"ref": trade.ref, "why": why, "confirm_id": conf.confirm_id, "changed": changed, "ticker": trade.ticker,

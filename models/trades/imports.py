@@ -18,11 +18,21 @@ from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
 from models.core.people import Person, Role, find_person
 from models.trades.flow import reopen
-from models.trades.tables import (Confirmation, ConfirmationStatus, StatusName, Trade, TradeStatus, add_event,
-                                  in_chunks)
 from models.trades.matching import MatchOutcome, rematch
-from models.trades.rows import (CONF_OPTIONAL, CONF_REQUIRED, ECONOMIC, REF_RE, TRADE_OPTIONAL,  # noqa: F401 - the API
-                                TRADE_REQUIRED, TRANS_TYPES, free_text_refused, isin_valid, parse_row)
+from models.trades.rows import (  # noqa: F401 - the API
+    CONF_OPTIONAL,
+    CONF_REQUIRED,
+    ECONOMIC,
+    REF_RE,
+    TRADE_OPTIONAL,
+    TRADE_REQUIRED,
+    TRANS_TYPES,
+    free_text_refused,
+    isin_valid,
+    parse_row,
+)
+from models.trades.tables import Confirmation, ConfirmationStatus, StatusName, Trade, TradeStatus, add_event, in_chunks
+
 
 def _may_import(ctx) -> None:  # type: ignore[no-untyped-def]
     if ctx.actor is not None:
@@ -46,7 +56,7 @@ def _importer(ctx) -> None:  # type: ignore[no-untyped-def]
 
 def _refuse_duplicates(df: pd.DataFrame, col: str, errors: list[RowError]) -> None:
     seen: dict[str, int] = {}
-    for ref, row in zip(df[col].str.upper(), df["_row"]):
+    for ref, row in zip(df[col].str.upper(), df["_row"], strict=True):
         if ref in seen:
             errors.append(RowError(int(row), col, N_("{value} appears twice (also on row {other})."),
                                    {"value": ref, "other": seen[ref]}))
@@ -95,8 +105,10 @@ def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-un
     for values, booker in parsed:
         old = existing.get(values["ref"])
         if values["trans_type"] == "CANCEL":
+            assert old is not None  # a CANCEL of an unknown trade was refused above
             outcome = _cancel_trade(ctx, old)
         else:
+            assert booker is not None  # an unknown trader was refused above
             outcome = _upsert_trade(ctx, values, booker, old, fresh)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
     _booked(ctx, fresh)
@@ -169,9 +181,10 @@ def _cancel_trade(ctx, trade: Trade) -> str:  # type: ignore[no-untyped-def]
     """The front office cancelled it: out of matching (its confirmation is free again) and of the report."""
     if trade.status == TradeStatus.cancelled.value:
         return "unchanged"
-    before = {"status": trade.status, "confirmation_id": trade.confirmation_id, "breaks": trade.breaks}
+    was = trade.status
+    before = {"status": was, "confirmation_id": trade.confirmation_id, "breaks": trade.breaks}
     trade.status, trade.confirmation_id, trade.breaks, trade.updated_at = TradeStatus.cancelled.value, None, [], ctx.now
-    add_event(ctx, trade, "cancelled", before["status"])
+    add_event(ctx, trade, "cancelled", was)
     record(ctx, "trade.cancelled", trade, before=before, after={"status": trade.status})
     return "updated"
 

@@ -61,12 +61,12 @@ STATUS_LABELS = {
 }
 
 
-def BreakNames(breaks: list[str]) -> Words:  # noqa: N802 - reads as the type it returns
+def BreakNames(breaks: list[str]) -> Words:
     """Break names as a reply shows them, translated (``preço, valor líquido``)."""
     return Words(BREAK_LABELS.get(b, b) for b in breaks)
 
 
-def StatusName(status: str) -> Words:  # noqa: N802
+def StatusName(status: str) -> Words:
     return Words([STATUS_LABELS.get(status, status)])
 
 
@@ -111,9 +111,9 @@ class Trade(EconomicTerms, Base):
     booked_by: Mapped[Person | None] = relationship(foreign_keys=[booked_by_id], lazy="joined")
     imported_by: Mapped[Person | None] = relationship(foreign_keys=[imported_by_id])
     confirmed_by: Mapped[Person | None] = relationship(foreign_keys=[confirmed_by_id], lazy="joined")
-    confirmation: Mapped["Confirmation | None"] = relationship(foreign_keys=[confirmation_id], lazy="joined")
+    confirmation: Mapped[Confirmation | None] = relationship(foreign_keys=[confirmation_id], lazy="joined")
     # Partial fills (two or more), read only where a card shows them.
-    fills: Mapped[list["Confirmation"]] = relationship(foreign_keys="Confirmation.fill_of_id", viewonly=True,
+    fills: Mapped[list[Confirmation]] = relationship(foreign_keys="Confirmation.fill_of_id", viewonly=True,
                                                        order_by="Confirmation.confirm_id")
 
     @property

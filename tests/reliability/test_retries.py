@@ -173,9 +173,8 @@ def world_for(runtime, standin, tmp_path, desks: str | set[str]) -> dict[str, An
     import datetime as dt
 
     from models.incidents import flow as incidents_flow
-
-    from models.leave import flow as leave_requests
     from models.incidents.tables import get_incident
+    from models.leave import flow as leave_requests
     from models.leave.tables import get_type
 
     desks = {desks} if isinstance(desks, str) else desks
