@@ -9,15 +9,29 @@ import csv
 import io
 import re
 import sys
+import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
 
-from models.core.errors import N_
+from models.core.errors import N_, NP_
 from models.core.imports import ImportRefused, RowError
 
 __all__ = ["ImportRefused", "RowError", "read_table", "decimal_column", "to_decimal", "Progress"]
+
+
+def _unreadable(exc: Exception, path: Path) -> str:
+    """What a person can do about a file the readers refused (their own messages are English jargon)."""
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return N_("The file is empty: it needs a header row and at least one row of data.")
+    if isinstance(exc, UnicodeDecodeError):
+        return N_("The file is not text in UTF-8; save it as “CSV UTF-8” or as XLSX.")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return N_("The file is not a spreadsheet I can open; save it again as XLSX (or as CSV UTF-8).")
+    if isinstance(exc, pd.errors.ParserError):
+        return N_("The rows of the file do not line up with its header (a separator or quote out of place?).")
+    return N_("The file could not be read as CSV or XLSX; save it again as CSV UTF-8 or XLSX.")
 
 
 def read_table(path: str | Path, required: list[str], optional: list[str] = ()) -> pd.DataFrame:  # type: ignore[assignment]
@@ -36,14 +50,15 @@ def read_table(path: str | Path, required: list[str], optional: list[str] = ()) 
             text_head = raw[:4096].decode("utf-8-sig", errors="replace")
             sep = sniff_separator(text_head)
             df = _read_csv(raw, sep)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as exc:
-        raise ImportRefused([RowError(0, None, N_("The file could not be read as CSV or XLSX: {reason}"),
-                                      {"reason": str(exc)[:200]})]) from None
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile) as exc:
+        raise ImportRefused([RowError(0, None, _unreadable(exc, path))]) from None
     df.columns = [normalise_column(c) for c in df.columns]
     missing = [c for c in required if c not in df.columns]
     if missing:
-        raise ImportRefused([RowError(1, None, N_("Missing column(s): {columns}. Expected: {expected}."),
-                                      {"columns": ", ".join(missing), "expected": ", ".join(required)})])
+        raise ImportRefused([RowError(1, None, NP_("Missing column: {columns}. Expected: {expected}.",
+                                                   "Missing columns: {columns}. Expected: {expected}."),
+                                      {"columns": ", ".join(missing), "expected": ", ".join(required),
+                                       "count": len(missing)})])
     keep = [c for c in df.columns if c in required or c in optional]
     df = df.loc[:, keep].copy()
     for col in keep:

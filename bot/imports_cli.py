@@ -9,10 +9,22 @@ from typing import TextIO
 from bot.importing import read_table
 from bot.render import render_text
 from bot.runtime import Runtime
-from models.core.errors import DomainError
+from models.core.errors import NP_, DomainError
 from models.core.imports import ImportRefused, ImportSummary
 
 MAX_SHOWN = 50
+# The desks' own figures of an import (``ImportSummary.extra``), as a reader says them.
+FIGURES = {
+    "products created": NP_("{count} product created", "{count} products created"),
+    "warehouses created": NP_("{count} warehouse created", "{count} warehouses created"),
+    "low-stock alerts": NP_("{count} low-stock alert", "{count} low-stock alerts"),
+    "back-in-stock messages": NP_("{count} back-in-stock message", "{count} back-in-stock messages"),
+    "matched": NP_("{count} trade matched", "{count} trades matched"),
+    "breaks": NP_("{count} break", "{count} breaks"),
+    "missing": NP_("{count} trade without a confirmation", "{count} trades without a confirmation"),
+    "alleged": NP_("{count} confirmation without a trade", "{count} confirmations without a trade"),
+    "disputed": NP_("{count} disputed trade", "{count} disputed trades"),
+}
 
 
 def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None = None,
@@ -40,11 +52,14 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
     except DomainError as exc:
         print(render_text(exc.message, locale, **exc.params), file=err)
         return 1
-    print(render_text("Imported {file}: {created} created, {updated} updated, {unchanged} unchanged.", locale,
-                      file=path.name, created=summary.created, updated=summary.updated, unchanged=summary.unchanged),
-          file=out)
+    counts = [render_text(message, locale, count=n) for message, n in (
+        (NP_("{count} created", "{count} created"), summary.created),
+        (NP_("{count} updated", "{count} updated"), summary.updated),
+        (NP_("{count} unchanged", "{count} unchanged"), summary.unchanged))]
+    print(render_text("Imported {file}: {counts}.", locale, file=path.name, counts=", ".join(counts)), file=out)
     for key, value in summary.extra.items():
-        print(f"  {key}: {value}", file=out)
+        label = FIGURES.get(key)
+        print("  " + (render_text(label, locale, count=value) if label else f"{key}: {value}"), file=out)
     _flush_outbox(runtime, out)
     return 0
 

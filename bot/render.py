@@ -3,7 +3,8 @@
 Templates live in ``handlers/<desk>/templates/<name>.j2`` (see :mod:`bot.assets`) and produce JSON through the
 :mod:`bot.blocks` builders; text is written with gettext (``_()``, ``{% trans %}``).
 Filters format values for the reader: ``date``, ``datetime``, ``time``, ``money``,
-``number``, ``percent``, ``delta``, ``esc`` (user text into mrkdwn).
+``number``, ``percent``, ``delta``, ``esc`` (user text into mrkdwn), ``quote`` (people's free
+text as a block quote) and ``inline`` (free text inside a sentence, on one line).
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 
 from bot import assets, blocks, i18n
-from models.core.errors import DomainError, Words
-
+from models.core.errors import DomainError, Terms
 
 @pass_context
 def _date(ctx, value, fmt="medium"):  # type: ignore[no-untyped-def]
@@ -75,7 +75,7 @@ def environment(locale: str) -> Environment:
     env.globals.update(blocks.BUILDERS)
     env.filters.update(
         date=_date, datetime=_datetime, time=_time, money=_money, number=_number, percent=_percent,
-        delta=_delta, esc=blocks.escape,
+        delta=_delta, esc=blocks.escape, quote=blocks.quote, inline=blocks.inline,
     )
     return env
 
@@ -90,24 +90,32 @@ def render(template: str, data: dict[str, Any] | None = None, *, locale: str = "
     return json.loads(text)
 
 
-def render_text(message: str, locale: str, **params: Any) -> str:
-    """Translate a message id and fill ``{name}`` placeholders with values formatted for ``locale``."""
-    translated = i18n.gettext(locale, message)
-    formatted = {k: format_value(v, locale) for k, v in params.items()}
+def render_text(message: str | tuple[str, str], locale: str, *, plain: bool = False, **params: Any) -> str:
+    """Translate a message id and fill ``{name}`` placeholders with values formatted for ``locale``.
+
+    A ``(singular, plural)`` pair (``NP_``) takes the form its ``count`` parameter needs. Values
+    are escaped for Slack's mrkdwn, unless ``plain`` (a terminal shows text as it is).
+    """
+    if isinstance(message, tuple):
+        translated = i18n.ngettext(locale, message[0], message[1], int(params.get("count", 1)))
+    else:
+        translated = i18n.gettext(locale, message)
+    formatted = {k: format_value(v, locale, plain=plain) for k, v in params.items()}
     try:
         return translated.format(**formatted)
     except (KeyError, IndexError, ValueError):
         return translated
 
 
-def format_value(value: Any, locale: str) -> str:
-    if isinstance(value, Words):
-        return ", ".join(blocks.escape(i18n.gettext(locale, w)) for w in value)
+def format_value(value: Any, locale: str, *, plain: bool = False) -> str:
+    if isinstance(value, Terms):
+        words = [i18n.gettext(locale, v) for v in value]
+        return value.sep.join(words if plain else [blocks.escape(w) for w in words])
     if isinstance(value, dt.datetime):
         return i18n.format_datetime(value, locale)
     if isinstance(value, dt.date):
         return i18n.format_date(value, locale)
-    return blocks.escape(value)
+    return ("" if value is None else str(value)) if plain else blocks.escape(value)
 
 
 def render_error(err: DomainError, *, locale: str, tz: str | None = None) -> dict:

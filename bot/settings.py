@@ -53,6 +53,8 @@ class Settings(BaseSettings):
 
     leave_policy: Literal["standard", "clt"] = "standard"
     team_max_out: int = Field(default=0, ge=0, description="0: no limit")
+    # /leave who says "out"; true shows the type of non-private leave to everyone (private: never).
+    leave_who_shows_type: bool = False
     company_days_off: str = ""  # comma-separated ISO dates
 
     trades_cutoff: str = "18:00"

@@ -7,14 +7,17 @@ import json
 import re
 import zoneinfo
 
+from bot.declare import button, subcommand
 from bot.replies import Reply
 from bot.request import Request
 from handlers.trades import files
 from handlers.trades.cards import conf_row, trade_row
 from handlers.trades.commands import parse_day
 from models.core.errors import N_, ValidationError
+from models.core.people import Role
 from models.trades.queries import BreakFilter, BreakPage, break_page
 
+BO = Role.backoffice
 PER_PAGE = 10  # trades a page (two blocks each: Slack allows 50)
 ALLEGED_PER_PAGE = 15  # alleged confirmations a page (one line each in one section)
 
@@ -77,6 +80,9 @@ def _data(found: BreakPage, where: BreakFilter) -> dict:
     }
 
 
+@subcommand("trade", "breaks", usage=N_("/trade breaks [broker|account|instrument|date]"),
+            help=N_("Trades that do not match their confirmation, and confirmations nobody booked: page by page, "
+                    "filtered, exportable."), role=BO, aliases=("quebras",))
 def breaks(req: Request) -> Reply:
     """``/trade breaks [filter]``: the first page."""
     return _page(req, parse_filter(req, req.args), 0)
@@ -87,6 +93,7 @@ def all_breaks(req: Request) -> Reply:
     return _page(req, BreakFilter(), 0)
 
 
+@button("trades_breaks_page", role=BO)
 def click_page(req: Request) -> Reply:
     """*Next* / *Previous*: the same message, rewritten with the other page."""
     where, data = _from_state(req.value)
@@ -95,6 +102,7 @@ def click_page(req: Request) -> Reply:
     return _page(req, where, page, replace=True)
 
 
+@button("trades_breaks_export", role=BO)
 def click_export(req: Request) -> Reply:
     """*Export*: the whole list (every page) as a file in the asker's DM."""
     where, data = _from_state(req.value)

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from models.core.audit import record
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.core.outbox import notify
 from models.core.people import Role
-from models.trades.queries import breaks, history, pending
-from models.trades.tables import (
-    BreakNames,
-    Confirmation,
-    ConfirmationStatus,
-    Trade,
-    TradeStatus,
-    add_event,
-    get_trade,
-)
+from models.trades.queries import breaks, history, pending  # noqa: F401 - long called from here
+from models.trades.tables import (OPEN_STATUSES, break_names, Confirmation, ConfirmationStatus, Trade, TradeEvent,
+                           TradeStatus, add_event, get_trade)
 
 REASON_MAX = 500
 __all__ = ["confirm", "dispute", "accept_broker_values", "reopen", "pending", "breaks", "history"]
@@ -57,7 +50,7 @@ def confirm(ctx, ref: str) -> Trade:  # type: ignore[no-untyped-def]
     _second_pair_of_eyes(ctx, trade)
     if trade.status == TradeStatus.mismatched.value:
         raise Conflict(N_("{ref} does not match its confirmation ({breaks}). Accept the broker's values or dispute it: `/trade breaks`."),
-                       ref=trade.ref, breaks=BreakNames(trade.breaks))
+                       ref=trade.ref, breaks=break_names(trade.breaks))
     if trade.status == TradeStatus.unmatched.value:
         raise Conflict(N_("{ref} has no broker confirmation yet, so it cannot be confirmed."), ref=trade.ref)
     if trade.status == TradeStatus.disputed.value:

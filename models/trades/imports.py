@@ -18,21 +18,11 @@ from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
 from models.core.people import Person, Role, find_person
 from models.trades.flow import reopen
+from models.trades.tables import (Confirmation, ConfirmationStatus, status_name, Trade, TradeStatus, add_event,
+                                  in_chunks)
 from models.trades.matching import MatchOutcome, rematch
-from models.trades.rows import (  # noqa: F401 - the API
-    CONF_OPTIONAL,
-    CONF_REQUIRED,
-    ECONOMIC,
-    REF_RE,
-    TRADE_OPTIONAL,
-    TRADE_REQUIRED,
-    TRANS_TYPES,
-    free_text_refused,
-    isin_valid,
-    parse_row,
-)
-from models.trades.tables import Confirmation, ConfirmationStatus, StatusName, Trade, TradeStatus, add_event, in_chunks
-
+from models.trades.rows import (CONF_OPTIONAL, CONF_REQUIRED, ECONOMIC, REF_RE, TRADE_OPTIONAL,  # noqa: F401 - the API
+                                TRADE_REQUIRED, TRANS_TYPES, free_text_refused, isin_valid, parse_row)
 
 def _may_import(ctx) -> None:  # type: ignore[no-untyped-def]
     if ctx.actor is not None:
@@ -56,7 +46,7 @@ def _importer(ctx) -> None:  # type: ignore[no-untyped-def]
 
 def _refuse_duplicates(df: pd.DataFrame, col: str, errors: list[RowError]) -> None:
     seen: dict[str, int] = {}
-    for ref, row in zip(df[col].str.upper(), df["_row"], strict=True):
+    for ref, row in zip(df[col].str.upper(), df["_row"]):
         if ref in seen:
             errors.append(RowError(int(row), col, N_("{value} appears twice (also on row {other})."),
                                    {"value": ref, "other": seen[ref]}))
@@ -91,11 +81,11 @@ def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-un
                          {"kind": kind, "value": values["ref"]}))
         elif kind == "CANCEL" and old is not None and old.status == TradeStatus.confirmed.value:
             errs.append(("trans_type", N_("Trade {value} is already {status} and cannot be changed."),
-                         {"value": values["ref"], "status": StatusName(old.status)}))
+                         {"value": values["ref"], "status": status_name(old.status)}))
         elif kind != "CANCEL" and old is not None and old.status in (TradeStatus.confirmed.value,
                                                                     TradeStatus.cancelled.value) and _differs(old, values):
             errs.append(("trade_ref", N_("Trade {value} is already {status} and cannot be changed."),
-                         {"value": values["ref"], "status": StatusName(old.status)}))
+                         {"value": values["ref"], "status": status_name(old.status)}))
         errors.extend(RowError(row, c, m, p) for c, m, p in errs)
         parsed.append((values, booker))
     if errors:
@@ -143,7 +133,7 @@ def book_trade(ctx, *, trader_email: str, **fields: Any) -> Trade:  # type: igno
                               value=values["ref"])
     old = ctx.session.scalars(select(Trade).where(Trade.ref == values["ref"]).with_for_update(of=Trade)).unique().one_or_none()
     if old is not None and old.status in (TradeStatus.confirmed.value, TradeStatus.cancelled.value) and _differs(old, values):
-        raise ValidationError(N_("Trade {value} is already {status} and cannot be changed."), value=values["ref"], status=StatusName(old.status))
+        raise ValidationError(N_("Trade {value} is already {status} and cannot be changed."), value=values["ref"], status=status_name(old.status))
     fresh: list[Trade] = []
     _upsert_trade(ctx, values, booker, old, fresh)
     _booked(ctx, fresh)

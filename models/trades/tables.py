@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, and_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core.base import Base
-from models.core.errors import N_, NotFound, Words
+from models.core.errors import N_, NotFound, Terms
 from models.core.people import Person
 
 
@@ -61,13 +61,13 @@ STATUS_LABELS = {
 }
 
 
-def BreakNames(breaks: list[str]) -> Words:
+def break_names(breaks: list[str]) -> Terms:
     """Break names as a reply shows them, translated (``preço, valor líquido``)."""
-    return Words(BREAK_LABELS.get(b, b) for b in breaks)
+    return Terms(BREAK_LABELS.get(b, b) for b in breaks)
 
 
-def StatusName(status: str) -> Words:
-    return Words([STATUS_LABELS.get(status, status)])
+def status_name(status: str) -> Terms:
+    return Terms([STATUS_LABELS.get(status, status)])
 
 
 class EconomicTerms:
@@ -111,9 +111,9 @@ class Trade(EconomicTerms, Base):
     booked_by: Mapped[Person | None] = relationship(foreign_keys=[booked_by_id], lazy="joined")
     imported_by: Mapped[Person | None] = relationship(foreign_keys=[imported_by_id])
     confirmed_by: Mapped[Person | None] = relationship(foreign_keys=[confirmed_by_id], lazy="joined")
-    confirmation: Mapped[Confirmation | None] = relationship(foreign_keys=[confirmation_id], lazy="joined")
+    confirmation: Mapped["Confirmation | None"] = relationship(foreign_keys=[confirmation_id], lazy="joined")
     # Partial fills (two or more), read only where a card shows them.
-    fills: Mapped[list[Confirmation]] = relationship(foreign_keys="Confirmation.fill_of_id", viewonly=True,
+    fills: Mapped[list["Confirmation"]] = relationship(foreign_keys="Confirmation.fill_of_id", viewonly=True,
                                                        order_by="Confirmation.confirm_id")
 
     @property

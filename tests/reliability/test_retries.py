@@ -113,7 +113,12 @@ ENTRIES: list[Entry] = [
     Entry("Watch button", "stock", click("stock_watch", "PRD-2008", EMPLOYEE), "stock.watch_started"),
     Entry("Stop watching button", "stock", click("stock_unwatch", "PRD-2008", EMPLOYEE), "stock.watch_stopped"),
     Entry("a mention asking for stock (answered in the thread)", "stock", event(mention), None),
+    Entry("/backoffice privacy export (a file in my DM)", "backoffice", cmd("/backoffice privacy export", EMPLOYEE),
+          "privacy.exported"),
+    Entry("the erase form, submitted", "backoffice", submit("privacy_erase", {}, ADMIN), "privacy.erased",
+          prepare=opened(cmd("/backoffice privacy erase <@U070000019>", ADMIN))),
     # /leave
+    Entry("/leave calendar (a secret feed link)", "leave", cmd("/leave calendar", EMPLOYEE), "leave.calendar_created"),
     Entry("the /leave form, submitted", "leave",
           submit("leave_request", {"type": "vacation", "start": "2027-01-11", "end": "2027-01-12", "half": []}, SALES),
           "leave.requested", prepare=lambda bot, standin, w: open_leave_form(bot, standin, SALES)),
@@ -154,6 +159,8 @@ ENTRIES: list[Entry] = [
     Entry("/incident note", "incident", cmd("/incident note {i1} clientes relatam lentidão", SALES), "incident.note"),
     Entry("/incident resolve", "incident", cmd("/incident resolve {i5}", ONCALL), "incident.resolved"),
     Entry("/incident close", "incident", cmd("/incident close {done} certificado renovado", ONCALL), "incident.closed"),
+    Entry("/incident summary (the incident closed just above)", "incident",
+          cmd("/incident summary {done} certificado expirado; alarme de validade criado", ONCALL), "incident.summary"),
     Entry("Acknowledge button", "incident", click("incident_ack", "{i6n}", ONCALL), "incident.acknowledged"),
     Entry("Take it button", "incident", click("incident_take", "{i7n}", ONCALL), "incident.assigned"),
     Entry("Mitigated button", "incident", click("incident_mitigated", "{i8n}", ONCALL), "incident.status"),
@@ -173,8 +180,9 @@ def world_for(runtime, standin, tmp_path, desks: str | set[str]) -> dict[str, An
     import datetime as dt
 
     from models.incidents import flow as incidents_flow
-    from models.incidents.tables import get_incident
+
     from models.leave import flow as leave_requests
+    from models.incidents.tables import get_incident
     from models.leave.tables import get_type
 
     desks = {desks} if isinstance(desks, str) else desks
@@ -397,6 +405,9 @@ READ_ONLY = {
     ("button", "trade_show"): "one trade", ("button", "trades_breaks"): "lists",
     ("button", "trades_pending"): "lists", ("button", "trades_breaks_page"): "another page of the list",
     ("button", "trades_pending_page"): "another page of the list",
+    ("button", "incident_list_page"): "another page of the list", ("button", "leave_list_page"): "another page",
+    ("button", "leave_pending_page"): "another page", ("button", "people_page"): "another page",
+    ("button", "stock_low_page"): "another page",
     ("/incident", "list"): "lists incidents", ("/incident", "show"): "one incident",
     ("/incident", "report"): "opens the form (its submission is listed)",
     ("button", "incident_report_open"): "opens the form",

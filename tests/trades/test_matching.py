@@ -60,7 +60,7 @@ def test_a_price_one_cent_off_is_inside_tolerance_and_matches(desk, tmp_path):
 
     code, out, err = import_file(desk, "confirmations", write_csv(tmp_path, "fix.csv", DATA / "confirmations.csv", replace))
     assert code == 0, err
-    assert "1 atualizados" in out
+    assert "1 atualizado," in out
     matched = trade(desk, "T20261119-0018")
     assert matched.status == "matched" and matched.breaks == []
     assert matched.confirmation.price == Decimal("50.78")
@@ -100,7 +100,7 @@ def test_the_same_files_twice_change_nothing(desk, standin):
     for kind in ("trades", "confirmations"):
         code, out, err = import_file(desk, kind, DATA / f"{kind}.csv")
         assert code == 0, err
-        assert "0 criados, 0 atualizados, 60 sem mudança" in out or "0 criados, 0 atualizados, 57 sem mudança" in out
+        assert "0 criado, 0 atualizado, 60 sem mudança" in out or "0 criado, 0 atualizado, 57 sem mudança" in out
     desk.sender.wait_idle(timeout=30)
     standin.settle()
     with desk.db.session() as s:
