@@ -27,6 +27,18 @@ def escape(text: Any) -> str:
     return str("" if text is None else text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def quote(text: Any) -> str:
+    """People's free text as a mrkdwn block quote, every line of it: whatever it holds (``*Approved*``
+    on a line of its own) reads as their words, never as one of the bot's lines."""
+    lines = escape(text).strip("\n").splitlines() or [""]
+    return "\n".join("> " + line for line in lines)
+
+
+def inline(text: Any) -> str:
+    """People's free text inside one of the bot's sentences: escaped, on one line."""
+    return " ".join(escape(text).split())
+
+
 def mrkdwn(text: str) -> dict:
     return {"type": "mrkdwn", "text": _cut(text, MAX_SECTION)}
 
@@ -46,6 +58,23 @@ def section(text: str, accessory: dict | None = None, block_id: str | None = Non
     if block_id:
         block["block_id"] = block_id
     return block
+
+
+def sections(lines: list[str], limit: int = MAX_SECTION) -> list[dict]:
+    """Lines packed into as few sections as fit, none over Slack's 3,000 characters (a line is never split)."""
+    out: list[dict] = []
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        line = _cut(line, limit)
+        if chunk and size + 1 + len(line) > limit:
+            out.append(section("\n".join(chunk)))
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line) + (1 if size else 0)
+    if chunk:
+        out.append(section("\n".join(chunk)))
+    return out
 
 
 def fields(*texts: str) -> dict:
@@ -179,7 +208,7 @@ def home(blocks: list[dict]) -> str:
 BUILDERS = {
     name: globals()[name]
     for name in (
-        "header section fields context divider image button confirm_dialog actions option input_block "
+        "header section sections fields context divider image button confirm_dialog actions option input_block "
         "text_input date_picker static_select checkboxes users_select message modal home"
     ).split()
 }

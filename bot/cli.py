@@ -107,22 +107,18 @@ def _check_slack_token(settings: Settings) -> None:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.compose import build_runtime  # lazy: see the module docstring
-    from bot.scheduler import start_in_background  # lazy: see the module docstring
-    from bot.slack.web import serve_gunicorn  # lazy: see the module docstring
+    from bot.server import serve  # lazy: see the module docstring
+    from bot.slack.web import WebApp  # lazy: see the module docstring
 
     settings.require("slack_bot_token", "slack_signing_secret")
-    _runtime(settings)  # fail fast, in the parent, if the schema is behind
+    runtime = _runtime(settings)  # fails fast if the schema is behind
     _check_slack_token(settings)
+    if settings.run_scheduler:
+        from bot.scheduler import start_in_background
 
-    def factory() -> Runtime:
-        runtime = build_runtime(settings)
-        if settings.run_scheduler:
-            start_in_background(runtime)
-        return runtime
-
-    workers = 1 if settings.run_scheduler else settings.web_concurrency
-    serve_gunicorn(factory, args.port or settings.port, workers)
+        start_in_background(runtime)
+    serve(WebApp(runtime), args.port or settings.port, threads=settings.web_threads)
+    runtime.sender.wait_idle(timeout=30)  # notifications queued by the last requests leave before exit
     return 0
 
 
@@ -176,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backoffice-bot", description="The back office, run from Slack.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("serve", help="HTTP app: /slack/events and /healthz (gunicorn)")
+    p = sub.add_parser("serve", help="HTTP app: /slack/events and /healthz (waitress)")
     p.add_argument("--port", type=int)
     p.set_defaults(fn=cmd_serve)
     sub.add_parser("socket", help="Socket Mode (no public URL needed)").set_defaults(fn=cmd_socket)
@@ -206,6 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def limit_library_logs(level: int) -> None:
+    """The Slack libraries' DEBUG lines carry whole messages (names, leave notes, health data):
+    they never go below INFO, whatever LOG_LEVEL says (LGPD)."""
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -214,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
+        limit_library_logs(level)
         return int(args.fn(args, settings) or 0)
     except (SettingsError, CliError) as exc:
         print(f"backoffice-bot: {exc}", file=sys.stderr)

@@ -161,8 +161,15 @@ class OutboxKind:
     kind: str
 
 
+@dataclass(frozen=True)
+class Route:
+    """``GET <prefix>...`` over plain HTTP: ``fn(runtime, environ) -> HttpReply`` (a calendar feed)."""
+
+    prefix: str
+
+
 Declaration = (Subcommand | FreeText | NoArgs | Button | Form | Shortcut | Event | Intent | Importer | Job
-               | DigestSection | HomeSection | Series | OutboxKind)
+               | DigestSection | HomeSection | Series | OutboxKind | Route)
 
 
 def _mark(declaration: Declaration) -> Callable[[F], F]:
@@ -241,3 +248,7 @@ def series(label: str) -> Callable[[F], F]:
 
 def outbox_kind(kind: str) -> Callable[[F], F]:
     return _mark(OutboxKind(kind))
+
+
+def route(prefix: str) -> Callable[[F], F]:
+    return _mark(Route(prefix))

@@ -13,25 +13,29 @@ from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, NotFound
+from models.core.text import clean_text
 
 HELP_WORDS = {"help", "ajuda", "?", "-h", "--help"}
 
 
-def _no_nul(value: Any) -> Any:
-    """NUL characters mean nothing to a person and PostgreSQL refuses them in text: drop them."""
+def _cleaned(value: Any) -> Any:
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return clean_text(value)
     if isinstance(value, list):
-        return [_no_nul(v) for v in value]
+        return [_cleaned(v) for v in value]
     return value
 
 
 def clean(req: Request) -> Request:
-    """What a person typed or picked, safe to store: every handler sees it through here."""
-    req.text = _no_nul(req.text)
-    req.value = _no_nul(req.value)
-    req.private_metadata = _no_nul(req.private_metadata)
-    req.values = {k: _no_nul(v) for k, v in req.values.items()}
+    """What a person typed or picked, safe to store and show: every handler sees it through here.
+
+    NUL (PostgreSQL refuses it), other control characters and the bidirectional overrides
+    (U+202E shows text reversed) are dropped; a title of only U+202E is then simply empty.
+    """
+    req.text = _cleaned(req.text)
+    req.value = _cleaned(req.value)
+    req.private_metadata = _cleaned(req.private_metadata)
+    req.values = {k: _cleaned(v) for k, v in req.values.items()}
     return req
 
 
@@ -91,6 +95,15 @@ def dispatch_view(registry: Registry, callback_id: str, req: Request) -> Any:
     if handler is None:
         raise NotFound(N_("This form is no longer in use. Open it again with its command."))
     return handler(req)
+
+
+def dispatch_shortcut(registry: Registry, callback_id: str, req: Request) -> Any:
+    """A message shortcut: the message's text is someone's text too (it prefills a form)."""
+    clean(req)
+    entry = registry.shortcuts.get(callback_id)
+    if entry is None:
+        raise NotFound(N_("This shortcut is no longer in use."))
+    return entry.handler(req)
 
 
 MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bot.import_files import MAX_COLUMNS, check_cells, check_columns, check_csv_size, read_xlsx
 from models.core.errors import N_, NP_
 from models.core.imports import ImportRefused, RowError
 
@@ -37,36 +38,55 @@ def _unreadable(exc: Exception, path: Path) -> str:
 def read_table(path: str | Path, required: list[str], optional: list[str] = ()) -> pd.DataFrame:  # type: ignore[assignment]
     """The file as a DataFrame of stripped strings with normalised column names and a ``_row`` column.
 
-    Raises :class:`ImportRefused` when the file cannot be read or a required column is missing.
+    Raises :class:`ImportRefused` when the file cannot be read, is beyond the bounds of
+    :mod:`bot.import_files`, names a column twice, or lacks a required column.
     """
     path = Path(path)
     if not path.is_file():
         raise ImportRefused([RowError(0, None, N_("File not found: {path}"), {"path": str(path)})])
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            df = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+            raw_header, rows = read_xlsx(path)
+            df = pd.DataFrame(rows, columns=range(len(raw_header)), dtype=object)
         else:
             raw = path.read_bytes()
-            text_head = raw[:4096].decode("utf-8-sig", errors="replace")
+            check_csv_size(raw)
+            text_head = raw[:65536].decode("utf-8-sig", errors="replace")
             sep = sniff_separator(text_head)
             df = _read_csv(raw, sep)
+            raw_header = _csv_header(text_head, sep, len(df.columns)) or [str(c) for c in df.columns]
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile) as exc:
         raise ImportRefused([RowError(0, None, _unreadable(exc, path))]) from None
-    df.columns = [normalise_column(c) for c in df.columns]
+    if len(raw_header) > MAX_COLUMNS:
+        raise ImportRefused([RowError(1, None, N_("The file has {count} columns; the most the bot reads is {limit}."),
+                                      {"count": len(raw_header), "limit": MAX_COLUMNS})])
+    names = [normalise_column(c) for c in raw_header]
+    check_columns(raw_header, names, set(required) | set(optional))
+    df.columns = names
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise ImportRefused([RowError(1, None, NP_("Missing column: {columns}. Expected: {expected}.",
                                                    "Missing columns: {columns}. Expected: {expected}."),
                                       {"columns": ", ".join(missing), "expected": ", ".join(required),
                                        "count": len(missing)})])
-    keep = [c for c in df.columns if c in required or c in optional]
+    keep = list(dict.fromkeys(c for c in names if c in required or c in optional))
     df = df.loc[:, keep].copy()
     for col in keep:
         df[col] = df[col].astype("string").str.strip().fillna("")
     df["_row"] = range(2, len(df) + 2)
+    check_cells(df, keep)
     # Blank lines at the end of a spreadsheet are not rows.
     blank = (df.loc[:, keep] == "").all(axis=1)
     return df.loc[~blank].reset_index(drop=True)
+
+
+def _csv_header(head: str, sep: str, width: int) -> list[str] | None:
+    """The header row as written (pandas renames a repeated name ``x.1``, hiding the repeat)."""
+    try:
+        first = next(csv.reader(io.StringIO(head), delimiter=sep))
+    except (StopIteration, csv.Error):
+        return None
+    return first if len(first) == width else None
 
 
 def _read_csv(raw: bytes, sep: str) -> pd.DataFrame:

@@ -26,42 +26,56 @@ FIGURES = {
     "disputed": NP_("{count} disputed trade", "{count} disputed trades"),
 }
 
+MAX_ECHOED = 80  # characters of a cell quoted back in a reason (a 20 MB cell must not flood the terminal)
+
 
 def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None = None,
                out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """Import ``path`` as ``kind``; print a summary or the row-numbered reasons. Exit code 0/1/2."""
     locale = runtime.settings.locale_default
+
+    def cli_text(message: str | tuple[str, str], **params: object) -> str:
+        """Plain text for the terminal (no mrkdwn escapes), long values cut."""
+        return render_text(message, locale, plain=True, **{k: _cut(v) for k, v in params.items()})
+
     importer = runtime.registry.importers.get(kind)
     if importer is None:
         kinds = ", ".join(sorted(runtime.registry.importers))
-        print(render_text("Unknown import “{kind}”. Choose one of: {kinds}.", locale, kind=kind, kinds=kinds), file=err)
+        print(cli_text("Unknown import “{kind}”. Choose one of: {kinds}.", kind=kind, kinds=kinds), file=err)
         return 2
     try:
         table = read_table(path, importer.required, importer.optional)
         with runtime.unit_of_work(actor=actor_id, source="cli", request_key=None) as ctx:
             summary: ImportSummary = importer.run(ctx, table)
     except ImportRefused as refused:
-        print(render_text(refused.message, locale, **refused.params), file=err)
+        print(cli_text(refused.message, **refused.params), file=err)
         for e in refused.errors[:MAX_SHOWN]:
-            where = render_text("row {row}", locale, row=e.row) if e.row else render_text("file", locale)
-            col = f" [{e.column}]" if e.column else ""
-            print(f"  {where}{col}: {render_text(e.message, locale, **e.params)}", file=err)
+            where = cli_text("row {row}", row=e.row) if e.row else cli_text("file")
+            col = f" [{_cut(e.column)}]" if e.column else ""
+            print(f"  {where}{col}: {cli_text(e.message, **e.params)}", file=err)
         if len(refused.errors) > MAX_SHOWN:
-            print(render_text("  ... and {n} more.", locale, n=len(refused.errors) - MAX_SHOWN), file=err)
+            print(cli_text("  ... and {n} more.", n=len(refused.errors) - MAX_SHOWN), file=err)
         return 1
     except DomainError as exc:
-        print(render_text(exc.message, locale, **exc.params), file=err)
+        print(cli_text(exc.message, **exc.params), file=err)
         return 1
-    counts = [render_text(message, locale, count=n) for message, n in (
+    counts = [cli_text(message, count=n) for message, n in (
         (NP_("{count} created", "{count} created"), summary.created),
         (NP_("{count} updated", "{count} updated"), summary.updated),
         (NP_("{count} unchanged", "{count} unchanged"), summary.unchanged))]
-    print(render_text("Imported {file}: {counts}.", locale, file=path.name, counts=", ".join(counts)), file=out)
+    print(cli_text("Imported {file}: {counts}.", file=path.name, counts=", ".join(counts)), file=out)
     for key, value in summary.extra.items():
         label = FIGURES.get(key)
-        print("  " + (render_text(label, locale, count=value) if label else f"{key}: {value}"), file=out)
+        print("  " + (cli_text(label, count=value) if label else f"{key}: {value}"), file=out)
     _flush_outbox(runtime, out)
     return 0
+
+
+def _cut(value: object) -> object:
+    if isinstance(value, str):
+        value = " ".join(value.split())  # one line per reason, whatever the cell held
+        return value if len(value) <= MAX_ECHOED else value[: MAX_ECHOED - 1] + "…"
+    return value
 
 
 def _flush_outbox(runtime: Runtime, out: TextIO) -> None:

@@ -8,16 +8,28 @@ adapter adds the channel and message a modal was opened from.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
+
+_CHANNEL = re.compile(r"[CDGUW][A-Z0-9]{2,}")  # a DM may be addressed by user id
+_TS = re.compile(r"\d{1,12}\.\d{1,9}")
 
 
 def parse_metadata(text: str | None) -> dict[str, Any]:
-    """The metadata as a dict; text that is not a JSON object comes back as ``{"value": ...}``."""
+    """The metadata as a dict; text that is not a JSON object comes back as ``{"value": ...}``.
+
+    It is set by the bot but comes back with the submission, so it is input like any other: the
+    channel and message ts the adapter answers into are kept only if they look like Slack's.
+    """
     try:
         value = json.loads(text) if text else {}
     except ValueError:
         value = {"value": text}
-    return value if isinstance(value, dict) else {"value": value}
+    meta = value if isinstance(value, dict) else {"value": value}
+    for key, shape in (("channel", _CHANNEL), ("message_ts", _TS)):
+        if key in meta and not (isinstance(meta[key], str) and shape.fullmatch(meta[key])):
+            del meta[key]
+    return meta
 
 
 def metadata(**fields: Any) -> str:

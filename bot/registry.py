@@ -19,6 +19,8 @@ from bot import declare
 from bot.commands import Command, Handler
 from models.core.people import Role
 
+Route = Callable[..., Any]  # (runtime, WSGI environ) -> bot.replies.HttpReply
+
 
 @dataclass
 class Action:
@@ -141,6 +143,8 @@ class Registry:
         self.home_sections: list[HomeSection] = []
         self.digest_series: list[DigestSeries] = []
         self.outbox_kinds: dict[str, Callable[..., dict]] = {}
+        self.privacy_parts: list[Any] = []  # models.core.privacy.PrivacyPart, one per desk with personal data
+        self.routes: dict[str, Route] = {}
         self.scopes: set[str] = {"commands", "chat:write", "users:read", "users:read.email", "im:write",
                                  "app_mentions:read", "im:history"}
         self.bot_events: set[str] = {"app_mention", "message.im"}
@@ -298,12 +302,34 @@ class Registry:
                 self.series(mark.label)(fn)
             case declare.OutboxKind():
                 self.outbox_kind(mark.kind)(fn)
+            case declare.Route():
+                self.route(mark.prefix)(fn)
 
     def _command(self, name: str) -> Command:
         found = self.commands.get(name)
         if found is None:
             raise ValueError(f"/{name} is not declared: call registry.command({name!r}, ...) before scanning")
         return found
+
+    def privacy(self, part: Any) -> None:
+        """Declare a desk's share of the data-subject rights (a :class:`models.core.privacy.PrivacyPart`)."""
+        if any(p.desk == part.desk for p in self.privacy_parts):
+            raise ValueError(f"privacy part of {part.desk} declared twice")
+        self.privacy_parts.append(part)
+
+    def route(self, prefix: str) -> Callable[[Route], Route]:
+        """Serve ``GET <prefix>...`` over HTTP: ``fn(runtime, environ) -> HttpReply`` (e.g. a calendar feed)."""
+
+        def deco(fn: Route) -> Route:
+            if prefix in self.routes:
+                raise ValueError(f"route {prefix} declared twice")
+            self.routes[prefix] = fn
+            return fn
+
+        return deco
+
+    def find_route(self, path: str) -> Route | None:
+        return next((fn for prefix, fn in self.routes.items() if path.startswith(prefix)), None)
 
     def need_scopes(self, *scopes: str) -> None:
         """Declare bot scopes that a desk's Web API calls need (they go into the manifest)."""

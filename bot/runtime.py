@@ -20,7 +20,7 @@ from bot.slack.api import WebClient
 from bot.slack.client import make_web_client
 from models.core.context import Ctx
 from models.core.people import Person
-from models.core.people_sync import person_from_slack_profile
+from models.core.people_sync import Profile, enrich_from_profile, person_from_profile
 from models.core.platform import ProcessedRequest
 
 log = logging.getLogger(__name__)
@@ -118,12 +118,17 @@ class Runtime:
         if ids:
             self.sender.deliver_soon(ids)
 
+    def forget_person(self, person_id: int) -> None:
+        """Drop the Slack ids cached for a person (erased: that Slack user, seen again, is someone new)."""
+        for user_id in [k for k, v in self._person_ids.items() if v == person_id]:
+            self._person_ids.pop(user_id, None)
+
     def already_processed(self, request_key: str) -> bool:
         with self.db.session(readonly=True) as s:
             return s.get(ProcessedRequest, request_key) is not None
 
-    def person_id_for_slack_user(self, user_id: str, client: WebClient | None = None) -> int:
-        """The person behind a Slack user id; the first time, created from ``users.info``."""
+    def person_id_for_slack_user(self, user_id: str, profile: Callable[[], Profile] | None = None) -> int:
+        """The person behind a Slack user id; the first time, created from ``profile()`` (or defaults)."""
         cached = self._person_ids.get(user_id)
         if cached is not None:
             return cached
@@ -132,16 +137,10 @@ class Runtime:
         if found is not None:
             self._person_ids[user_id] = found  # a person's id never changes (people are deactivated, not deleted)
             return found
-        profile: dict = {}
-        try:
-            resp = (client or self.web_client()).users_info(user=user_id, include_locale=True)
-            profile = resp.get("user") or {}
-        except Exception as exc:  # noqa: BLE001 - an unknown profile must not block the request
-            log.warning("users.info failed for %s: %s", user_id, type(exc).__name__)
+        known = profile() if profile is not None else Profile()
         try:
             with self.unit_of_work(source="slack") as ctx:
-                person = person_from_slack_profile(ctx, user_id, profile)
-                return person.id
+                return person_from_profile(ctx, user_id, known).id
         except IntegrityError:
             # Another request created them a moment ago.
             with self.db.session(readonly=True) as s:
@@ -149,3 +148,10 @@ class Runtime:
             if found is None:
                 raise
             return found
+
+    def enrich_slack_person(self, user_id: str, profile: Profile) -> None:
+        """A profile that came after the person was created from defaults: fill it in."""
+        with self.unit_of_work(source="slack") as ctx:
+            person = enrich_from_profile(ctx, user_id, profile)
+            if person is not None:
+                self._person_ids[user_id] = person.id

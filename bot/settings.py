@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
     port: int = Field(default=3000, ge=1, le=65535)
-    web_concurrency: int = Field(default=2, ge=1, le=64)
+    web_threads: int = Field(default=16, ge=1, le=256)  # request threads of one `serve` process
     tz_default: str = "America/Sao_Paulo"
     locale_default: Literal["en", "pt-BR"] = "pt-BR"
     country_default: str = "BR"
@@ -68,6 +68,9 @@ class Settings(BaseSettings):
 
     digest_time: str = "09:00"
     digest_grace_hours: float = Field(default=3.0, ge=0)
+    public_url: str | None = None  # where `serve` is reached from outside (calendar feed links)
+    privacy_health_retention_days: int = Field(default=90, ge=1, le=3650)
+    privacy_audit_horizon_days: int = Field(default=1825, ge=30, le=36500)
     run_scheduler: bool = False  # run the clock inside serve/socket (single-process deployments)
     log_level: str = "INFO"
 
@@ -100,6 +103,15 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://", value):
             raise ValueError("expected an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^https?://[^\s/]+", value.strip()):
+            raise ValueError("expected the public http(s) address of `serve`, e.g. https://bot.example.com")
+        return value.strip().rstrip("/")
 
     @field_validator("incident_ack_minutes", "incident_update_minutes")
     @classmethod

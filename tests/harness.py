@@ -207,7 +207,7 @@ class BotServer:
 
 
 class RemoteBot(BotServer):
-    """The same signed requests, sent to a bot running elsewhere (another process, e.g. gunicorn)."""
+    """The same signed requests, sent to a bot running elsewhere (another process, e.g. `serve`)."""
 
     def __init__(self, url: str, standin: Any) -> None:  # noqa: D107 - no server of our own
         self.standin = standin

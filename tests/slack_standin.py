@@ -73,6 +73,7 @@ class SlackStandIn:
         self.taken_channels: set[str] = set()
         self.history: dict[str, list[dict]] = {}  # channel id -> messages, for conversations.history/replies
         self.failures: list[Failure] = []
+        self.delays: dict[str, float] = {}  # method -> seconds before answering (Slack being slow)
         self.rejected: list[Call] = []
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -118,9 +119,15 @@ class SlackStandIn:
         with self._lock:
             self.failures.append(Failure(set(methods) or None, status, error, retry_after, times, until))
 
+    def slow(self, *methods: str, seconds: float) -> None:
+        """Answer these methods only after ``seconds`` (a slow or hanging Slack)."""
+        with self._lock:
+            self.delays.update({m: seconds for m in methods})
+
     def heal(self) -> None:
         with self._lock:
             self.failures.clear()
+            self.delays.clear()
 
     def reset(self) -> None:
         with self._lock:
@@ -285,11 +292,15 @@ class SlackStandIn:
                     return self._send(200, "ok")
                 if path.startswith("/upload/"):
                     standin._record(Call("file.upload", {"file_id": path.rsplit("/", 1)[1],
-                                                         "size": len(args.get("_body", b""))}))
+                                                         "size": len(args.get("_body", b"")),
+                                                         "content": args.get("_body", b"")}))
                     return self._send(200, "OK")
                 if not path.startswith("/api/"):
                     return self._send(404, {"ok": False, "error": "unknown_url"})
                 method = path[len("/api/"):]
+                delay = standin.delays.get(method)
+                if delay:
+                    time.sleep(delay)
                 failure = standin._failure_for(method)
                 if failure is not None:
                     standin._record(Call(method, args), rejected=True)

@@ -18,13 +18,15 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 
 from bot.answers import Answer, Closed, FieldErrors, Message, Modal, render_answer
-from bot.dispatch import dispatch_action, dispatch_command, dispatch_text, dispatch_view
+from bot.dispatch import dispatch_action, dispatch_command, dispatch_shortcut, dispatch_text, dispatch_view
 from bot.metadata import parse_metadata, with_metadata
 from bot.render import render, render_error, warm_up
 from bot.replies import Attachment
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
 from bot.slack.ack import AckAwareExecutor, install_ack
+from bot.slack import profiles
+from bot.slack.gate import BoundedLog
 from bot.slack.payloads import error_text, field_block, message_args, request_key, view_values
 from models.core.errors import DomainError
 
@@ -74,7 +76,7 @@ class SlackAdapter:
             return BoltResponse(status=200, body="")
         user_id = context.get("user_id")
         if user_id and not body.get("event", {}).get("bot_id"):
-            context["person_id"] = self.runtime.person_id_for_slack_user(user_id, client)
+            context["person_id"] = profiles.person_id(self.runtime, user_id, client, profiles.name_in_request(body))
         install_ack(context)
         return next()
 
@@ -92,6 +94,8 @@ class SlackAdapter:
         try:
             with self.runtime.unit_of_work(actor=person_id, source="slack", request_key=context.get("request_key"),
                                            claim_first=remember) as ctx:
+                if ctx.actor is not None and ctx.actor.slack_user_id != context.get("user_id"):
+                    raise _StaleIdentity()  # erased in another process: this Slack user is someone new now
                 req = Request(self.runtime, ctx)
                 build(req)
                 if ctx.actor is not None:
@@ -100,6 +104,10 @@ class SlackAdapter:
             return Answered(answer, req)
         except DuplicateRequest:
             return Duplicate()
+        except _StaleIdentity:
+            self.runtime.forget_person(person_id)
+            context["person_id"] = self.runtime.person_id_for_slack_user(context["user_id"])
+            return self.run(context, build, handle, view_blocks, remember)
         except DomainError as err:
             if view_blocks is not None:
                 return FieldErrors({field_block(err.field, view_blocks): error_text(err, locale)})
@@ -201,7 +209,7 @@ class SlackAdapter:
                 self._ephemeral_or_dm(client, meta.get("channel"), context.get("user_id"), message)
 
     def on_shortcut(self, ack: Any, body: dict, context: Any, client: Any, shortcut: dict) -> None:
-        entry = self.registry.shortcuts.get(shortcut.get("callback_id", ""))
+        callback_id = shortcut.get("callback_id", "")
 
         def build(req: Request) -> None:
             req.payload = body
@@ -210,8 +218,7 @@ class SlackAdapter:
             req.text = (body.get("message") or {}).get("text", "")
 
         def handle(req: Request) -> Any:
-            assert entry is not None, "Slack sends only the shortcuts of the manifest"
-            return entry.handler(req)
+            return dispatch_shortcut(self.registry, callback_id, req)
 
         outcome = self.run(context, build, handle, remember=True)
         ack()
@@ -288,6 +295,10 @@ class SlackAdapter:
         )
 
 
+class _StaleIdentity(Exception):
+    """The person cached for a Slack user no longer has that Slack id (they were erased)."""
+
+
 def _in_home_tab(body: dict) -> bool:
     return (body.get("container") or {}).get("type") == "view" and (body.get("view") or {}).get("type") == "home"
 
@@ -307,8 +318,10 @@ def create_app(runtime: Runtime) -> App:
     adapter = SlackAdapter(runtime)
     warm_up()
     bolt_log = logging.getLogger("slack_bolt")
-    if not any(isinstance(f, _DropTokenWarning) for f in bolt_log.filters):
-        bolt_log.addFilter(_DropTokenWarning())
+    # Bolt's child loggers copy these filters when they are created (inside App() below).
+    for kind in (_DropTokenWarning, BoundedLog):
+        if not any(isinstance(f, kind) for f in bolt_log.filters):
+            bolt_log.addFilter(kind())
     client = runtime.web_client()
     try:
         client.auth_test()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from babel import Locale
 
-from bot.declare import subcommand
+from bot.declare import button, subcommand
+from bot.paging import Page, filter_of
 from bot.replies import Reply
 from bot.request import Request
 from models.core import people as people_domain
@@ -52,10 +53,20 @@ def role(req: Request) -> Reply:
     return Reply("admin/role_changed", {"name": target.name, "roles": sorted(target.roles)})
 
 
+PEOPLE_PAGE = 40
+
+
 @subcommand("backoffice", "people", usage=N_("/backoffice people [name, team or role]"),
             help=N_("Everybody the bot knows, with team, roles and manager."), role=Role.admin,
             aliases=("pessoas",))
+@button("people_page", role=Role.admin)
 def people(req: Request) -> Reply:
+    """``/backoffice people [filter]``: a page at a time; the buttons carry the filter along."""
     req.actor.require(Role.admin)
-    found, total = people_domain.list_people(req.ctx, req.text, limit=60)
-    return Reply("admin/people", {"people": [person_card(p, req.locale) for p in found], "total": total})
+    query = filter_of(req.value) if req.value is not None else req.text
+    _none, total = people_domain.list_people(req.ctx, query, limit=0)
+    page = Page.of(total, PEOPLE_PAGE, "people_page", req.value, value_suffix="|" + query if query else "")
+    found, total = people_domain.list_people(req.ctx, query, limit=PEOPLE_PAGE, offset=page.start)
+    return Reply("admin/people", {"people": [person_card(p, req.locale) for p in found], "total": total,
+                                  "page": page.data()}, replace_original=req.value is not None)
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.registry import Registry
 from handlers.digest import commands, events, jobs, outbox
+from models.digest.privacy import PART as DIGEST_PRIVACY
 from models.core.errors import N_
 
 
@@ -14,3 +15,4 @@ def register(registry: Registry) -> None:
     # The chart's upload and the channel names of /digest subscribe.
     registry.need_scopes("files:write", "channels:read")
     registry.scan("digest", commands, events, outbox, jobs)
+    registry.privacy(DIGEST_PRIVACY)  # the desk's share of LGPD export, erasure and retention

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.declare import no_args, subcommand
+from bot.declare import button, no_args, subcommand
+from bot.paging import Page
 from bot.replies import OpenModal, Reply
 from bot.request import Request
 from handlers.incidents.common import changed, take_incident
@@ -21,10 +22,18 @@ def open_form(req: Request) -> OpenModal:
     return report_form(title=req.text.strip() or None)
 
 
+LIST_PAGE = 20
+
+
 @subcommand("incident", "list", usage=N_("/incident list"), help=N_("Incidents not closed yet, most severe first."),
             aliases=("ls", "lista", "listar"))
+@button("incident_list_page")
 def list_open(req: Request) -> Reply:
-    return Reply("incidents/list", {"incidents": [incident_data(i) for i in open_incidents(req.ctx.session)]})
+    """``/incident list``: the open incidents, a page at a time (the Next button rewrites the message)."""
+    everything = open_incidents(req.ctx.session)
+    page = Page.of(len(everything), LIST_PAGE, "incident_list_page", req.value)
+    return Reply("incidents/list", {"incidents": [incident_data(i) for i in page.items(everything)],
+                                    "page": page.data()}, replace_original=req.value is not None)
 
 
 @subcommand("incident", "show", usage=N_("/incident show <id>"), help=N_("An incident with its timeline."),

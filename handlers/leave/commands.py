@@ -7,7 +7,8 @@ import re
 import shlex
 from decimal import Decimal, InvalidOperation
 
-from bot.declare import no_args, subcommand
+from bot.declare import button, no_args, subcommand
+from bot.paging import Page
 from bot.replies import OpenModal, Reply
 from bot.request import Request
 from handlers.leave.forms import open_form
@@ -52,10 +53,18 @@ def balance_cmd(req: Request) -> Reply:
     return Reply("leave/balance", balance_report(req.ctx, person))
 
 
+LIST_PAGE = 20
+
+
 @subcommand("leave", "list", usage=N_("/leave list"), help=N_("Your requests this year and to come, with their status."),
             aliases=("lista", "minhas"))
+@button("leave_list_page")
 def list_cmd(req: Request) -> Reply:
-    return Reply("leave/list", {"requests": my_requests(req.ctx.session, req.actor, today_of(req))})
+    """``/leave list``: this year's requests, a page at a time (the Next button rewrites the message)."""
+    everything = my_requests(req.ctx.session, req.actor, today_of(req), limit=None)
+    page = Page.of(len(everything), LIST_PAGE, "leave_list_page", req.value)
+    return Reply("leave/list", {"requests": page.items(everything), "page": page.data()},
+                 replace_original=req.value is not None)
 
 
 @subcommand("leave", "cancel", usage=N_("/leave cancel <number>"),
@@ -111,10 +120,18 @@ def who_cmd(req: Request) -> Reply:
                                                  types_public=req.settings.leave_who_shows_type)})
 
 
+PENDING_PAGE = 10  # two blocks each (the request, its buttons): well inside Slack's 50
+
+
 @subcommand("leave", "pending", usage=N_("/leave pending"),
             help=N_("Requests waiting for your decision, with the buttons."), aliases=("pendentes", "approvals"))
+@button("leave_pending_page")
 def pending_cmd(req: Request) -> Reply:
-    return Reply("leave/pending", {"requests": waiting_for(req.ctx.session, req.actor)})
+    """``/leave pending``: a page at a time; the Next button rewrites the message."""
+    everything = waiting_for(req.ctx.session, req.actor)
+    page = Page.of(len(everything), PENDING_PAGE, "leave_pending_page", req.value)
+    return Reply("leave/pending", {"requests": page.items(everything), "page": page.data()},
+                 replace_original=req.value is not None)
 
 
 @subcommand("leave", "show", usage=N_("/leave show <number>"), help=N_("One request in detail."), aliases=("ver",),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.declare import free_text, no_args, subcommand
+from bot.declare import button, free_text, no_args, subcommand
+from bot.paging import Page
 from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, ValidationError
@@ -55,11 +56,19 @@ def bare(req: Request) -> Reply:
     return Reply("stock/usage")
 
 
+LOW_PAGE = 25
+
+
 @subcommand("stock", "low", usage=N_("/stock low"), help=N_("Products at or below their reorder level, worst first."),
             aliases=("baixo", "falta"))
+@button("stock_low_page")
 def low(req: Request) -> Reply:
-    items, total = low_stock(req.ctx.session, limit=30, today=req.today)
-    return Reply("stock/low", {"items": items, "total": total})
+    """``/stock low``: worst first, a page at a time (the Next button rewrites the message)."""
+    _first, total = low_stock(req.ctx.session, limit=0)
+    page = Page.of(total, LOW_PAGE, "stock_low_page", req.value)
+    items, total = low_stock(req.ctx.session, limit=LOW_PAGE, offset=page.start, today=req.today)
+    return Reply("stock/low", {"items": items, "total": total, "page": page.data()},
+                 replace_original=req.value is not None)
 
 
 @subcommand("stock", "watch", usage=N_("/stock watch [sku]"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.registry import Registry
 from handlers.trades import breaks, buttons, commands, forms, imports, intents, jobs, sections
+from models.trades.privacy import PART as TRADES_PRIVACY
 from models.core.errors import N_
 
 
@@ -12,3 +13,4 @@ def register(registry: Registry) -> None:
                      usage_hint="pending | show <ref> | confirm <ref> | dispute <ref> <reason> | accept <ref> | breaks [filter] | report [date]")
     registry.scan("trades", imports, jobs, sections, commands, breaks, buttons, forms, intents)
     registry.need_scopes("files:write", "im:write")  # files for people go to the asker's DM
+    registry.privacy(TRADES_PRIVACY)  # the desk's share of LGPD export, erasure and retention

@@ -88,7 +88,7 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime]
 
-    manager: Mapped["Person | None"] = relationship(remote_side="Person.id", lazy="joined", join_depth=1)
+    manager: Mapped[Person | None] = relationship(remote_side="Person.id", lazy="joined", join_depth=1)
     role_rows: Mapped[list[PersonRole]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by=PersonRole.role
     )
@@ -124,7 +124,7 @@ class Person(Base):
     def mention(self) -> str:
         return f"<@{self.slack_user_id}>" if self.slack_user_id else self.name
 
-    def reports_chain(self) -> list["Person"]:
+    def reports_chain(self) -> list[Person]:
         """Managers above this person, nearest first (stops at a cycle)."""
         chain: list[Person] = []
         seen = {self.id}
@@ -145,6 +145,18 @@ def admins(session: Session) -> list[Person]:
         .order_by(Person.name)
     )
     return list(session.scalars(stmt).unique())
+
+
+def _lock_admins(session: Session) -> set[int]:
+    """The active admins' ids, their admin rows locked until commit (PostgreSQL; SQLite's writers queue).
+
+    Two admins demoting each other at once: the second waits for the first, then sees one admin
+    left and is refused, so there is always at least one. Locked in id order: no deadlock.
+    """
+    stmt = (select(PersonRole.person_id).join(Person, Person.id == PersonRole.person_id)
+            .where(PersonRole.role == Role.admin.value, Person.active.is_(True))
+            .order_by(PersonRole.person_id).with_for_update(of=PersonRole))
+    return set(session.scalars(stmt))
 
 
 def find_person(session: Session, key: str) -> Person | None:
@@ -168,7 +180,7 @@ def get_person(session: Session, key: str) -> Person:
     return person
 
 
-def set_role(ctx: "Ctx", target: Person, role: Role, *, grant: bool = True) -> Person:
+def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Person:
     """Grant (or revoke) a role. Admins only; the last admin cannot drop their own admin role."""
     from models.core.audit import record
 
@@ -180,8 +192,13 @@ def set_role(ctx: "Ctx", target: Person, role: Role, *, grant: bool = True) -> P
     else:
         if role is Role.employee:
             raise ValidationError(N_("Everybody is an employee; that role cannot be removed."))
-        if role is Role.admin and len(admins(ctx.session)) <= 1 and target.is_admin:
-            raise ValidationError(N_("{name} is the last admin; make someone else admin first."), name=target.name)
+        if role is Role.admin and target.is_admin:
+            still = _lock_admins(ctx.session)
+            if ctx.actor.id not in still:  # demoted by a concurrent request we waited for (loaded roles are stale)
+                raise PermissionDenied(N_("This needs the {roles} role; ask an admin if you should have it."),
+                                       roles=Role.admin.value)
+            if len(still) <= 1:
+                raise ValidationError(N_("{name} is the last admin; make someone else admin first."), name=target.name)
         roles.discard(role.value)
     target.set_roles(roles)
     after = sorted(target.roles)
@@ -203,7 +220,7 @@ def approvers_for(session: Session, person: Person) -> list[Person]:
     return [p for p in admins(session) if p.id != person.id]
 
 
-def list_people(ctx: "Ctx", query: str = "", limit: int = 60) -> tuple[list[Person], int]:
+def list_people(ctx: Ctx, query: str = "", limit: int = 60, offset: int = 0) -> tuple[list[Person], int]:
     """People whose name, e-mail, team or role contains ``query`` (case-insensitive), and how many in all. Admins only."""
     from sqlalchemy import func, or_
 
@@ -223,5 +240,5 @@ def list_people(ctx: "Ctx", query: str = "", limit: int = 60) -> tuple[list[Pers
             )
         )
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    found = list(session.scalars(stmt.order_by(Person.name).limit(limit)).unique())
+    found = list(session.scalars(stmt.order_by(Person.name, Person.id).limit(limit).offset(offset)).unique())
     return found, total

@@ -37,6 +37,7 @@ from models.incidents.tables import (
 from models.incidents.jobs import ack_deadline, schedule_update
 from models.core.outbox import OutboxMessage, notify
 from models.core.people import Person, PersonRole, Role
+from models.core.text import slack_permalink
 
 STATUS_WORDS = {
     "investigating": Status.acknowledged, "investigando": Status.acknowledged, "acknowledged": Status.acknowledged,
@@ -125,7 +126,7 @@ def report(ctx: Ctx, *, title: str | None, severity: Any, service: str | None = 
         raise ValidationError(N_("The service name is too long (at most {max} characters)."), field="service",
                               max=SERVICE_MAX)
     description = clean(description).strip() or None
-    source_link = clean(source_link)[:500] or None
+    source_link = slack_permalink(source_link)  # from the form's metadata: a Slack permalink or nothing
     if description and len(description) > DESCRIPTION_MAX:
         raise ValidationError(N_("The description is too long (at most {max} characters)."), field="description",
                               max=DESCRIPTION_MAX)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core.base import Base
+from models.core.text import clean_text
 from models.core.errors import N_, NotFound, ValidationError
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
@@ -157,14 +158,11 @@ def next_number(session: Session) -> int:
     return counter.last
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
 def clean(value: Any) -> str:
-    """Text from a form or a command: a string without control characters (PostgreSQL refuses NUL)."""
+    """Text from a form or a command: a string without control or bidi characters (PostgreSQL refuses NUL)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return ""
-    return CONTROL.sub("", str(value))
+    return clean_text(str(value))
 
 
 def parse_severity(value: Any) -> int:

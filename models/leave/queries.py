@@ -75,8 +75,8 @@ def show_request(ctx: Ctx, request_id: int | str) -> dict:
     return found.card(ctx.actor)
 
 
-def my_requests(session: Session, person: Person, today: dt.date, limit: int = 25) -> list[dict]:
-    """The person's requests: still to come first (soonest first), then this year's past ones."""
+def my_requests(session: Session, person: Person, today: dt.date, limit: int | None = 25) -> list[dict]:
+    """The person's requests: still to come first (soonest first), then this year's past ones (``limit``: the first few)."""
     rows = list(session.scalars(select(LeaveRequest).where(
         LeaveRequest.person_id == person.id, LeaveRequest.end >= dt.date(today.year, 1, 1),
     ).order_by(LeaveRequest.start)).unique())

@@ -222,9 +222,13 @@ def product_summaries(session: Session, product_ids: list[int], today: dt.date |
     return out
 
 
-def low_stock(session: Session, limit: int = 30, today: dt.date | None = None) -> tuple[list[dict], int]:
+def low_stock(session: Session, limit: int = 30, offset: int = 0,
+              today: dt.date | None = None) -> tuple[list[dict], int]:
     """Products at or below their reorder level, worst first (least cover, then biggest gap), and how many.
-    Products with no reorder level (0) are left out: nobody said when they would be low."""
+
+    Products with no reorder level (0) are left out: nobody said when they would be low. ``offset``
+    skips the first ones (a later page of the list); ``today`` tells which ETAs are late.
+    """
     projected = func.coalesce(func.sum(StockLevel.on_hand + StockLevel.incoming - StockLevel.reserved), 0)
     available = func.coalesce(func.sum(StockLevel.on_hand - StockLevel.reserved), 0)
     base = (
@@ -241,7 +245,7 @@ def low_stock(session: Session, limit: int = 30, today: dt.date | None = None) -
     cover = base.c.projected * 1.0 / func.nullif(base.c.reorder_level, 0)
     rows = session.execute(
         select(base).order_by(func.coalesce(cover, 0), (base.c.reorder_level - base.c.projected).desc(), base.c.sku)
-        .limit(limit)
+        .limit(limit).offset(offset)
     ).all()
     items = [
         {"sku": r.sku, "name": r.name, "unit": r.unit, "reorder_level": r.reorder_level, "reorder_qty": r.reorder_qty,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from models.core.audit import record
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.core.outbox import notify
 from models.core.people import Role
 from models.trades.queries import breaks, history, pending  # noqa: F401 - long called from here
-from models.trades.tables import (OPEN_STATUSES, break_names, Confirmation, ConfirmationStatus, Trade, TradeEvent,
-                           TradeStatus, add_event, get_trade)
+from models.trades.tables import (break_names, Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, get_trade)
 
 REASON_MAX = 500
 __all__ = ["confirm", "dispute", "accept_broker_values", "reopen", "pending", "breaks", "history"]

@@ -30,6 +30,7 @@ def registered(registry: Registry) -> set[Callable[..., Any]]:
     found.update(j.run for j in registry.jobs.values())
     found.update(s.build for s in [*registry.digest_sections, *registry.home_sections, *registry.digest_series])
     found.update(registry.outbox_kinds.values())
+    found.update(registry.routes.values())
     return found
 
 

@@ -222,6 +222,20 @@ def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:  # type: ign
     runtime.sender.wait_idle(timeout=30)
     standin.settle()
 
+    # LGPD and the calendar feed: an export of mine and of someone else's, a feed link and its reset,
+    # then (last: that person is gone afterwards) an erasure confirmed in its modal.
+    bot.command("/backoffice", "privacy export", user=SALES)
+    bot.command("/backoffice", "privacy export <@U070000008>", user=ADMIN)
+    bot.command("/leave", "calendar", user=MANAGER)
+    bot.command("/leave", "calendar reset", user=MANAGER)
+    bot.command("/backoffice", "privacy erase <@U070000008>", user=ADMIN)
+    runtime.sender.wait_idle(timeout=30)
+    standin.settle()
+    for view in _views(standin, "privacy_erase")[:1]:
+        bot.submit(view, {}, user=ADMIN)
+    runtime.sender.wait_idle(timeout=30)
+    standin.settle()
+
 
 def _incident_by_title(runtime, title: str):  # type: ignore[no-untyped-def]
     from sqlalchemy import select

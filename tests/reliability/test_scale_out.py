@@ -1,4 +1,4 @@
-"""Scale-out: two `serve` processes (gunicorn) and one `scheduler` on PostgreSQL, load sent to both.
+"""Scale-out: two `serve` processes (waitress) and one `scheduler` on PostgreSQL, load sent to both.
 
 Incident reports (each also retried at the same moment on the other process) and a channel digest
 due in the next minutes: nothing duplicated, nothing lost, the digest sent once. Loopback only,
