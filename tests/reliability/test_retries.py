@@ -151,6 +151,8 @@ ENTRIES: list[Entry] = [
     Entry("/incident note", "incident", cmd("/incident note {i1} clientes relatam lentidão", SALES), "incident.note"),
     Entry("/incident resolve", "incident", cmd("/incident resolve {i5}", ONCALL), "incident.resolved"),
     Entry("/incident close", "incident", cmd("/incident close {done} certificado renovado", ONCALL), "incident.closed"),
+    Entry("/incident summary", "incident", cmd("/incident summary {done} certificado renovado e alerta criado",
+                                               ONCALL), "incident.summary"),
     Entry("Acknowledge button", "incident", click("incident_ack", "{i6n}", ONCALL), "incident.acknowledged"),
     Entry("Take it button", "incident", click("incident_take", "{i7n}", ONCALL), "incident.assigned"),
     Entry("Mitigated button", "incident", click("incident_mitigated", "{i8n}", ONCALL), "incident.status"),

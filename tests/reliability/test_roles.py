@@ -259,9 +259,14 @@ def _is_permission(text: str) -> bool:
     return any(w in text for w in ("Só ", "Somente ", "Apenas ", "Ninguém ", "papel", "quatro olhos"))
 
 
+# A refusal names the role as a Portuguese reader says it.
+ROLE_SAID = {"backoffice": "back office", "manager": "gestor", "oncall": "plantão", "sales": "vendas",
+             "employee": "colaborador"}
+
+
 def _names(said: str, needs: str | tuple[str, ...]) -> bool:
     needs = (needs,) if isinstance(needs, str) else needs
-    return not needs or any(n in said for n in needs)
+    return not needs or any(n in said or ROLE_SAID.get(n, n) in said for n in needs)
 
 
 @pytest.mark.parametrize("desk", DESKS)
@@ -382,7 +387,7 @@ def test_a_stranger_seen_for_the_first_time_is_refused_and_only_becomes_known(bo
 
     before = row_counts(runtime)
     resp = bot.command("/trade", "confirm T20261123-0001", user="U0NEWBIE1")
-    assert resp.json.get("response_type") == "ephemeral" and ":no_entry:" in resp.text and "backoffice" in resp.text
+    assert resp.json.get("response_type") == "ephemeral" and ":no_entry:" in resp.text and "back office" in resp.text
     after = row_counts(runtime)
     assert {t for t in after if after[t] != before[t]} <= {"people", "person_roles", "audit_records"}
     with runtime.db.session() as s:

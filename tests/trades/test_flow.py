@@ -64,8 +64,8 @@ def test_whoever_imported_the_trades_may_not_confirm_them(bot, people, tmp_path)
 
 def test_only_the_back_office_uses_trade_and_it_says_so(bot, desk):
     resp = bot.command("/trade", "pending", user=MARIANA)
-    assert "backoffice" in resp.text and "T2026" not in resp.text
-    assert bot.command("/trade", "confirm T20261123-0001", user=MARIANA).text.count("backoffice") >= 1
+    assert "back office" in resp.text and "T2026" not in resp.text
+    assert bot.command("/trade", "confirm T20261123-0001", user=MARIANA).text.count("back office") >= 1
     assert trade(desk, "T20261123-0001").status == "matched"
 
 
@@ -186,5 +186,5 @@ def test_a_mention_with_a_trade_reference_or_asking_for_breaks_is_understood(bot
     bot.dm("quais as quebras das operações de hoje?", user=QUESIA)
     standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "D0DIRECT01" and "quebras a resolver" in c.text)
     bot.dm("T20261123-0052", user=MARIANA)
-    refused = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "D0DIRECT01" and "backoffice" in c.text)
+    refused = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "D0DIRECT01" and "back office" in c.text)
     assert "Operação T20261123-0052" not in refused[-1].text

@@ -57,7 +57,7 @@ def test_a_price_one_cent_off_is_inside_tolerance_and_matches(desk, tmp_path):
 
     code, out, err = import_file(desk, "confirmations", write_csv(tmp_path, "fix.csv", DATA / "confirmations.csv", replace))
     assert code == 0, err
-    assert "1 atualizados" in out
+    assert "1 atualizado" in out
     matched = trade(desk, "T20261119-0018")
     assert matched.status == "matched" and matched.breaks == []
     assert matched.confirmation.price == Decimal("50.78")

@@ -80,4 +80,4 @@ def test_report_over_slack_shows_the_card_and_attaches_the_csv(bot, people, stan
     bad = bot.command("/trade", "report amanhã-ish", user=QUESIA)
     assert "não é uma data" in bad.text and "/trade report 2026-11-23" in bad.text
     refused = bot.command("/trade", "report", user=MARIANA)
-    assert "backoffice" in refused.text and "R$" not in refused.text
+    assert "back office" in refused.text and "R$" not in refused.text
