@@ -30,11 +30,11 @@ ROLES = ("sales", "backoffice", "oncall", None)  # None: a manager with no desk 
 
 def _runtime(url: str):  # type: ignore[no-untyped-def]
     from bot.clock import FrozenClock
-    from bot.runtime import Runtime
+    from bot.compose import build_runtime
     from bot.settings import Settings
 
     settings = Settings(_env_file=None, database_url=url, slack_bot_token=None)  # type: ignore[call-arg]
-    runtime = Runtime(settings, clock=FrozenClock(NOW))
+    runtime = build_runtime(settings, clock=FrozenClock(NOW))
     runtime.db.upgrade()
     return runtime
 

@@ -143,13 +143,13 @@ def fresh_database(kind: str, tmp: Path) -> str:
 
 
 def make_runtime(url: str, api_url: str):  # type: ignore[no-untyped-def]
-    from bot.runtime import Runtime
+    from bot.compose import build_runtime
     from bot.settings import Settings
     from tests.harness import BOT_TOKEN, SIGNING_SECRET
 
     settings = Settings(_env_file=None, database_url=url, slack_bot_token=BOT_TOKEN,  # type: ignore[call-arg]
                         slack_signing_secret=SIGNING_SECRET, slack_api_url=api_url, stock_channel="C0STOCK01")
-    return Runtime(settings)
+    return build_runtime(settings)
 
 
 def import_file(runtime, path: Path):  # type: ignore[no-untyped-def]

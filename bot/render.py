@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 
 from bot import assets, blocks, i18n
 from models.core.errors import DomainError, Terms
-
 
 
 @pass_context

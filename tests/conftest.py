@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.clock import FrozenClock
+from bot.compose import build_runtime
 from bot.db import Database
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -101,7 +102,7 @@ def settings(database_url: str, standin: SlackStandIn) -> Settings:
 
 @pytest.fixture
 def runtime(settings: Settings, clock: FrozenClock) -> Iterator[Runtime]:
-    rt = Runtime(settings, clock=clock)
+    rt = build_runtime(settings, clock=clock)
     yield rt
     rt.sender.wait_idle(timeout=30)
     rt.db.dispose()

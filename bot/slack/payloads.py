@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from bot.render import render_text
 from models.core.errors import DomainError
 
 
@@ -29,33 +29,14 @@ def message_args(msg: dict) -> dict:
 
 
 def error_text(err: DomainError, locale: str) -> str:
-    from bot.render import render_text
-
     return render_text(err.message, locale, **err.params)
 
 
 def field_block(field: str | None, blocks: list[dict]) -> str:
-    inputs = [b.get("block_id") for b in blocks if b.get("type") == "input" and b.get("block_id")]
+    inputs: list[str] = [b["block_id"] for b in blocks if b.get("type") == "input" and b.get("block_id")]
     if field and field in inputs:
         return field
     return inputs[0] if inputs else (field or "general")
-
-
-def with_metadata(existing: str, channel: str | None, message_ts: str | None = None) -> str:
-    meta = parse_metadata(existing)
-    if channel:
-        meta.setdefault("channel", channel)
-    if message_ts:
-        meta.setdefault("message_ts", message_ts)
-    return json.dumps(meta)
-
-
-def parse_metadata(text: str) -> dict:
-    try:
-        value = json.loads(text) if text else {}
-    except ValueError:
-        value = {"value": text}
-    return value if isinstance(value, dict) else {"value": value}
 
 
 def view_values(view: dict) -> dict[str, Any]:

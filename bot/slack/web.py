@@ -6,10 +6,13 @@ import json
 import logging
 from typing import Any, Callable, Iterable
 
+from gunicorn.app.base import BaseApplication
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from bot.routes import serve_route
 from bot.runtime import Runtime
+from bot.slack.app import create_app
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +21,6 @@ class WebApp:
     """WSGI: ``POST /slack/events`` goes to Bolt, ``GET /healthz`` checks the database."""
 
     def __init__(self, runtime: Runtime) -> None:
-        from bot.slack.app import create_app
-
         self.runtime = runtime
         self.bolt = create_app(runtime)
         self.slack = SlackRequestHandler(self.bolt, path="/slack/events")
@@ -28,6 +29,8 @@ class WebApp:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
             return self.health(start_response)
+        if (route := self.runtime.registry.find_route(path)) is not None:
+            return serve_route(route, self.runtime, environ, start_response)
         return self.slack(environ, start_response)
 
     def health(self, start_response: Callable) -> Iterable[bytes]:
@@ -45,7 +48,6 @@ class WebApp:
 
 def serve_gunicorn(runtime_factory: Callable[[], Runtime], port: int, workers: int) -> None:
     """Run the WSGI app under gunicorn (threads per worker, so acks are never stuck behind work)."""
-    from gunicorn.app.base import BaseApplication
 
     class _App(BaseApplication):
         def load_config(self) -> None:
@@ -56,7 +58,7 @@ def serve_gunicorn(runtime_factory: Callable[[], Runtime], port: int, workers: i
             self.cfg.set("timeout", 60)
             self.cfg.set("accesslog", None)
 
-        def load(self):  # type: ignore[no-untyped-def]
+        def load(self) -> WebApp:
             return WebApp(runtime_factory())
 
     _App().run()

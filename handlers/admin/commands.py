@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel import Locale
 
-from bot.registry import Registry
+from bot.declare import subcommand
 from bot.replies import Reply
 from bot.request import Request
 from models.core import people as people_domain
@@ -30,12 +30,17 @@ def person_card(person: Person, locale: str) -> dict:
     }
 
 
+@subcommand("backoffice", "whoami", usage=N_("/backoffice whoami"),
+            help=N_("Your name, roles, manager, time zone and language."), aliases=("eu", "me"))
 def whoami(req: Request) -> Reply:
     approvers = people_domain.approvers_for(req.ctx.session, req.actor)
     return Reply("admin/whoami", {"person": person_card(req.actor, req.locale),
                                      "approvers": [p.name for p in approvers]})
 
 
+@subcommand("backoffice", "role", usage=N_("/backoffice role @user <role> [remove]"),
+            help=N_("Give or take away a role: `employee`, `sales`, `backoffice`, `oncall`, `manager`, `admin`."),
+            role=Role.admin, aliases=("papel",))
 def role(req: Request) -> Reply:
     words = req.args
     if len(words) < 2:
@@ -47,46 +52,10 @@ def role(req: Request) -> Reply:
     return Reply("admin/role_changed", {"name": target.name, "roles": sorted(target.roles)})
 
 
+@subcommand("backoffice", "people", usage=N_("/backoffice people [name, team or role]"),
+            help=N_("Everybody the bot knows, with team, roles and manager."), role=Role.admin,
+            aliases=("pessoas",))
 def people(req: Request) -> Reply:
     req.actor.require(Role.admin)
     found, total = people_domain.list_people(req.ctx, req.text, limit=60)
     return Reply("admin/people", {"people": [person_card(p, req.locale) for p in found], "total": total})
-
-
-def import_people(ctx, df):  # type: ignore[no-untyped-def]
-    from models.core.people_imports import import_people as run
-
-    return run(ctx, df)
-
-
-def prune_requests(runtime, now):  # type: ignore[no-untyped-def]
-    """Job: forget Slack request keys older than a week."""
-    from models.core.platform import prune_processed_requests
-
-    with runtime.db.session() as session:
-        removed = prune_processed_requests(session, now)
-        session.commit()
-    return f"forgot {removed} old request keys"
-
-
-def register(registry: Registry) -> None:
-    from models.core.people_imports import OPTIONAL, REQUIRED
-
-    registry.job("platform.prune_requests", every_minutes=60 * 24,
-                 help="forget Slack request keys older than a week")(prune_requests)
-    registry.importer("people", required=REQUIRED, optional=OPTIONAL,
-                      help="people.csv: email, name, manager_email, team, country, subdivision, timezone, locale, roles")(
-        import_people)
-    cmd = registry.command(
-        "backoffice",
-        summary=N_("overview and administration: who am I, roles, people"),
-        usage_hint="help | whoami | role @user <role> | people",
-    )
-    cmd.sub("whoami", usage=N_("/backoffice whoami"), help=N_("Your name, roles, manager, time zone and language."),
-            aliases=("eu", "me"))(whoami)
-    cmd.sub("role", usage=N_("/backoffice role @user <role> [remove]"),
-            help=N_("Give or take away a role: `employee`, `sales`, `backoffice`, `oncall`, `manager`, `admin`."),
-            role=Role.admin, aliases=("papel",))(role)
-    cmd.sub("people", usage=N_("/backoffice people [name, team or role]"),
-            help=N_("Everybody the bot knows, with team, roles and manager."), role=Role.admin,
-            aliases=("pessoas",))(people)

@@ -1,20 +1,20 @@
-"""`/stock <query>`, `/stock low`, `/stock watch|unwatch <sku>`, and the buttons on stock messages."""
+"""`/stock <query>`, `/stock low`, `/stock watch|unwatch <sku>`."""
 
 from __future__ import annotations
 
-from bot.registry import Registry
+from bot.declare import free_text, no_args, subcommand
 from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, ValidationError
-from models.stock.tables import Product, find_by_code, low_stock, product_card, product_summaries
+from models.stock.flow import unwatch, watch, watched
 from models.stock.search import search
-from models.stock.flow import product_for, unwatch, watch, watched
+from models.stock.tables import Product, find_by_code, low_stock, product_card, product_summaries
 
 MAX_QUERY = 200
 CLEAR_WINNER = 15.0  # a top hit this far ahead of the next is the answer, not a list
 
 
-def card(req: Request, product) -> Reply:  # type: ignore[no-untyped-def]
+def card(req: Request, product: Product) -> Reply:
     """One product's card, with the buttons that fit (watch when nothing is available)."""
     return Reply("stock/card", {"p": product_card(req.ctx.session, product, person_id=req.actor.id,
                                                   today=req.today)})
@@ -42,19 +42,29 @@ def lookup(req: Request, text: str, *, question: bool = False) -> Reply:
     return Reply("stock/none", {"query": text, "suggestions": items})
 
 
-def free_text(req: Request) -> Reply:
+@free_text("stock", usage=N_("/stock <sku, barcode or words of the name>"),
+           help=N_("Availability per warehouse: on hand, reserved, available, incoming and when. "
+                   "Typos and missing accents are fine: `/stock cadeira ergonomica azul`."))
+def query(req: Request) -> Reply:
     return lookup(req, req.text)
 
 
+@no_args("stock", usage=N_("/stock"), help=N_("A reminder of what to type."),
+         hidden=True)  # help lists the real entries
 def bare(req: Request) -> Reply:
     return Reply("stock/usage")
 
 
+@subcommand("stock", "low", usage=N_("/stock low"), help=N_("Products at or below their reorder level, worst first."),
+            aliases=("baixo", "falta"))
 def low(req: Request) -> Reply:
     items, total = low_stock(req.ctx.session, limit=30, today=req.today)
     return Reply("stock/low", {"items": items, "total": total})
 
 
+@subcommand("stock", "watch", usage=N_("/stock watch [sku]"),
+            help=N_("DM me when a product is back in stock (without a SKU: what I am watching)."),
+            aliases=("avisar", "acompanhar"))
 def watch_command(req: Request) -> Reply:
     if not req.text.strip():
         return Reply("stock/watch_list", {"items": watched(req.ctx)})
@@ -63,40 +73,9 @@ def watch_command(req: Request) -> Reply:
     return Reply("stock/watch", {"status": outcome.status, "p": outcome.product})
 
 
+@subcommand("stock", "unwatch", usage=N_("/stock unwatch <sku>"), help=N_("Stop watching a product."),
+            aliases=("desavisar",))
 def unwatch_command(req: Request) -> Reply:
     if not req.text.strip():
         raise ValidationError(N_("Say which product to stop watching: `/stock unwatch PRD-1042`."))
     return Reply("stock/unwatched", unwatch(req.ctx, req.text.split()[0]))
-
-
-def open_button(req: Request) -> Reply:
-    return card(req, product_for(req.ctx, req.value or ""))
-
-
-def watch_button(req: Request) -> Reply:
-    outcome = watch(req.ctx, req.value or "")
-    return Reply("stock/watch", {"status": outcome.status, "p": outcome.product})
-
-
-def unwatch_button(req: Request) -> Reply:
-    return Reply("stock/unwatched", unwatch(req.ctx, req.value or ""))
-
-
-def register(registry: Registry) -> None:
-    cmd = registry.command("stock", summary=N_("availability per warehouse, low stock, back-in-stock alerts"),
-                           usage_hint="<sku | barcode | words> | low | watch <sku> | unwatch <sku>")
-    cmd.sub("low", usage=N_("/stock low"), help=N_("Products at or below their reorder level, worst first."),
-            aliases=("baixo", "falta"))(low)
-    cmd.sub("watch", usage=N_("/stock watch [sku]"),
-            help=N_("DM me when a product is back in stock (without a SKU: what I am watching)."),
-            aliases=("avisar", "acompanhar"))(watch_command)
-    cmd.sub("unwatch", usage=N_("/stock unwatch <sku>"), help=N_("Stop watching a product."),
-            aliases=("desavisar",))(unwatch_command)
-    cmd.free_text(usage=N_("/stock <sku, barcode or words of the name>"),
-                  help=N_("Availability per warehouse: on hand, reserved, available, incoming and when. "
-                          "Typos and missing accents are fine: `/stock cadeira ergonomica azul`."))(free_text)
-    cmd.no_args(usage=N_("/stock"), help=N_("A reminder of what to type."))(bare)
-    cmd.empty.hidden = True  # type: ignore[union-attr] # help lists the real entries
-    registry.action("stock_open")(open_button)
-    registry.action("stock_watch")(watch_button)
-    registry.action("stock_unwatch")(unwatch_button)

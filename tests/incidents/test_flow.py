@@ -182,7 +182,7 @@ def test_friendly_errors_for_bad_input(bot, standin, people):
     unknown = bot.command("/incident", "ack INC-0999", user=HENRIQUE)
     assert "INC-0999" in unknown.text and "/incident list" in unknown.text
     bad_status = bot.command("/incident", "status 1 sleeping", user=HENRIQUE)
-    assert "investigando" in bad_status.text and "mitigado" in bad_status.text  # the words a Portuguese reader types
+    assert "investigando" in bad_status.text and "mitigado" in bad_status.text
     no_who = bot.command("/incident", "assign 1", user=HENRIQUE)
     assert "/incident assign INC-0001 @nome" in no_who.text
     nobody = bot.command("/incident", "assign 1 <@U0NOBODY1>", user=HENRIQUE)

@@ -38,7 +38,7 @@ def test_first_time_slack_user_is_created_from_users_info_once(bot, standin, run
 def test_admin_grants_a_role_the_person_is_told_and_it_is_audited(bot, standin, people, runtime):
     resp = bot.command("/backoffice", f"role <@{MARIANA}|mariana> manager", user=ADMIN)
     assert resp.status == 200
-    assert "gestor" in resp.text
+    assert "gestor" in resp.text  # the role in the reader's words
     dm = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == MARIANA)
     assert "Eduarda Silva" in dm[0].text and "gestor" in dm[0].text
     with runtime.db.session() as s:

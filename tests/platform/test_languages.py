@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 import pytest
+from sqlalchemy import select
 from babel.messages.extract import extract_from_dir
 
 from bot import i18n
@@ -26,7 +27,10 @@ from bot.render import environment, render, render_text
 from bot.scheduler import tick
 from tests.platform.languages import data_strings, problems, visible_text
 from tests.reliability.world import DESKS, ROLES, build_world
+from models.trades.tables import Trade
 from tests.stock.conftest import CATALOGUE, Importer
+from tests.trades.conftest import import_file
+from tests.trades.test_amendments import resend
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("en", "pt-BR")
@@ -127,6 +131,13 @@ def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:  # type: ign
         for line in commands:
             command, _, text = line.partition(" ")
             bot.command(command, text, user=user)
+    # The breaks exported (the file goes to the DM), and a broker's cancel after confirmation reopens a trade.
+    bot.click(("trades_breaks_export", '{"w":"","d":null,"f":"csv"}'), user=BACKOFFICE)
+    with runtime.db.session() as s:
+        confirmed = s.scalars(select(Trade).where(Trade.ref == world["trade"])).one()
+        confirm_id = confirmed.confirmation.confirm_id
+    code, _out, err = import_file(runtime, "confirmations", resend(tmp_path, confirm_id, "CANCEL"), actor=GABRIELA)
+    assert code == 0, err
     for text in ("tem cadeira azul?", "is the blue chair available?", "quem está de férias amanhã?",
                  "my vacation balance", f"status do {inc}", "trade breaks", "oi", "bom dia, tudo bem?",
                  "o ERP caiu"):
@@ -208,6 +219,20 @@ def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:  # type: ign
     bot.command("/digest", "now", user=GABRIELA)
     for user in (ADMIN, MANAGER, ONCALL, BACKOFFICE, SALES):
         bot.event({"type": "app_home_opened", "user": user, "tab": "home", "channel": "D0HOME0001"})
+    runtime.sender.wait_idle(timeout=30)
+    standin.settle()
+
+    # LGPD and the calendar feed: an export of mine and of someone else's, a feed link and its reset,
+    # then (last: that person is gone afterwards) an erasure confirmed in its modal.
+    bot.command("/backoffice", "privacy export", user=SALES)
+    bot.command("/backoffice", "privacy export <@U070000008>", user=ADMIN)
+    bot.command("/leave", "calendar", user=MANAGER)
+    bot.command("/leave", "calendar reset", user=MANAGER)
+    bot.command("/backoffice", "privacy erase <@U070000008>", user=ADMIN)
+    runtime.sender.wait_idle(timeout=30)
+    standin.settle()
+    for view in _views(standin, "privacy_erase")[:1]:
+        bot.submit(view, {}, user=ADMIN)
     runtime.sender.wait_idle(timeout=30)
     standin.settle()
 

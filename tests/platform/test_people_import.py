@@ -59,7 +59,7 @@ def test_semicolons_bom_and_xlsx_are_read_too(runtime, tmp_path):
     df.to_excel(xlsx, index=False)
     code, out, err = _import(runtime, xlsx)
     assert code == 0, err
-    assert "1 atualizado" in out
+    assert "1 atualizado," in out
 
 
 BAD_FILES = {

@@ -42,7 +42,9 @@ from models.leave import queries as leave_views
 from models.trades import flow as trades_flow
 from models.trades import report as trades_report
 from models.core import people as people_domain
+from bot.render import render_text
 from models.core.errors import DomainError, PermissionDenied
+from models.core.people import ROLE_LABELS
 from models.incidents.tables import get_incident
 from models.leave.tables import get_type
 from models.leave.balance import set_allowance
@@ -259,14 +261,10 @@ def _is_permission(text: str) -> bool:
     return any(w in text for w in ("Só ", "Somente ", "Apenas ", "Ninguém ", "papel", "quatro olhos"))
 
 
-# A refusal names the role as a Portuguese reader says it.
-ROLE_SAID = {"backoffice": "back office", "manager": "gestor", "oncall": "plantão", "sales": "vendas",
-             "employee": "colaborador"}
-
-
 def _names(said: str, needs: str | tuple[str, ...]) -> bool:
+    """Whether a refusal names one of the roles ``needs``, in the reader's (Portuguese) words."""
     needs = (needs,) if isinstance(needs, str) else needs
-    return not needs or any(n in said or ROLE_SAID.get(n, n) in said for n in needs)
+    return not needs or any(render_text(ROLE_LABELS.get(n, n), "pt-BR") in said for n in needs)
 
 
 @pytest.mark.parametrize("desk", DESKS)
