@@ -19,15 +19,15 @@ from typing import Any
 
 import jinja2
 import pytest
-from sqlalchemy import select
 from babel.messages.extract import extract_from_dir
+from sqlalchemy import select
 
 from bot import i18n
 from bot.render import environment, render, render_text
 from bot.scheduler import tick
+from models.trades.tables import Trade
 from tests.platform.languages import data_strings, problems, visible_text
 from tests.reliability.world import DESKS, ROLES, build_world
-from models.trades.tables import Trade
 from tests.stock.conftest import CATALOGUE, Importer
 from tests.trades.conftest import import_file
 from tests.trades.test_amendments import resend
