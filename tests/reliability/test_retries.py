@@ -385,6 +385,9 @@ def test_the_table_lists_every_command_button_form_and_event_that_changes_someth
 
 
 READ_ONLY = {
+    ("button", "incident_list_page"): "another page of the list", ("button", "leave_pending_page"): "a page",
+    ("button", "leave_list_page"): "a page", ("button", "stock_low_page"): "a page",
+    ("button", "people_page"): "a page",
     ("/backoffice", "whoami"): "who am I", ("/backoffice", "people"): "lists people",
     ("/stock", "low"): "lists low stock", ("button", "stock_open"): "shows a product card",
     ("/leave", "balance"): "shows balances", ("/leave", "list"): "lists my requests",
