@@ -1,24 +1,35 @@
-"""``backoffice-bot``: serve, socket, console, scheduler, import, demo, db, manifest, job."""
+"""``backoffice-bot``: serve, socket, console, scheduler, import, demo, db, manifest, job.
+
+Each subcommand imports what it runs when it starts (the imports marked ``lazy``): loading
+every desk, Bolt, gunicorn and APScheduler takes seconds, which ``backoffice-bot db current``,
+``--help`` or a one-line error should not pay.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.clock import Clock, FrozenClock
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 
 class CliError(Exception):
     """A problem the operator can fix; printed as one line, no traceback."""
 
 
-def _runtime(settings: Settings, *, upgrade: bool = False):  # type: ignore[no-untyped-def]
-    from bot.compose import build_runtime
+def _runtime(settings: Settings, *, upgrade: bool = False, clock: Clock | None = None) -> Runtime:
+    from bot.compose import build_runtime  # lazy: see the module docstring
 
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, clock=clock)
     if upgrade:
         runtime.db.upgrade()
     elif not runtime.db.is_current():
@@ -26,11 +37,11 @@ def _runtime(settings: Settings, *, upgrade: bool = False):  # type: ignore[no-u
     return runtime
 
 
-def _actor_id(runtime, who: str | None) -> int | None:  # type: ignore[no-untyped-def]
+def _actor_id(runtime: Runtime, who: str | None) -> int | None:
+    from models.core.people import find_person  # lazy: see the module docstring
+
     if not who:
         return None
-    from models.core.people import find_person
-
     with runtime.db.session(readonly=True) as s:
         person = find_person(s, who)
         if person is None:
@@ -39,26 +50,26 @@ def _actor_id(runtime, who: str | None) -> int | None:  # type: ignore[no-untype
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.compose import build_runtime
+    from bot.db import Database  # lazy: see the module docstring
 
-    runtime = build_runtime(settings)
+    db = Database(settings.database_url)
     if args.action == "upgrade":
-        runtime.db.upgrade()
+        db.upgrade()
         print("Database is up to date.")
         return 0
-    print("up to date" if runtime.db.is_current() else "needs `backoffice-bot db upgrade`")
+    print("up to date" if db.is_current() else "needs `backoffice-bot db upgrade`")
     return 0
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.imports_cli import run_import
+    from bot.imports_cli import run_import  # lazy: see the module docstring
 
     runtime = _runtime(settings)
     return run_import(runtime, args.kind, Path(args.file), actor_id=_actor_id(runtime, args.as_))
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo import load_demo
+    from bot.demo import load_demo  # lazy: see the module docstring
 
     runtime = _runtime(settings, upgrade=settings.is_sqlite)
     print(load_demo(runtime))
@@ -66,22 +77,19 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console.session import Console
+    from bot.console.session import Console  # lazy: see the module docstring
+    from bot.demo import demo_loaded, load_demo  # lazy: see the module docstring
 
     runtime = _runtime(settings, upgrade=settings.is_sqlite)
     if args.demo:
-        from bot.demo import demo_loaded, load_demo
-
         if not demo_loaded(runtime):
             print(load_demo(runtime))
     return Console(runtime, who=args.as_).run(sys.stdin)
 
 
 def cmd_manifest(args: argparse.Namespace, settings: Settings) -> int:
-    import json
-
-    from bot.slack.manifest import build_manifest
-    from bot.compose import build_registry
+    from bot.compose import build_registry  # lazy: see the module docstring
+    from bot.slack.manifest import build_manifest  # lazy: see the module docstring
 
     if not args.socket and not args.url:
         raise CliError("Say how Slack reaches the bot: --url https://your.host (HTTP) or --socket (Socket Mode).")
@@ -91,26 +99,16 @@ def cmd_manifest(args: argparse.Namespace, settings: Settings) -> int:
 
 def _check_slack_token(settings: Settings) -> None:
     """Stop now, with one line, if Slack rejects the token; a Slack outage only warns."""
-    from slack_sdk.errors import SlackApiError
+    from bot.slack.client import token_refused  # lazy: see the module docstring
 
-    from bot.slack.client import make_web_client
-
-    try:
-        make_web_client(settings).auth_test()
-    except SlackApiError as exc:
-        code = exc.response.get("error") if exc.response is not None else "unknown"
-        if code in ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"):
-            raise CliError(f"Slack refused SLACK_BOT_TOKEN ({code}): copy the bot token again from the app's "
-                           "OAuth & Permissions page.") from None
-        logging.getLogger(__name__).warning("auth.test failed (%s); starting anyway", code)
-    except Exception as exc:  # noqa: BLE001 - Slack unreachable: serve anyway, requests will tell
-        logging.getLogger(__name__).warning("cannot reach Slack at SLACK_API_URL (%s); starting anyway",
-                                            type(exc).__name__)
+    refused = token_refused(settings)
+    if refused:
+        raise CliError(refused)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.server import serve
-    from bot.slack.web import WebApp
+    from bot.server import serve  # lazy: see the module docstring
+    from bot.slack.web import WebApp  # lazy: see the module docstring
 
     settings.require("slack_bot_token", "slack_signing_secret")
     runtime = _runtime(settings)  # fails fast if the schema is behind
@@ -125,9 +123,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.slack.app import create_app
+    from bot.scheduler import start_in_background  # lazy: see the module docstring
+    from bot.slack.socket import run_socket_mode  # lazy: see the module docstring
 
     settings.require("slack_bot_token", "slack_app_token")
     if settings.slack_signing_secret is None:
@@ -136,16 +133,14 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     runtime = _runtime(settings)
     _check_slack_token(settings)
     if settings.run_scheduler:
-        from bot.scheduler import start_in_background
-
         start_in_background(runtime)
-    app = create_app(runtime)
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[union-attr]
+    assert settings.slack_app_token is not None  # required above
+    run_socket_mode(runtime, settings.slack_app_token.get_secret_value())
     return 0
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.scheduler import run_forever
+    from bot.scheduler import run_forever  # lazy: see the module docstring
 
     runtime = _runtime(settings)
     run_forever(runtime)
@@ -153,25 +148,20 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_job(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.compose import build_registry
+    from bot.compose import build_registry  # lazy: see the module docstring
 
     registry = build_registry()
     if args.name in (None, "list"):
-        for job in registry.jobs.values():
-            print(f"{job.name:28} every {job.every_minutes} min  {job.help}")
+        for each in registry.jobs.values():
+            print(f"{each.name:28} every {each.every_minutes} min  {each.help}")
         return 0
     job = registry.jobs.get(args.name)
     if job is None:
         raise CliError(f"No job {args.name!r}. Jobs: {', '.join(registry.jobs) or 'none yet'}.")
-    runtime = _runtime(settings)
-    runtime._registry = registry
     at = dt.datetime.fromisoformat(args.at) if args.at else None
     if at is not None and at.tzinfo is None:
         raise CliError("--at needs a time zone, e.g. 2026-11-25T09:00:00-03:00")
-    if at is not None:
-        from bot.clock import FrozenClock
-
-        runtime.clock = FrozenClock(at)
+    runtime = _runtime(settings, clock=FrozenClock(at) if at is not None else None)
     print(job.run(runtime, runtime.clock.now()) or "done")
     runtime.sender.sweep()
     runtime.sender.wait_idle()
@@ -212,6 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def limit_library_logs(level: int) -> None:
+    """The Slack libraries' DEBUG lines carry whole messages (names, leave notes, health data):
+    they never go below INFO, whatever LOG_LEVEL says (LGPD)."""
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -220,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
+        limit_library_logs(level)
         return int(args.fn(args, settings) or 0)
     except (SettingsError, CliError) as exc:
         print(f"backoffice-bot: {exc}", file=sys.stderr)
@@ -227,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - one line for the operator, not a traceback
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import OperationalError  # lazy: see the module docstring
 
         if isinstance(exc, OperationalError):
             reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__

@@ -1,7 +1,8 @@
-"""The composition root: the one place where the runtime meets the desks.
+"""The composition root: the one place where the runtime meets the desks and Slack's delivery.
 
 Everything else in ``bot/`` knows desks only through the :class:`~bot.registry.Registry` they
-fill in; this module imports each desk's ``handlers/<desk>`` package and calls its ``register``.
+fill in; this module imports each desk's ``handlers/<desk>`` package and calls its ``register``,
+and builds runtimes with the registry and the outbox's Slack delivery.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.db import Database
 from bot.registry import Registry
 from bot.runtime import Runtime
 from bot.settings import Settings
+from bot.slack.delivery import SlackDelivery
 
 # Order matters only for help listings and intents of equal score: the overview first.
 DESKS = (handlers.admin, handlers.stock, handlers.leave, handlers.trades, handlers.incidents, handlers.digest)
@@ -30,6 +32,10 @@ def build_registry() -> Registry:
     return registry
 
 
-def build_runtime(settings: Settings, *, db: Database | None = None, clock: Clock | None = None) -> Runtime:
-    """The runtime of one process, with every desk registered: what each entry point starts from."""
-    return Runtime(settings, registry=build_registry(), db=db, clock=clock)
+def build_runtime(settings: Settings, *, db: Database | None = None, clock: Clock | None = None,
+                  registry: Registry | None = None) -> Runtime:
+    """The runtime of one process, what each entry point starts from: every desk registered (or
+    ``registry``), and outbox rows sent to Slack when there is a bot token (without one, they
+    wait for a process that has it)."""
+    return Runtime(settings, registry=registry or build_registry(), db=db, clock=clock,
+                   delivery=SlackDelivery if settings.slack_bot_token is not None else None)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -59,15 +63,10 @@ class Database:
 
     def upgrade(self) -> None:
         """Bring the schema up to date with Alembic (all heads: each desk has its own branch)."""
-        from alembic import command
-
         command.upgrade(alembic_config(self.url), "heads")
 
     def is_current(self) -> bool:
         """True if every Alembic head is applied."""
-        from alembic.runtime.migration import MigrationContext
-        from alembic.script import ScriptDirectory
-
         script = ScriptDirectory.from_config(alembic_config(self.url))
         with self.engine.connect() as conn:
             if not inspect(conn).has_table("alembic_version"):
@@ -79,10 +78,8 @@ class Database:
         self.engine.dispose()
 
 
-def alembic_config(url: str):  # type: ignore[no-untyped-def]
+def alembic_config(url: str) -> Config:
     """An Alembic Config pointing at the packaged migrations and ``url``."""
-    from alembic.config import Config
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.registry import Command, Registry, unknown_subcommand
+from bot.commands import Command, unknown_subcommand
+from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, NotFound

@@ -12,7 +12,6 @@ import functools
 import io
 import zoneinfo
 from decimal import Decimal
-from pathlib import Path
 
 from babel import Locale, dates, numbers
 from babel.messages.mofile import write_mo

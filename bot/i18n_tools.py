@@ -17,7 +17,8 @@ from babel.messages.extract import extract_from_dir
 from bot.i18n import translations
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "render_text": None, "t": None, "cli_text": None}
+KEYWORDS = {"_": None, "N_": None, "NP_": (1, 2), "gettext": None, "ngettext": (1, 2), "render_text": None, "t": None,
+            "cli_text": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
 

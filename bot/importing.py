@@ -9,16 +9,30 @@ import csv
 import io
 import re
 import sys
+import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
 
 from bot.import_files import MAX_COLUMNS, check_cells, check_columns, check_csv_size, read_xlsx
-from models.core.errors import N_
+from models.core.errors import N_, NP_
 from models.core.imports import ImportRefused, RowError
 
 __all__ = ["ImportRefused", "RowError", "read_table", "decimal_column", "to_decimal", "Progress"]
+
+
+def _unreadable(exc: Exception, path: Path) -> str:
+    """What a person can do about a file the readers refused (their own messages are English jargon)."""
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return N_("The file is empty: it needs a header row and at least one row of data.")
+    if isinstance(exc, UnicodeDecodeError):
+        return N_("The file is not text in UTF-8; save it as “CSV UTF-8” or as XLSX.")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return N_("The file is not a spreadsheet I can open; save it again as XLSX (or as CSV UTF-8).")
+    if isinstance(exc, pd.errors.ParserError):
+        return N_("The rows of the file do not line up with its header (a separator or quote out of place?).")
+    return N_("The file could not be read as CSV or XLSX; save it again as CSV UTF-8 or XLSX.")
 
 
 def read_table(path: str | Path, required: list[str], optional: list[str] = ()) -> pd.DataFrame:  # type: ignore[assignment]
@@ -41,9 +55,8 @@ def read_table(path: str | Path, required: list[str], optional: list[str] = ()) 
             sep = sniff_separator(text_head)
             df = _read_csv(raw, sep)
             raw_header = _csv_header(text_head, sep, len(df.columns)) or [str(c) for c in df.columns]
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError) as exc:
-        raise ImportRefused([RowError(0, None, N_("The file could not be read as CSV or XLSX: {reason}"),
-                                      {"reason": str(exc)[:200]})]) from None
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile) as exc:
+        raise ImportRefused([RowError(0, None, _unreadable(exc, path))]) from None
     if len(raw_header) > MAX_COLUMNS:
         raise ImportRefused([RowError(1, None, N_("The file has {count} columns; the most the bot reads is {limit}."),
                                       {"count": len(raw_header), "limit": MAX_COLUMNS})])
@@ -52,8 +65,10 @@ def read_table(path: str | Path, required: list[str], optional: list[str] = ()) 
     df.columns = names
     missing = [c for c in required if c not in df.columns]
     if missing:
-        raise ImportRefused([RowError(1, None, N_("Missing column(s): {columns}. Expected: {expected}."),
-                                      {"columns": ", ".join(missing), "expected": ", ".join(required)})])
+        raise ImportRefused([RowError(1, None, NP_("Missing column: {columns}. Expected: {expected}.",
+                                                   "Missing columns: {columns}. Expected: {expected}."),
+                                      {"columns": ", ".join(missing), "expected": ", ".join(required),
+                                       "count": len(missing)})])
     keep = list(dict.fromkeys(c for c in names if c in required or c in optional))
     df = df.loc[:, keep].copy()
     for col in keep:

@@ -9,10 +9,23 @@ from typing import TextIO
 from bot.importing import read_table
 from bot.render import render_text
 from bot.runtime import Runtime
-from models.core.errors import DomainError
+from models.core.errors import NP_, DomainError
 from models.core.imports import ImportRefused, ImportSummary
 
 MAX_SHOWN = 50
+# The desks' own figures of an import (``ImportSummary.extra``), as a reader says them.
+FIGURES = {
+    "products created": NP_("{count} product created", "{count} products created"),
+    "warehouses created": NP_("{count} warehouse created", "{count} warehouses created"),
+    "low-stock alerts": NP_("{count} low-stock alert", "{count} low-stock alerts"),
+    "back-in-stock messages": NP_("{count} back-in-stock message", "{count} back-in-stock messages"),
+    "matched": NP_("{count} trade matched", "{count} trades matched"),
+    "breaks": NP_("{count} break", "{count} breaks"),
+    "missing": NP_("{count} trade without a confirmation", "{count} trades without a confirmation"),
+    "alleged": NP_("{count} confirmation without a trade", "{count} confirmations without a trade"),
+    "disputed": NP_("{count} disputed trade", "{count} disputed trades"),
+}
+
 MAX_ECHOED = 80  # characters of a cell quoted back in a reason (a 20 MB cell must not flood the terminal)
 
 
@@ -21,7 +34,7 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
     """Import ``path`` as ``kind``; print a summary or the row-numbered reasons. Exit code 0/1/2."""
     locale = runtime.settings.locale_default
 
-    def cli_text(message: str, **params: object) -> str:
+    def cli_text(message: str | tuple[str, str], **params: object) -> str:
         """Plain text for the terminal (no mrkdwn escapes), long values cut."""
         return render_text(message, locale, plain=True, **{k: _cut(v) for k, v in params.items()})
 
@@ -46,11 +59,14 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
     except DomainError as exc:
         print(cli_text(exc.message, **exc.params), file=err)
         return 1
-    print(cli_text("Imported {file}: {created} created, {updated} updated, {unchanged} unchanged.",
-              file=path.name, created=summary.created, updated=summary.updated, unchanged=summary.unchanged),
-          file=out)
+    counts = [cli_text(message, count=n) for message, n in (
+        (NP_("{count} created", "{count} created"), summary.created),
+        (NP_("{count} updated", "{count} updated"), summary.updated),
+        (NP_("{count} unchanged", "{count} unchanged"), summary.unchanged))]
+    print(cli_text("Imported {file}: {counts}.", file=path.name, counts=", ".join(counts)), file=out)
     for key, value in summary.extra.items():
-        print(f"  {key}: {value}", file=out)
+        label = FIGURES.get(key)
+        print("  " + (cli_text(label, count=value) if label else f"{key}: {value}"), file=out)
     _flush_outbox(runtime, out)
     return 0
 

@@ -1,10 +1,12 @@
 """The outbox sender: delivers queued notifications to Slack, once each, whatever Slack does.
 
-Rows are claimed with a lease (``sending`` until ``lease_until``), sent, then marked ``sent``
-with Slack's ``ts``. A failed send goes back to ``pending`` with its next attempt after
-Slack's ``Retry-After`` (or an exponential back-off); a permanent error (``channel_not_found``)
-marks it ``failed`` and logs it. A process that dies mid-send leaves a lease that expires,
-and the sweep takes the row again.
+Rows are claimed with a lease (``sending`` until ``lease_until``), handed to a
+:data:`Deliver` function, and its :data:`Outcome` is written: :class:`Sent` marks the row
+``sent`` with Slack's ``ts``; :class:`RetryLater` puts it back to ``pending`` with its next
+attempt after Slack's ``Retry-After`` (or an exponential back-off); :class:`Failed` (a
+permanent error such as ``channel_not_found``) marks it ``failed`` and logs it. A process that
+dies mid-send leaves a lease that expires, and the sweep takes the row again. The Slack Web API
+delivery is :class:`bot.slack.delivery.SlackDelivery`; the console prints instead.
 """
 
 from __future__ import annotations
@@ -12,46 +14,79 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Callable, Iterable
+from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import or_, select, update
 
 from bot import i18n
+from bot.clock import Clock
+from bot.db import Database
 from bot.render import render
-from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
+from bot.settings import Settings
+from models.core.outbox import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(seconds=120)
-MAX_ATTEMPTS = 12
-PERMANENT = {
-    "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "user_not_found",
-    "cant_update_message", "message_not_found", "no_text", "user_disabled",
-}
+
+
+@dataclass(frozen=True)
+class Sent:
+    """Delivered: where it went and Slack's ``ts`` (None for files; an update keeps its original's)."""
+
+    channel: str | None
+    ts: str | None
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """Not now: try again after ``delay`` (None: the exponential back-off of the row's attempts)."""
+
+    error: str
+    delay: dt.timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Never: the row is marked ``failed`` with ``error`` and logged."""
+
+    error: str
+
+
+Outcome = Sent | RetryLater | Failed
+Deliver = Callable[[OutboxMessage, dict], Outcome]
+"""Send one row (its content rendered in the reader's language) and say how it went."""
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait before the next attempt: 2, 4, 8... seconds, at most ten minutes."""
+    return dt.timedelta(seconds=min(600, 2 ** min(attempts, 10)))
 
 
 class OutboxSender:
-    """Delivers outbox rows through a Slack Web API client (or a console printer)."""
+    """Delivers outbox rows through ``deliver`` (Slack's Web API, or the console's printer).
 
-    def __init__(self, runtime: "Runtime", deliver_fn: Callable[[OutboxMessage, dict], dict] | None = None,
+    Without ``deliver`` the sender is off: this process cannot reach Slack, and rows wait for one
+    that can.
+    """
+
+    def __init__(self, db: Database, clock: Clock, settings: Settings, deliver: Deliver | None = None,
                  workers: int = 2) -> None:
-        self.runtime = runtime
-        self._deliver_fn = deliver_fn
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self._deliver = deliver
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outbox")
         self._pending: set[Future] = set()
         self._lock = threading.Lock()
-        self._client = None
 
     # -- public -------------------------------------------------------------------------
     @property
     def enabled(self) -> bool:
         """False when this process has no way to reach Slack; rows then wait for one that has."""
-        return self._deliver_fn is not None or self.runtime.settings.slack_bot_token is not None
+        return self._deliver is not None
 
     def deliver_soon(self, ids: Iterable[int]) -> None:
         """Deliver these rows in the background, right after the commit that created them."""
@@ -89,13 +124,13 @@ class OutboxSender:
     def _wake_dependents(self, row_id: int) -> list[int]:
         """Rows that were put back because this one (their original or thread) was not out yet:
         due now, so an in-place update follows its message at once, not at the next sweep."""
-        with self.runtime.db.session() as s:
+        with self.db.session() as s:
             ids = list(s.scalars(select(OutboxMessage.id).where(
                 OutboxMessage.status == OutboxStatus.pending.value,
                 or_(OutboxMessage.updates_id == row_id, OutboxMessage.thread_of_id == row_id))))
             if ids:
                 s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                          .values(next_attempt_at=self.runtime.clock.now()))
+                          .values(next_attempt_at=self.clock.now()))
                 s.commit()
             return ids
 
@@ -106,8 +141,8 @@ class OutboxSender:
             log.error("outbox delivery crashed: %r", fut.exception())
 
     def _claim(self, ids: list[int] | None, limit: int) -> list[int]:
-        now = self.runtime.clock.now()
-        db = self.runtime.db
+        now = self.clock.now()
+        db = self.db
         with db.session() as s:
             stmt = select(OutboxMessage).where(
                 or_(
@@ -131,54 +166,50 @@ class OutboxSender:
     def _send_one(self, row_id: int) -> int:
         """Send one claimed row. Slack is called inside a read-only session (no write lock held
         while the network answers: SQLite has one writer), the outcome is written after."""
-        db = self.runtime.db
-        with db.session(readonly=True) as s:
+        assert self._deliver is not None
+        with self.db.session(readonly=True) as s:
             row = s.get(OutboxMessage, row_id)
             if row is None or row.status != OutboxStatus.sending.value:
                 return 0
-            waiting_on = row.updates or row.thread_of
-            if waiting_on is not None and waiting_on.slack_ts is None:
-                if waiting_on.status == OutboxStatus.failed.value:
-                    outcome: tuple = ("fail", "the message it follows could not be sent")
-                else:  # the message it follows is not out yet: try again in a moment
-                    outcome = ("later", dt.timedelta(seconds=2), "waiting for the earlier message")
-            else:
-                try:
-                    locale, tz = self._reader(row)
-                    content = render(row.template, row.data, locale=locale, tz=tz)
-                    result = (self._deliver_fn or self._deliver_slack)(row, content)
-                    ts = result.get("ts") or (row.updates.slack_ts if row.updates else None)
-                    outcome = ("sent", result.get("channel"), ts)
-                except SlackApiError as exc:
-                    outcome = ("slack", exc)
-                except Exception as exc:  # noqa: BLE001 - keep the row; the sweep retries
-                    log.exception("outbox %s failed", row.id)
-                    outcome = ("error", f"{type(exc).__name__}: {exc}"[:500])
+            outcome = self._attempt(row, self._deliver)
             s.rollback()
-        with db.session() as s:
+        with self.db.session() as s:
             row = s.get(OutboxMessage, row_id)
             assert row is not None
-            kind = outcome[0]
-            if kind == "fail":
-                self._fail(row, outcome[1])
-            elif kind == "later":
-                self._retry_later(row, outcome[1], outcome[2])
-            elif kind == "slack":
-                self._handle_slack_error(row, outcome[1])
-            elif kind == "error":
-                self._retry_later(row, self._backoff(row), outcome[1])
-            else:
-                row.status = OutboxStatus.sent.value
-                row.sent_at = self.runtime.clock.now()
-                row.lease_until = None
-                row.slack_channel = outcome[1] or row.slack_channel
-                row.slack_ts = outcome[2]
-                row.last_error = None
+            match outcome:
+                case Sent(channel=channel, ts=ts):
+                    row.status = OutboxStatus.sent.value
+                    row.sent_at = self.clock.now()
+                    row.lease_until = None
+                    row.slack_channel = channel or row.slack_channel
+                    row.slack_ts = ts
+                    row.last_error = None
+                case RetryLater(error=error, delay=delay):
+                    self._retry_later(row, backoff(row.attempts) if delay is None else delay, error)
+                case Failed(error=error):
+                    self._fail(row, error)
             s.commit()
-            return 1 if kind == "sent" else 0
+            return 1 if isinstance(outcome, Sent) else 0
+
+    def _attempt(self, row: OutboxMessage, deliver: Deliver) -> Outcome:
+        waiting_on = row.updates or row.thread_of
+        if waiting_on is not None and waiting_on.slack_ts is None:
+            if waiting_on.status == OutboxStatus.failed.value:
+                return Failed("the message it follows could not be sent")
+            # The message it follows is not out yet: try again in a moment.
+            return RetryLater("waiting for the earlier message", dt.timedelta(seconds=2))
+        try:
+            locale, tz = self._reader(row)
+            outcome = deliver(row, render(row.template, row.data, locale=locale, tz=tz))
+        except Exception as exc:  # noqa: BLE001 - keep the row; the sweep retries
+            log.exception("outbox %s failed", row.id)
+            return RetryLater(f"{type(exc).__name__}: {exc}"[:500])
+        if isinstance(outcome, Sent) and outcome.ts is None and row.updates is not None:
+            return Sent(outcome.channel, row.updates.slack_ts)  # an update keeps its message's ts
+        return outcome
 
     def _reader(self, row: OutboxMessage) -> tuple[str, str]:
-        settings = self.runtime.settings
+        settings = self.settings
         person = row.person
         if person is not None:
             return i18n.normalize_locale(person.locale, settings.locale_default), person.timezone or settings.tz_default
@@ -187,7 +218,7 @@ class OutboxSender:
     def _retry_later(self, row: OutboxMessage, delay: dt.timedelta, error: str) -> None:
         row.status = OutboxStatus.pending.value
         row.lease_until = None
-        row.next_attempt_at = self.runtime.clock.now() + delay
+        row.next_attempt_at = self.clock.now() + delay
         row.last_error = error
 
     def _fail(self, row: OutboxMessage, error: str) -> None:
@@ -195,79 +226,3 @@ class OutboxSender:
         row.lease_until = None
         row.last_error = error
         log.error("outbox %s (%s) gave up: %s", row.id, row.template, error)
-
-    @staticmethod
-    def _backoff(row: OutboxMessage) -> dt.timedelta:
-        return dt.timedelta(seconds=min(600, 2 ** min(row.attempts, 10)))
-
-    def _handle_slack_error(self, row: OutboxMessage, exc: SlackApiError) -> None:
-        status = getattr(exc.response, "status_code", None)
-        code = (exc.response.get("error") if exc.response is not None else None) or "unknown_error"
-        if status == 429:
-            retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after") or "1"
-            try:
-                delay = dt.timedelta(seconds=max(1, int(float(retry_after if isinstance(retry_after, str) else retry_after[0]))))
-            except ValueError:
-                delay = dt.timedelta(seconds=5)
-            self._retry_later(row, delay, f"rate limited ({code})")
-        elif code in PERMANENT or row.attempts >= MAX_ATTEMPTS:
-            self._fail(row, code)
-        else:
-            self._retry_later(row, self._backoff(row), code)
-
-    # -- Slack --------------------------------------------------------------------------
-    def client(self):  # type: ignore[no-untyped-def]
-        if self._client is None:
-            self._client = self.runtime.web_client()
-        return self._client
-
-    def _deliver_slack(self, row: OutboxMessage, content: dict) -> dict:
-        client = self.client()
-        text, blocks = content.get("text", ""), content.get("blocks")
-        kind = row.kind
-        custom = self.runtime.registry.outbox_kinds.get(kind)
-        if custom is not None:
-            return custom(self.runtime, client, row, content)
-        if kind == OutboxKind.update.value:
-            target = row.updates
-            assert target is not None
-            resp = client.chat_update(channel=target.slack_channel, ts=target.slack_ts, text=text, blocks=blocks)
-            return {"channel": resp.get("channel"), "ts": target.slack_ts}
-        channel = self._channel_for(row)
-        thread_ts = row.thread_ts or (row.thread_of.slack_ts if row.thread_of else None)
-        if kind == OutboxKind.ephemeral.value:
-            user = row.person.slack_user_id if row.person else None
-            resp = client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts)
-            return {"channel": channel, "ts": resp.get("message_ts")}
-        if kind == OutboxKind.file.value:
-            if channel[:1] in ("U", "W"):  # files go to a conversation id: open the DM first
-                channel = client.conversations_open(users=channel)["channel"]["id"]
-            files = row.data.get("files") or []
-            resp = client.files_upload_v2(
-                channel=channel,
-                thread_ts=thread_ts,
-                initial_comment=text,
-                file_uploads=[
-                    {"content": _file_bytes(f), "filename": f["filename"], "title": f.get("title") or f["filename"]}
-                    for f in files
-                ],
-            )
-            return {"channel": channel, "ts": None}
-        resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks, thread_ts=thread_ts,
-                                       unfurl_links=False)
-        return {"channel": resp.get("channel"), "ts": resp.get("ts")}
-
-    def _channel_for(self, row: OutboxMessage) -> str:
-        if row.channel:
-            return row.channel
-        if row.person is not None and row.person.slack_user_id:
-            return row.person.slack_user_id
-        raise SlackApiError("no Slack user id for this person", {"ok": False, "error": "user_not_found"})
-
-
-def _file_bytes(spec: dict) -> bytes:
-    import base64
-
-    if "base64" in spec:
-        return base64.b64decode(spec["base64"])
-    return str(spec.get("text", "")).encode("utf-8")

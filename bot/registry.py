@@ -1,7 +1,8 @@
 """One registry of every command, subcommand, button, form, shortcut, event and intent.
 
-Each desk declares its entries once (``handlers/<desk>/``, in ``register(registry)``); the
-composition root, :mod:`bot.compose`, builds the registry from every desk. The
+Each desk marks its handlers where they are written (:mod:`bot.declare`) and its
+``register(registry)`` declares the desk's slash command and calls :meth:`Registry.scan` on
+its modules; the composition root, :mod:`bot.compose`, builds the registry from every desk. The
 Slack app, the console, the help replies and the manifest are all built from it, so a new
 subcommand shows up everywhere at once.
 """
@@ -9,98 +10,16 @@ subcommand shows up everywhere at once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
 
-from models.core.errors import N_, ValidationError
+from bot import declare
+from bot.commands import Command, Handler
 from models.core.people import Role
 
-if TYPE_CHECKING:
-    from bot.request import Request
-
-Handler = Callable[["Request"], Any]
-
-
-@dataclass
-class Subcommand:
-    """``/<command> <name> ...``: usage and help are English message ids, translated when shown."""
-
-    name: str
-    usage: str
-    help: str
-    handler: Handler
-    role: Role | None = None
-    aliases: tuple[str, ...] = ()
-    hidden: bool = False
-
-
-@dataclass
-class Command:
-    """A slash command and its subcommands. ``default`` handles ``/<command> <free text>``."""
-
-    name: str
-    summary: str
-    usage_hint: str
-    subcommands: dict[str, Subcommand] = field(default_factory=dict)
-    default: Subcommand | None = None
-    empty: Subcommand | None = None
-
-    @property
-    def slash(self) -> str:
-        return "/" + self.name
-
-    def sub(self, name: str, *, usage: str, help: str, role: Role | None = None,
-            aliases: tuple[str, ...] = (), hidden: bool = False) -> Callable[[Handler], Handler]:
-        """Declare a subcommand: ``@stock.sub("low", usage=N_("/stock low"), help=N_("..."))``."""
-
-        def deco(fn: Handler) -> Handler:
-            entry = Subcommand(name, usage, help, fn, role, aliases, hidden)
-            for key in (name, *aliases):
-                if key in self.subcommands:
-                    raise ValueError(f"/{self.name} {key} declared twice")
-                self.subcommands[key] = entry
-            return fn
-
-        return deco
-
-    def free_text(self, *, usage: str, help: str, role: Role | None = None) -> Callable[[Handler], Handler]:
-        """Declare what ``/<command> <anything else>`` does (e.g. ``/stock parafuso``)."""
-
-        def deco(fn: Handler) -> Handler:
-            self.default = Subcommand("", usage, help, fn, role)
-            return fn
-
-        return deco
-
-    def no_args(self, *, usage: str, help: str, role: Role | None = None) -> Callable[[Handler], Handler]:
-        """Declare what the bare command does (e.g. ``/leave`` opens the form)."""
-
-        def deco(fn: Handler) -> Handler:
-            self.empty = Subcommand("", usage, help, fn, role)
-            return fn
-
-        return deco
-
-    def entries(self) -> list[Subcommand]:
-        """Every documented entry, once, in declaration order."""
-        seen: list[Subcommand] = []
-        for entry in [self.empty, *self.subcommands.values(), self.default]:
-            if entry is not None and not entry.hidden and entry not in seen:
-                seen.append(entry)
-        return seen
-
-    def resolve(self, text: str) -> tuple[Subcommand | None, str]:
-        """The entry that handles ``text`` and the rest of the text, or (None, word) if unknown."""
-        text = text.strip()
-        if not text:
-            return self.empty or self.default, ""
-        first, _, rest = text.partition(" ")
-        entry = self.subcommands.get(first.lower())
-        if entry is not None:
-            return entry, rest.strip()
-        if self.default is not None:
-            return self.default, text
-        return None, first
+Route = Callable[..., Any]  # (runtime, WSGI environ) -> bot.replies.HttpReply
 
 
 @dataclass
@@ -140,12 +59,14 @@ class Job:
     """A periodic job (leave reminders, trade cut-off, SLA checks...), run by the scheduler or the CLI.
 
     ``run(runtime, now)`` does one pass and returns a short text of what it did.
+    ``once_per_period``: see :class:`bot.declare.Job`.
     """
 
     name: str
     run: Callable[..., Any]
     every_minutes: int = 1
     help: str = ""
+    once_per_period: bool = True
 
 
 @dataclass
@@ -222,6 +143,8 @@ class Registry:
         self.home_sections: list[HomeSection] = []
         self.digest_series: list[DigestSeries] = []
         self.outbox_kinds: dict[str, Callable[..., dict]] = {}
+        self.privacy_parts: list[Any] = []  # models.core.privacy.PrivacyPart, one per desk with personal data
+        self.routes: dict[str, Route] = {}
         self.scopes: set[str] = {"commands", "chat:write", "users:read", "users:read.email", "im:write",
                                  "app_mentions:read", "im:history"}
         self.bot_events: set[str] = {"app_mention", "message.im"}
@@ -278,7 +201,7 @@ class Registry:
 
         return deco
 
-    def importer(self, name: str, *, required: list[str], optional: list[str] = (),  # type: ignore[assignment]
+    def importer(self, name: str, *, required: Sequence[str], optional: Sequence[str] = (),
                  help: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
             self.importers[name] = Importer(name, list(required), list(optional), fn, help)
@@ -286,11 +209,12 @@ class Registry:
 
         return deco
 
-    def job(self, name: str, *, every_minutes: int = 1, help: str = "") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def job(self, name: str, *, every_minutes: int = 1, help: str = "",
+            once_per_period: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
             if name in self.jobs:
                 raise ValueError(f"job {name} declared twice")
-            self.jobs[name] = Job(name, fn, every_minutes, help)
+            self.jobs[name] = Job(name, fn, every_minutes, help, once_per_period)
             return fn
 
         return deco
@@ -332,6 +256,81 @@ class Registry:
 
         return deco
 
+    def scan(self, desk: str, *modules: ModuleType) -> None:
+        """Register what the functions of ``modules`` are marked with (:mod:`bot.declare`).
+
+        ``desk`` names the desk's intents and sections. Functions are read in file order and a
+        function's marks top-down, so help lists subcommands in the order they are written.
+        A function imported from elsewhere is left to the module that defines it.
+        """
+        for module in modules:
+            for fn in list(vars(module).values()):
+                if callable(fn) and getattr(fn, "__module__", None) == module.__name__:
+                    for mark in declare.declarations(fn):
+                        self._declare(desk, mark, fn)
+
+    def _declare(self, desk: str, mark: declare.Declaration, fn: Callable[..., Any]) -> None:
+        match mark:
+            case declare.Subcommand():
+                self._command(mark.command).sub(mark.name, usage=mark.usage, help=mark.help, role=mark.role,
+                                                aliases=mark.aliases, hidden=mark.hidden)(fn)
+            case declare.FreeText():
+                self._command(mark.command).free_text(usage=mark.usage, help=mark.help, role=mark.role)(fn)
+            case declare.NoArgs():
+                self._command(mark.command).no_args(usage=mark.usage, help=mark.help, role=mark.role,
+                                                    hidden=mark.hidden)(fn)
+            case declare.Button():
+                self.action(mark.action_id, role=mark.role)(fn)
+            case declare.Form():
+                self.view(mark.callback_id)(fn)
+            case declare.Shortcut():
+                self.shortcut(mark.callback_id, name=mark.name, description=mark.description, kind=mark.kind)(fn)
+            case declare.Event():
+                self.event(mark.event_type, scopes=mark.scopes, bot_event=mark.bot_event)(fn)
+            case declare.Intent():
+                self.intent(desk, mark.match)(fn)
+            case declare.Importer():
+                self.importer(mark.name, required=mark.required, optional=mark.optional, help=mark.help)(fn)
+            case declare.Job():
+                self.job(mark.name, every_minutes=mark.every_minutes, help=mark.help,
+                         once_per_period=mark.once_per_period)(fn)
+            case declare.DigestSection():
+                self.digest_section(desk, template=mark.template, order=mark.order, roles=mark.roles)(fn)
+            case declare.HomeSection():
+                self.home_section(desk, template=mark.template, order=mark.order)(fn)
+            case declare.Series():
+                self.series(mark.label)(fn)
+            case declare.OutboxKind():
+                self.outbox_kind(mark.kind)(fn)
+            case declare.Route():
+                self.route(mark.prefix)(fn)
+
+    def _command(self, name: str) -> Command:
+        found = self.commands.get(name)
+        if found is None:
+            raise ValueError(f"/{name} is not declared: call registry.command({name!r}, ...) before scanning")
+        return found
+
+    def privacy(self, part: Any) -> None:
+        """Declare a desk's share of the data-subject rights (a :class:`models.core.privacy.PrivacyPart`)."""
+        if any(p.desk == part.desk for p in self.privacy_parts):
+            raise ValueError(f"privacy part of {part.desk} declared twice")
+        self.privacy_parts.append(part)
+
+    def route(self, prefix: str) -> Callable[[Route], Route]:
+        """Serve ``GET <prefix>...`` over HTTP: ``fn(runtime, environ) -> HttpReply`` (e.g. a calendar feed)."""
+
+        def deco(fn: Route) -> Route:
+            if prefix in self.routes:
+                raise ValueError(f"route {prefix} declared twice")
+            self.routes[prefix] = fn
+            return fn
+
+        return deco
+
+    def find_route(self, path: str) -> Route | None:
+        return next((fn for prefix, fn in self.routes.items() if path.startswith(prefix)), None)
+
     def need_scopes(self, *scopes: str) -> None:
         """Declare bot scopes that a desk's Web API calls need (they go into the manifest)."""
         self.scopes.update(scopes)
@@ -350,12 +349,3 @@ class Registry:
         if not scored:
             return None
         return max(scored, key=lambda s: (s[0], -s[1]))[2]
-
-
-def unknown_subcommand(cmd: Command, word: str) -> ValidationError:
-    """The error for ``/<cmd> <word>`` when no such subcommand exists."""
-    return ValidationError(
-        N_("I don't know “{word}” for {command}. Try `{command} help` to see what it can do."),
-        word=word,
-        command=cmd.slash,
-    )

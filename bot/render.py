@@ -17,8 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
 
 from bot import assets, blocks, i18n
-from models.core.errors import DomainError
-
+from models.core.errors import DomainError, Terms
 
 @pass_context
 def _date(ctx, value, fmt="medium"):  # type: ignore[no-untyped-def]
@@ -91,12 +90,16 @@ def render(template: str, data: dict[str, Any] | None = None, *, locale: str = "
     return json.loads(text)
 
 
-def render_text(message: str, locale: str, *, plain: bool = False, **params: Any) -> str:
+def render_text(message: str | tuple[str, str], locale: str, *, plain: bool = False, **params: Any) -> str:
     """Translate a message id and fill ``{name}`` placeholders with values formatted for ``locale``.
 
-    Values are escaped for Slack's mrkdwn, unless ``plain`` (a terminal shows text as it is).
+    A ``(singular, plural)`` pair (``NP_``) takes the form its ``count`` parameter needs. Values
+    are escaped for Slack's mrkdwn, unless ``plain`` (a terminal shows text as it is).
     """
-    translated = i18n.gettext(locale, message)
+    if isinstance(message, tuple):
+        translated = i18n.ngettext(locale, message[0], message[1], int(params.get("count", 1)))
+    else:
+        translated = i18n.gettext(locale, message)
     formatted = {k: format_value(v, locale, plain=plain) for k, v in params.items()}
     try:
         return translated.format(**formatted)
@@ -105,6 +108,9 @@ def render_text(message: str, locale: str, *, plain: bool = False, **params: Any
 
 
 def format_value(value: Any, locale: str, *, plain: bool = False) -> str:
+    if isinstance(value, Terms):
+        words = [i18n.gettext(locale, v) for v in value]
+        return value.sep.join(words if plain else [blocks.escape(w) for w in words])
     if isinstance(value, dt.datetime):
         return i18n.format_datetime(value, locale)
     if isinstance(value, dt.date):

@@ -55,3 +55,12 @@ class CloseModal:
 @dataclass
 class Nothing:
     """Acknowledge and say nothing more (the outbox carries the news)."""
+
+
+@dataclass
+class HttpReply:
+    """An answer to a plain HTTP request (a calendar feed): status, headers and body."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot import i18n
+from bot.metadata import parse_metadata
+from bot.render import render_text
+from bot.runtime import Runtime
+from bot.settings import Settings
 from models.core.context import Ctx
 from models.core.people import Person
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
 
 
 @dataclass
@@ -21,7 +23,7 @@ class Request:
     request (or not at all).
     """
 
-    runtime: "Runtime"
+    runtime: Runtime
     ctx: Ctx
     text: str = ""
     source: str = "slack"
@@ -48,8 +50,18 @@ class Request:
         return self.actor.timezone or self.runtime.settings.tz_default
 
     @property
-    def settings(self):  # type: ignore[no-untyped-def]
+    def today(self) -> dt.date:
+        """The asker's local date (what "late", "today" and "tomorrow" mean to them)."""
+        return i18n.to_zone(self.ctx.now, self.tz).date()
+
+    @property
+    def settings(self) -> Settings:
         return self.runtime.settings
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The submitted modal's ``private_metadata`` (see :mod:`bot.metadata`); empty if none."""
+        return parse_metadata(self.private_metadata)
 
     @property
     def args(self) -> list[str]:
@@ -57,6 +69,4 @@ class Request:
 
     def t(self, message: str, **params: Any) -> str:
         """``message`` translated for the asker, with ``{name}`` placeholders filled."""
-        from bot.render import render_text
-
         return render_text(message, self.locale, **params)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
@@ -13,17 +13,15 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot.clock import Clock
 from bot.db import Database
+from bot.outbox import Deliver, OutboxSender
+from bot.registry import Registry
 from bot.settings import Settings
+from bot.slack.api import WebClient
+from bot.slack.client import make_web_client
 from models.core.context import Ctx
 from models.core.people import Person
+from models.core.people_sync import Profile, enrich_from_profile, person_from_profile
 from models.core.platform import ProcessedRequest
-
-if TYPE_CHECKING:
-    from slack_sdk import WebClient
-
-    from bot.outbox import OutboxSender
-    from bot.registry import Registry
-    from models.core.people_sync import Profile
 
 log = logging.getLogger(__name__)
 
@@ -33,39 +31,45 @@ class DuplicateRequest(Exception):
 
 
 @event.listens_for(Session, "after_flush")
-def _mark_wrote(session: Session, _flush_context) -> None:  # type: ignore[no-untyped-def]
+def _mark_wrote(session: Session, _flush_context: Any) -> None:
     session.info["wrote"] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _mark_dml(state) -> None:  # type: ignore[no-untyped-def]
+def _mark_dml(state: Any) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info["wrote"] = True
 
 
-class Runtime:
-    """Everything a request needs, built once per process."""
+DeliveryFactory = Callable[["Runtime"], Deliver]
+"""Builds the outbox's delivery for a runtime (the Slack Web API's needs the runtime's client and kinds)."""
 
-    def __init__(self, settings: Settings, *, registry: "Registry", db: Database | None = None,
-                 clock: Clock | None = None) -> None:
-        # The registry is handed in by the entry point (bot.compose.build_runtime): the runtime
-        # knows the desks only through it.
+
+class Runtime:
+    """Everything a request needs, built once per process (by :func:`bot.compose.build_runtime`).
+
+    ``delivery`` builds how this process sends outbox rows; without it the sender is off and the
+    rows wait for a process that has one. ``with_delivery`` makes a runtime on the same database
+    that delivers differently (the console prints).
+    """
+
+    def __init__(self, settings: Settings, *, registry: Registry, db: Database | None = None,
+                 clock: Clock | None = None, delivery: DeliveryFactory | None = None, sender_workers: int = 2) -> None:
         self.settings = settings
         self.registry = registry
         self.db = db or Database(settings.database_url)
         self.clock = clock or Clock()
+        self.sender = OutboxSender(self.db, self.clock, settings, delivery(self) if delivery else None,
+                                   workers=sender_workers)
         self._person_ids: dict[str, int] = {}
 
-    @cached_property
-    def sender(self) -> "OutboxSender":
-        from bot.outbox import OutboxSender
+    def with_delivery(self, deliver: Deliver, *, workers: int = 1) -> Runtime:
+        """The same settings, registry, database and clock, with outbox rows sent through ``deliver``."""
+        return Runtime(self.settings, registry=self.registry, db=self.db, clock=self.clock,
+                       delivery=lambda _runtime: deliver, sender_workers=workers)
 
-        return OutboxSender(self)
-
-    def web_client(self) -> "WebClient":
+    def web_client(self) -> WebClient:
         """A Web API client on ``SLACK_API_URL`` that retries rate limits and server errors."""
-        from bot.slack.client import make_web_client
-
         return make_web_client(self.settings)
 
     @contextlib.contextmanager
@@ -114,14 +118,17 @@ class Runtime:
         if ids:
             self.sender.deliver_soon(ids)
 
+    def forget_person(self, person_id: int) -> None:
+        """Drop the Slack ids cached for a person (erased: that Slack user, seen again, is someone new)."""
+        for user_id in [k for k, v in self._person_ids.items() if v == person_id]:
+            self._person_ids.pop(user_id, None)
+
     def already_processed(self, request_key: str) -> bool:
         with self.db.session(readonly=True) as s:
             return s.get(ProcessedRequest, request_key) is not None
 
-    def person_id_for_slack_user(self, user_id: str, profile: "Callable[[], Profile] | None" = None) -> int:
+    def person_id_for_slack_user(self, user_id: str, profile: Callable[[], Profile] | None = None) -> int:
         """The person behind a Slack user id; the first time, created from ``profile()`` (or defaults)."""
-        from models.core.people_sync import Profile, person_from_profile
-
         cached = self._person_ids.get(user_id)
         if cached is not None:
             return cached
@@ -142,10 +149,8 @@ class Runtime:
                 raise
             return found
 
-    def enrich_slack_person(self, user_id: str, profile: "Profile") -> None:
+    def enrich_slack_person(self, user_id: str, profile: Profile) -> None:
         """A profile that came after the person was created from defaults: fill it in."""
-        from models.core.people_sync import enrich_from_profile
-
         with self.unit_of_work(source="slack") as ctx:
             person = enrich_from_profile(ctx, user_id, profile)
             if person is not None:

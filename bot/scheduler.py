@@ -13,13 +13,15 @@ import datetime as dt
 import logging
 import signal
 import threading
-from typing import TYPE_CHECKING
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.registry import Job
+from bot.runtime import Runtime
 from models.core.scheduling import Claim, RunStatus, claim, finish
-
-if TYPE_CHECKING:
-    from bot.registry import Job
-    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +36,20 @@ def period_start(now: dt.datetime, every_minutes: int) -> dt.datetime:
     return now.replace(hour=0, minute=0) + dt.timedelta(minutes=minutes - minutes % every)
 
 
-def job_key(job: "Job", start: dt.datetime) -> str:
+def job_key(job: Job, start: dt.datetime) -> str:
     return f"job:{job.name}:{start:%Y-%m-%dT%H:%M}"
 
 
-def run_job(runtime: "Runtime", job: "Job", now: dt.datetime) -> str | None:
+def run_job(runtime: Runtime, job: Job, now: dt.datetime) -> str | None:
     """Run ``job`` for the period holding ``now`` unless some clock already did. Returns its summary.
 
     The claim commits before the job runs (a job opens its own units of work), so a clock that
     dies mid-run leaves the period claimed and the next period picks up what is left: jobs
-    are written to be safe to repeat, never to depend on one particular run.
+    are written to be safe to repeat, never to depend on one particular run. A job that is not
+    ``once_per_period`` claims its own work and runs at every tick (see :func:`run_every_tick`).
     """
+    if not job.once_per_period:
+        return run_every_tick(runtime, job, now)
     start = period_start(now, job.every_minutes)
     key = job_key(job, start)
     with runtime.unit_of_work(source="scheduler") as ctx:
@@ -63,18 +68,28 @@ def run_job(runtime: "Runtime", job: "Job", now: dt.datetime) -> str | None:
     return text
 
 
-def _finish(runtime: "Runtime", key: str, status: RunStatus, detail: str) -> None:
+def run_every_tick(runtime: Runtime, job: Job, now: dt.datetime) -> str | None:
+    """Run a job that claims its own work (the digests claim each reader's day): no period claim,
+    and a summary only when it did something (``None`` otherwise)."""
+    try:
+        summary = job.run(runtime, now)
+    except Exception:  # noqa: BLE001 - e.g. the database went away: try again next minute
+        log.exception("%s failed at %s; will try again next minute", job.name, now.isoformat())
+        return "error"
+    return str(summary) if summary else None
+
+
+def _finish(runtime: Runtime, key: str, status: RunStatus, detail: str) -> None:
     with runtime.unit_of_work(source="scheduler") as ctx:
         finish(ctx.session, key, ctx.now, status=status, detail=detail)
 
 
-def tick(runtime: "Runtime", now: dt.datetime | None = None) -> dict[str, str]:
-    """One pass of the clock at ``now``: the jobs due, the digests due, the outbox sweep.
+def tick(runtime: Runtime, now: dt.datetime | None = None) -> dict[str, str]:
+    """One pass of the clock at ``now``: the jobs due (the digests among them), the outbox sweep.
 
     Safe to call from several processes (or threads) for the same minute. Returns what each
     part did, for the log and for tests.
     """
-    from handlers.digest import jobs as digest_run
     now = now or runtime.clock.now()
     done: dict[str, str] = {}
     for job in list(runtime.registry.jobs.values()):
@@ -85,16 +100,6 @@ def tick(runtime: "Runtime", now: dt.datetime | None = None) -> dict[str, str]:
             summary = "error"
         if summary is not None:
             done[job.name] = summary
-    for part, fn in (("digest.manager", digest_run.run_managers), ("digest.channel", digest_run.run_channels)):
-        try:
-            outcome = fn(runtime, now)
-        except Exception:  # noqa: BLE001
-            log.exception("%s failed at %s; will try again next minute", part, now.isoformat())
-            done[part] = "error"
-            continue
-        if outcome.sent or outcome.empty or outcome.missed:
-            done[part] = str(outcome)
-            log.info("%s: %s", part, outcome)
     try:
         sent = runtime.sender.sweep()
         if sent:
@@ -105,11 +110,7 @@ def tick(runtime: "Runtime", now: dt.datetime | None = None) -> dict[str, str]:
     return done
 
 
-def _scheduler(runtime: "Runtime", background: bool):  # type: ignore[no-untyped-def]
-    from apscheduler.schedulers.background import BackgroundScheduler
-    from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.interval import IntervalTrigger
-
+def _scheduler(runtime: Runtime, background: bool) -> BaseScheduler:
     cls = BackgroundScheduler if background else BlockingScheduler
     sched = cls(timezone=dt.timezone.utc, job_defaults={"coalesce": True, "max_instances": 1,
                                                         "misfire_grace_time": None})
@@ -121,25 +122,25 @@ def _scheduler(runtime: "Runtime", background: bool):  # type: ignore[no-untyped
     return sched
 
 
-def _safe_tick(runtime: "Runtime") -> None:
+def _safe_tick(runtime: Runtime) -> None:
     try:
         tick(runtime)
     except Exception:  # noqa: BLE001 - the clock keeps ticking
         log.exception("tick failed")
 
 
-def _started(runtime: "Runtime", where: str) -> None:
+def _started(runtime: Runtime, where: str) -> None:
     s = runtime.settings
     log.info("clock started (%s): %d job(s) [%s], digests at %s local time, %.1f h grace", where,
              len(runtime.registry.jobs), ", ".join(runtime.registry.jobs) or "none", s.digest_time,
              s.digest_grace_hours)
 
 
-def run_forever(runtime: "Runtime") -> None:
+def run_forever(runtime: Runtime) -> None:
     """``backoffice-bot scheduler``: tick every minute until SIGTERM or Ctrl-C."""
     sched = _scheduler(runtime, background=False)
 
-    def stop(signum, _frame):  # type: ignore[no-untyped-def]
+    def stop(signum: int, _frame: object) -> None:
         log.info("clock stopping (signal %s)", signum)
         threading.Thread(target=sched.shutdown, kwargs={"wait": True}, daemon=True).start()
 
@@ -153,7 +154,7 @@ def run_forever(runtime: "Runtime") -> None:
     log.info("clock stopped")
 
 
-def start_in_background(runtime: "Runtime"):  # type: ignore[no-untyped-def]
+def start_in_background(runtime: Runtime) -> BaseScheduler:
     """``RUN_SCHEDULER=true``: the clock inside serve/socket, for single-process deployments."""
     sched = _scheduler(runtime, background=True)
     sched.start()

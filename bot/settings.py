@@ -53,18 +53,24 @@ class Settings(BaseSettings):
 
     leave_policy: Literal["standard", "clt"] = "standard"
     team_max_out: int = Field(default=0, ge=0, description="0: no limit")
+    # /leave who says "out"; true shows the type of non-private leave to everyone (private: never).
+    leave_who_shows_type: bool = False
     company_days_off: str = ""  # comma-separated ISO dates
 
     trades_cutoff: str = "18:00"
     trades_tz: str = "America/Sao_Paulo"
     trades_price_tolerance_pct: Decimal = Decimal("0.05")
     trades_net_tolerance: Decimal = Decimal("1.00")
+    import_operator: str | None = None  # who a trades/confirmations import is recorded as without --as
 
     incident_ack_minutes: str = "5,15,60,0"  # SEV1..SEV4; 0 = next business day
     incident_update_minutes: str = "30,60,240,0"  # 0 = no update reminders
 
     digest_time: str = "09:00"
     digest_grace_hours: float = Field(default=3.0, ge=0)
+    public_url: str | None = None  # where `serve` is reached from outside (calendar feed links)
+    privacy_health_retention_days: int = Field(default=90, ge=1, le=3650)
+    privacy_audit_horizon_days: int = Field(default=1825, ge=30, le=36500)
     run_scheduler: bool = False  # run the clock inside serve/socket (single-process deployments)
     log_level: str = "INFO"
 
@@ -97,6 +103,15 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://", value):
             raise ValueError("expected an http(s) URL such as https://slack.com/api/")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"^https?://[^\s/]+", value.strip()):
+            raise ValueError("expected the public http(s) address of `serve`, e.g. https://bot.example.com")
+        return value.strip().rstrip("/")
 
     @field_validator("incident_ack_minutes", "incident_update_minutes")
     @classmethod

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.clock import FrozenClock
-from bot.db import Database
 from bot.compose import build_runtime
+from bot.db import Database
 from bot.runtime import Runtime
 from bot.settings import Settings
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, BotServer

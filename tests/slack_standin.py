@@ -292,7 +292,8 @@ class SlackStandIn:
                     return self._send(200, "ok")
                 if path.startswith("/upload/"):
                     standin._record(Call("file.upload", {"file_id": path.rsplit("/", 1)[1],
-                                                         "size": len(args.get("_body", b""))}))
+                                                         "size": len(args.get("_body", b"")),
+                                                         "content": args.get("_body", b"")}))
                     return self._send(200, "OK")
                 if not path.startswith("/api/"):
                     return self._send(404, {"ok": False, "error": "unknown_url"})

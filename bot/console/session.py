@@ -7,20 +7,26 @@ other people or channels are printed too, so you can follow the whole story.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import logging
 import sys
+import tempfile
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import select
 
 from bot import i18n
+from bot.answers import Answer, Closed, FieldErrors, Message, Modal, render_answer
+from bot.console.forms import ask_view
 from bot.console.text import Choice, render_message
 from bot.dispatch import dispatch_action, dispatch_command, dispatch_text, dispatch_view
-from bot.outbox import OutboxSender
+from bot.outbox import Sent
 from bot.render import render, render_error, render_text
-from bot.replies import CloseModal, ModalErrors, OpenModal, Reply
+from bot.replies import ModalErrors
 from bot.request import Request
 from bot.runtime import Runtime
 from models.core.errors import DomainError
@@ -32,16 +38,20 @@ _ts = itertools.count(1)
 
 
 class Console:
-    """A read-eval-print loop over the registry."""
+    """A read-eval-print loop over the registry.
+
+    It runs on its own runtime (the same database, registry and clock as ``runtime``) whose
+    outbox delivers by printing into the console's inbox, shown after each line.
+    """
 
     def __init__(self, runtime: Runtime, who: str | None = None, out: TextIO = sys.stdout) -> None:
-        self.runtime = runtime
         self.out = out
         self.inbox: list[str] = []
-        runtime.__dict__["sender"] = OutboxSender(runtime, deliver_fn=self._deliver, workers=1)
+        self.runtime = runtime.with_delivery(self._deliver)
         self.person_id = self._find(who)
         self.choices: list[Choice] = []
         self.channel = "console"
+        self._files_dir: Path | None = None
 
     # -- who am I ---------------------------------------------------------------------------
     def _find(self, who: str | None) -> int:
@@ -70,7 +80,9 @@ class Console:
         interactive = stdin.isatty()
         if interactive:
             try:
-                import readline  # noqa: F401 - line editing and history for input()
+                # Line editing and history for input(); only a terminal needs it (and not every
+                # platform has it), so it is imported here.
+                import readline  # noqa: F401
             except ImportError:
                 pass
         name, locale, _ = self._me()
@@ -128,7 +140,7 @@ class Console:
         self._run(chat, stdin)
 
     # -- the recipe, as in Slack -------------------------------------------------------------
-    def _run(self, handle: Any, stdin: TextIO | None, values: dict | None = None) -> None:
+    def _run(self, handle: Callable[[Request], Any], stdin: TextIO | None, values: dict | None = None) -> None:
         _, locale, tz = self._me()
         try:
             with self.runtime.unit_of_work(actor=self.person_id, source="console",
@@ -136,8 +148,7 @@ class Console:
                 req = Request(self.runtime, ctx, source="console", channel_id=self.channel)
                 if values is not None:
                     req.values = values
-                result = handle(req)
-                shown = self._render(result, req)
+                shown = self._answer(handle(req), req)
         except _FormErrors:
             raise
         except DomainError as err:
@@ -145,41 +156,34 @@ class Console:
                 raise _FormErrors({err.field or "form": render_text(err.message, locale, **err.params)}) from None
             self._show_message(render_error(err, locale=locale, tz=tz))
             return
-        except Exception:  # noqa: BLE001 - same promise as in Slack: an apology with a reference
+        except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("console error %s", ref)
             self._show_message(render("platform/apology", {"ref": ref}, locale=locale, tz=tz))
             return
         self.runtime.sender.wait_idle()
-        kind, payload = shown
-        if kind == "message":
-            self._show_message(payload)
-        elif kind == "modal" and stdin is not None:
-            self._fill_modal(payload, stdin)
+        match shown:
+            case Message(message=message) | Closed(then=Message(message=message)):
+                self._show_message(message)
+            case FieldErrors(errors=errors):
+                self._show_message({"text": "\n".join(f"{k}: {v}" for k, v in errors.items())})
+            case Modal(view=view) if stdin is not None:
+                self._fill_modal(view, stdin)
         self._flush_inbox()
 
-    def _render(self, result: Any, req: Request) -> tuple[str, Any]:
-        if isinstance(result, Reply):
-            msg = render(result.template, result.data, locale=req.locale, tz=req.tz)
-            for f in result.files:
-                path = f"./{f.filename}"
-                with open(path, "wb") as fh:
-                    fh.write(f.content)
-                msg.setdefault("text", "")
-                msg.setdefault("blocks", []).append({"type": "context", "elements": [
+    def _answer(self, result: Any, req: Request) -> Answer:
+        """The handler's answer, rendered; a reply's files are saved here and said so in it."""
+        answer = render_answer(result, req)
+        shown = answer.then if isinstance(answer, Closed) else answer
+        if isinstance(shown, Message):
+            for f in shown.reply.files:
+                path = self._save(f.filename, f.content)
+                shown.message.setdefault("text", "")
+                shown.message.setdefault("blocks", []).append({"type": "context", "elements": [
                     {"type": "mrkdwn", "text": render_text("File saved: {path}", req.locale, path=path)}]})
-            return "message", msg
-        if isinstance(result, OpenModal):
-            return "modal", render(result.template, result.data, locale=req.locale, tz=req.tz)
-        if isinstance(result, CloseModal) and result.then is not None:
-            return self._render(result.then, req)
-        if isinstance(result, ModalErrors):
-            return "message", {"text": "\n".join(f"{k}: {req.t(v)}" for k, v in result.errors.items())}
-        return "nothing", None
+        return answer
 
     def _fill_modal(self, view: dict, stdin: TextIO) -> None:
-        from bot.console.forms import ask_view
-
         _, locale, _ = self._me()
         values = ask_view(view, stdin, self.out, locale)
         if values is None:
@@ -208,13 +212,25 @@ class Console:
         self.choices = []
         self.say(render_message(msg, self.choices))
 
-    def _deliver(self, row: OutboxMessage, content: dict) -> dict:
+    def _save(self, filename: str, content: bytes) -> str:
+        """Files for people go to a temporary folder, never into the current directory."""
+        if self._files_dir is None:
+            self._files_dir = Path(tempfile.mkdtemp(prefix="backoffice-bot-"))
+        path = self._files_dir / Path(filename).name
+        path.write_bytes(content)
+        return str(path)
+
+    def _deliver(self, row: OutboxMessage, content: dict) -> Sent:
         where = row.channel or (f"DM → {row.person.name}" if row.person else "?")
         if row.updates is not None:
             where = f"{where} (updated)"
         text = render_message(content, [])
+        locale = i18n.normalize_locale(row.person.locale if row.person else None, self.runtime.settings.locale_default)
+        for spec in (row.data or {}).get("files") or []:
+            data = base64.b64decode(spec["base64"]) if "base64" in spec else str(spec.get("text", "")).encode()
+            text += "\n" + render_text("File saved: {path}", locale, path=self._save(spec["filename"], data))
         self.inbox.append(f"  ┌─ {where}\n" + "\n".join("  │ " + line for line in text.splitlines()))
-        return {"channel": row.channel or "D-console", "ts": f"{next(_ts)}.000100"}
+        return Sent(row.channel or "D-console", f"{next(_ts)}.000100")
 
     def _flush_inbox(self) -> None:
         if self.inbox:

@@ -10,24 +10,51 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 
+from bot.answers import Answer, Closed, FieldErrors, Message, Modal, render_answer
 from bot.dispatch import dispatch_action, dispatch_command, dispatch_shortcut, dispatch_text, dispatch_view
+from bot.metadata import parse_metadata, with_metadata
 from bot.render import render, render_error, warm_up
-from bot.replies import Attachment, CloseModal, ModalErrors, OpenModal, Reply
+from bot.replies import Attachment
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
 from bot.slack.ack import AckAwareExecutor, install_ack
 from bot.slack import profiles
 from bot.slack.gate import BoundedLog
-from bot.slack.payloads import (error_text, field_block, message_args, parse_metadata, request_key, view_values,
-                                with_metadata)
+from bot.slack.payloads import error_text, field_block, message_args, request_key, view_values
 from models.core.errors import DomainError
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The handler ran and its unit of work committed: show ``answer``."""
+
+    answer: Answer
+    req: Request
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Slack retried a request already acted on: acknowledge, do nothing."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A domain error (or an unexpected one, with an apology): ``message`` for the asker only."""
+
+    message: dict
+
+
+Outcome = Answered | Duplicate | Refused | FieldErrors
+"""What :meth:`SlackAdapter.run` returns; :class:`FieldErrors` is a domain error inside a modal."""
 
 
 class SlackAdapter:
@@ -55,50 +82,43 @@ class SlackAdapter:
 
     # -- the recipe -----------------------------------------------------------------------
     def run(self, context: Any, build: Callable[[Request], None], handle: Callable[[Request], Any],
-            view_blocks: list | None = None, remember: bool = False) -> tuple[str, Any, Request | None]:
-        """Run a handler in a unit of work; return ("ok", rendered) or ("error", rendered).
+            view_blocks: list | None = None, remember: bool = False) -> Outcome:
+        """Run a handler in a unit of work and render its answer, or the error, for the asker.
 
         ``remember`` records the request as handled even if it changed nothing, for requests
         whose answer is a new message (events, buttons): a retry must not post it twice.
         """
         person_id = context.get("person_id")
-        locale, tz = self.runtime.settings.locale_default, self.runtime.settings.tz_default
+        locale: str = self.runtime.settings.locale_default
+        tz: str = self.runtime.settings.tz_default
         try:
             with self.runtime.unit_of_work(actor=person_id, source="slack", request_key=context.get("request_key"),
                                            claim_first=remember) as ctx:
+                if ctx.actor is not None and ctx.actor.slack_user_id != context.get("user_id"):
+                    raise _StaleIdentity()  # erased in another process: this Slack user is someone new now
                 req = Request(self.runtime, ctx)
                 build(req)
                 if ctx.actor is not None:
                     locale, tz = req.locale, req.tz
-                result = handle(req)
-                rendered = self.render_result(result, req)
-            return "ok", rendered, req
+                answer = render_answer(handle(req), req)
+            return Answered(answer, req)
         except DuplicateRequest:
-            return "duplicate", None, None
+            return Duplicate()
+        except _StaleIdentity:
+            self.runtime.forget_person(person_id)
+            context["person_id"] = self.runtime.person_id_for_slack_user(context["user_id"])
+            return self.run(context, build, handle, view_blocks, remember)
         except DomainError as err:
             if view_blocks is not None:
-                return "field_error", {field_block(err.field, view_blocks): error_text(err, locale)}, None
-            return "error", render_error(err, locale=locale, tz=tz), None
+                return FieldErrors({field_block(err.field, view_blocks): error_text(err, locale)})
+            return Refused(render_error(err, locale=locale, tz=tz))
         except Exception:  # noqa: BLE001 - the user gets an apology with a reference, the log the details
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error, reference %s", ref)
-            return "error", render("platform/apology", {"ref": ref}, locale=locale, tz=tz), None
-
-    def render_result(self, result: Any, req: Request) -> Any:
-        if isinstance(result, Reply):
-            msg = render(result.template, result.data, locale=req.locale, tz=req.tz)
-            return ("reply", result, msg)
-        if isinstance(result, OpenModal):
-            return ("modal", result, render(result.template, result.data, locale=req.locale, tz=req.tz))
-        if isinstance(result, ModalErrors):
-            return ("errors", result, {k: req.t(v) for k, v in result.errors.items()})
-        if isinstance(result, CloseModal):
-            then = self.render_result(result.then, req) if result.then else None
-            return ("close", result, then)
-        return ("nothing", result, None)
+            return Refused(render("platform/apology", {"ref": ref}, locale=locale, tz=tz))
 
     # -- listeners ------------------------------------------------------------------------
-    def on_command(self, ack, body, context, client, respond):  # type: ignore[no-untyped-def]
+    def on_command(self, ack: Any, body: dict, context: Any, client: Any, respond: Any) -> None:
         name = body["command"].lstrip("/")
 
         def build(req: Request) -> None:
@@ -106,24 +126,20 @@ class SlackAdapter:
             req.channel_id = body.get("channel_id")
             req.payload = body
 
-        status, out, req = self.run(context, build, lambda req: dispatch_command(self.registry, name, req))
-        if status == "duplicate":
-            return ack()
-        if status == "error":
-            return ack(response_type="ephemeral", **message_args(out))
-        kind, result, rendered = out
-        if kind == "reply":
-            ack(response_type="in_channel" if result.public else "ephemeral", **message_args(rendered))
-            self._send_files(client, context, result.files, body.get("channel_id"))
-        elif kind == "modal":
-            ack()
-            rendered.setdefault("private_metadata", "")
-            rendered["private_metadata"] = with_metadata(rendered["private_metadata"], body.get("channel_id"))
-            client.views_open(trigger_id=body["trigger_id"], view=rendered)
-        else:
-            ack()
+        match self.run(context, build, lambda req: dispatch_command(self.registry, name, req)):
+            case Refused(message=message):
+                ack(response_type="ephemeral", **message_args(message))
+            case Answered(answer=Message(reply=reply, message=message)):
+                ack(response_type="in_channel" if reply.public else "ephemeral", **message_args(message))
+                self._send_files(client, context, reply.files, body.get("channel_id"))
+            case Answered(answer=Modal(view=view)):
+                ack()
+                view["private_metadata"] = with_metadata(view.get("private_metadata", ""), body.get("channel_id"))
+                client.views_open(trigger_id=body["trigger_id"], view=view)
+            case _:
+                ack()
 
-    def on_action(self, ack, body, context, client, respond):  # type: ignore[no-untyped-def]
+    def on_action(self, ack: Any, body: dict, context: Any, client: Any, respond: Any) -> None:
         action = body["actions"][0]
 
         def build(req: Request) -> None:
@@ -136,71 +152,63 @@ class SlackAdapter:
             if body.get("view"):
                 req.private_metadata = body["view"].get("private_metadata", "")
 
-        status, out, req = self.run(context, build, lambda req: dispatch_action(self.registry, req), remember=True)
+        outcome = self.run(context, build, lambda req: dispatch_action(self.registry, req), remember=True)
         ack()
-        if status == "duplicate":
-            return
-        if status == "error":
-            return self._tell(client, respond, body, out)
-        kind, result, rendered = out
-        if kind == "modal":
-            if (body.get("container") or {}).get("type") == "view" and body.get("view", {}).get("type") == "modal":
-                client.views_push(trigger_id=body["trigger_id"], view=rendered)
-            else:
-                rendered["private_metadata"] = with_metadata(rendered.get("private_metadata", ""),
-                                                         (body.get("channel") or {}).get("id"),
-                                                         (body.get("message") or {}).get("ts"))
-                client.views_open(trigger_id=body["trigger_id"], view=rendered)
-        elif kind == "reply" and _in_home_tab(body):
-            # A button on the Home tab: show the outcome by publishing the tab again (the clicked
-            # item is gone or changed); a plain reply goes to the DM.
-            context["request_key"] = None  # the click is remembered; re-publishing needs no key of its own
-            self.on_event("app_home_opened")(body, context, client, {"type": "app_home_opened", "tab": "home",
-                                                                      "user": context.get("user_id")})
-            if not result.replace_original:
-                self._dm(client, context.get("user_id"), rendered)
-        elif kind == "reply":
-            if result.replace_original and body.get("response_url"):
-                respond(replace_original=True, **message_args(rendered))
-            elif result.replace_original and body.get("container", {}).get("message_ts"):
-                client.chat_update(channel=body["container"]["channel_id"], ts=body["container"]["message_ts"],
-                                   **message_args(rendered))
-            else:
-                self._tell(client, respond, body, rendered)
+        match outcome:
+            case Refused(message=message):
+                self._tell(client, respond, body, message)
+            case Answered(answer=Modal(view=view)):
+                if (body.get("container") or {}).get("type") == "view" and body.get("view", {}).get("type") == "modal":
+                    client.views_push(trigger_id=body["trigger_id"], view=view)
+                else:
+                    view["private_metadata"] = with_metadata(view.get("private_metadata", ""),
+                                                             (body.get("channel") or {}).get("id"),
+                                                             (body.get("message") or {}).get("ts"))
+                    client.views_open(trigger_id=body["trigger_id"], view=view)
+            case Answered(answer=Message(reply=reply, message=message)) if _in_home_tab(body):
+                # A button on the Home tab: show the outcome by publishing the tab again (the clicked
+                # item is gone or changed); a plain reply goes to the DM.
+                context["request_key"] = None  # the click is remembered; re-publishing needs no key of its own
+                self.on_event("app_home_opened")(body, context, client, {"type": "app_home_opened", "tab": "home",
+                                                                          "user": context.get("user_id")})
+                if not reply.replace_original:
+                    self._dm(client, context.get("user_id"), message)
+            case Answered(answer=Message(reply=reply, message=message)):
+                if reply.replace_original and body.get("response_url"):
+                    respond(replace_original=True, **message_args(message))
+                elif reply.replace_original and body.get("container", {}).get("message_ts"):
+                    client.chat_update(channel=body["container"]["channel_id"], ts=body["container"]["message_ts"],
+                                       **message_args(message))
+                else:
+                    self._tell(client, respond, body, message)
 
-    def on_view(self, ack, body, context, client, view):  # type: ignore[no-untyped-def]
+    def on_view(self, ack: Any, body: dict, context: Any, client: Any, view: dict) -> None:
         callback_id = view.get("callback_id", "")
         blocks = view.get("blocks") or []
+        meta = parse_metadata(view.get("private_metadata", ""))
 
         def build(req: Request) -> None:
             req.values = view_values(view)
             req.private_metadata = view.get("private_metadata", "")
-            meta = parse_metadata(req.private_metadata)
             req.channel_id = meta.get("channel")
             req.message_ts = meta.get("message_ts")
             req.payload = body
 
-        status, out, req = self.run(context, build, lambda req: dispatch_view(self.registry, callback_id, req),
-                                    view_blocks=blocks, remember=True)
-        if status == "duplicate":
-            return ack()
-        if status == "field_error":
-            return ack(response_action="errors", errors=out)
-        if status == "error":
-            ack()
-            return self._dm(client, context.get("user_id"), out)
-        kind, result, rendered = out
-        if kind == "errors":
-            return ack(response_action="errors", errors=rendered)
-        if kind == "modal":
-            return ack(response_action="update", view=rendered)
+        outcome = self.run(context, build, lambda req: dispatch_view(self.registry, callback_id, req),
+                           view_blocks=blocks, remember=True)
+        match outcome:
+            case FieldErrors(errors=errors) | Answered(answer=FieldErrors(errors=errors)):
+                return ack(response_action="errors", errors=errors)
+            case Answered(answer=Modal(view=next_view)):
+                return ack(response_action="update", view=next_view)
         ack()
-        msg = rendered[2] if kind == "close" and rendered is not None else (rendered if kind == "reply" else None)
-        if msg is not None:
-            meta = parse_metadata(view.get("private_metadata", ""))
-            self._ephemeral_or_dm(client, meta.get("channel"), context.get("user_id"), msg)
+        match outcome:
+            case Refused(message=message):
+                self._dm(client, context.get("user_id"), message)
+            case Answered(answer=Message(message=message)) | Answered(answer=Closed(then=Message(message=message))):
+                self._ephemeral_or_dm(client, meta.get("channel"), context.get("user_id"), message)
 
-    def on_shortcut(self, ack, body, context, client, shortcut):  # type: ignore[no-untyped-def]
+    def on_shortcut(self, ack: Any, body: dict, context: Any, client: Any, shortcut: dict) -> None:
         callback_id = shortcut.get("callback_id", "")
 
         def build(req: Request) -> None:
@@ -209,21 +217,21 @@ class SlackAdapter:
             req.message_ts = (body.get("message") or {}).get("ts")
             req.text = (body.get("message") or {}).get("text", "")
 
-        status, out, req = self.run(context, build, lambda req: dispatch_shortcut(self.registry, callback_id, req),
-                                    remember=True)
-        ack()
-        if status in ("duplicate",):
-            return
-        if status == "error":
-            return self._dm(client, context.get("user_id"), out)
-        kind, result, rendered = out
-        if kind == "modal":
-            rendered["private_metadata"] = with_metadata(rendered.get("private_metadata", ""), req.channel_id if req else None)
-            client.views_open(trigger_id=body["trigger_id"], view=rendered)
-        elif kind == "reply":
-            self._dm(client, context.get("user_id"), rendered)
+        def handle(req: Request) -> Any:
+            return dispatch_shortcut(self.registry, callback_id, req)
 
-    def on_text(self, body, context, client, event):  # type: ignore[no-untyped-def]
+        outcome = self.run(context, build, handle, remember=True)
+        ack()
+        match outcome:
+            case Refused(message=message):
+                self._dm(client, context.get("user_id"), message)
+            case Answered(answer=Modal(view=view), req=req):
+                view["private_metadata"] = with_metadata(view.get("private_metadata", ""), req.channel_id)
+                client.views_open(trigger_id=body["trigger_id"], view=view)
+            case Answered(answer=Message(message=message)):
+                self._dm(client, context.get("user_id"), message)
+
+    def on_text(self, body: dict, context: Any, client: Any, event: dict) -> None:
         """A mention or a DM: answer in the thread (mention) or in the DM."""
         if event.get("bot_id") or event.get("subtype"):
             return
@@ -234,18 +242,14 @@ class SlackAdapter:
             req.thread_ts = event.get("thread_ts") or event.get("ts")
             req.payload = body
 
-        status, out, req = self.run(context, build, lambda req: dispatch_text(self.registry, req), remember=True)
-        if status == "duplicate":
-            return
-        msg = out if status == "error" else (out[2] if out[0] == "reply" else None)
-        if msg is None:
-            return
-        thread_ts = None if event.get("channel_type") == "im" and not event.get("thread_ts") else \
-            (event.get("thread_ts") or event.get("ts"))
-        client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **message_args(msg))
+        match self.run(context, build, lambda req: dispatch_text(self.registry, req), remember=True):
+            case Refused(message=message) | Answered(answer=Message(message=message)):
+                thread_ts = None if event.get("channel_type") == "im" and not event.get("thread_ts") else \
+                    (event.get("thread_ts") or event.get("ts"))
+                client.chat_postMessage(channel=event["channel"], thread_ts=thread_ts, **message_args(message))
 
-    def on_event(self, event_type: str):  # type: ignore[no-untyped-def]
-        def listener(body, context, client, event):  # type: ignore[no-untyped-def]
+    def on_event(self, event_type: str) -> Callable[[dict, Any, Any, dict], None]:
+        def listener(body: dict, context: Any, client: Any, event: dict) -> None:
             base_key = context.get("request_key")
             for n, handler in enumerate(self.registry.events.get(event_type, [])):
                 def build(req: Request) -> None:
@@ -254,20 +258,20 @@ class SlackAdapter:
 
                 # Each handler of the event remembers its own share, so one cannot block another.
                 context["request_key"] = base_key if n == 0 or base_key is None else f"{base_key}#{n}"
-                status, out, req = self.run(context, build, handler, remember=True)
-                if status == "ok" and out[0] == "reply":
-                    self._dm(client, context.get("user_id"), out[2])
+                match self.run(context, build, handler, remember=True):
+                    case Answered(answer=Message(message=message)):
+                        self._dm(client, context.get("user_id"), message)
 
         return listener
 
     # -- answering --------------------------------------------------------------------------
-    def _tell(self, client, respond, body, msg: dict) -> None:  # type: ignore[no-untyped-def]
+    def _tell(self, client: Any, respond: Any, body: dict, msg: dict) -> None:
         if body.get("response_url"):
             respond(response_type="ephemeral", replace_original=False, **message_args(msg))
         else:
             self._dm(client, (body.get("user") or {}).get("id"), msg)
 
-    def _ephemeral_or_dm(self, client, channel: str | None, user: str | None, msg: dict) -> None:  # type: ignore[no-untyped-def]
+    def _ephemeral_or_dm(self, client: Any, channel: str | None, user: str | None, msg: dict) -> None:
         if channel and user and not channel.startswith("D"):
             try:
                 client.chat_postEphemeral(channel=channel, user=user, **message_args(msg))
@@ -276,11 +280,11 @@ class SlackAdapter:
                 log.info("ephemeral reply failed; sending a DM instead")
         self._dm(client, user, msg)
 
-    def _dm(self, client, user: str | None, msg: dict) -> None:  # type: ignore[no-untyped-def]
+    def _dm(self, client: Any, user: str | None, msg: dict) -> None:
         if user:
             client.chat_postMessage(channel=user, **message_args(msg))
 
-    def _send_files(self, client, context, files: list[Attachment], channel: str | None) -> None:  # type: ignore[no-untyped-def]
+    def _send_files(self, client: Any, context: Any, files: list[Attachment], channel: str | None) -> None:
         if not files:
             return
         user = context.get("user_id")
@@ -289,6 +293,10 @@ class SlackAdapter:
             channel=dm,
             file_uploads=[{"content": f.content, "filename": f.filename, "title": f.title or f.filename} for f in files],
         )
+
+
+class _StaleIdentity(Exception):
+    """The person cached for a Slack user no longer has that Slack id (they were erased)."""
 
 
 def _in_home_tab(body: dict) -> bool:

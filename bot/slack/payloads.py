@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
+from bot.render import render_text
 from models.core.errors import DomainError
 
 
@@ -30,45 +29,14 @@ def message_args(msg: dict) -> dict:
 
 
 def error_text(err: DomainError, locale: str) -> str:
-    from bot.render import render_text
-
     return render_text(err.message, locale, **err.params)
 
 
 def field_block(field: str | None, blocks: list[dict]) -> str:
-    inputs = [b.get("block_id") for b in blocks if b.get("type") == "input" and b.get("block_id")]
+    inputs: list[str] = [b["block_id"] for b in blocks if b.get("type") == "input" and b.get("block_id")]
     if field and field in inputs:
         return field
     return inputs[0] if inputs else (field or "general")
-
-
-def with_metadata(existing: str, channel: str | None, message_ts: str | None = None) -> str:
-    meta = parse_metadata(existing)
-    if channel:
-        meta.setdefault("channel", channel)
-    if message_ts:
-        meta.setdefault("message_ts", message_ts)
-    return json.dumps(meta)
-
-
-_CHANNEL = re.compile(r"[CDGUW][A-Z0-9]{2,}")  # a DM may be addressed by user id
-_TS = re.compile(r"\d{1,12}\.\d{1,9}")
-
-
-def parse_metadata(text: str) -> dict:
-    """A modal's metadata (set by the bot, but it comes back with the submission: input like any other).
-
-    The channel and message ts the adapter answers into are kept only if they look like Slack's.
-    """
-    try:
-        value = json.loads(text) if text else {}
-    except ValueError:
-        value = {"value": text}
-    meta = value if isinstance(value, dict) else {"value": value}
-    for key, shape in (("channel", _CHANNEL), ("message_ts", _TS)):
-        if key in meta and not (isinstance(meta[key], str) and shape.fullmatch(meta[key])):
-            del meta[key]
-    return meta
 
 
 def view_values(view: dict) -> dict[str, Any]:

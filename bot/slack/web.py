@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlalchemy import text
 
+from bot.routes import serve_route
 from bot.runtime import Runtime
+from bot.slack.app import create_app
 from bot.slack.gate import SlackEndpoint, json_response
 
 log = logging.getLogger(__name__)
@@ -26,8 +28,6 @@ class WebApp:
     """WSGI: ``POST /slack/events`` goes to Bolt (guarded), ``GET /healthz`` checks the database."""
 
     def __init__(self, runtime: Runtime) -> None:
-        from bot.slack.app import create_app
-
         self.runtime = runtime
         self.bolt = create_app(runtime)
         self.slack = SlackEndpoint(self.bolt, runtime.settings.slack_signing_secret.get_secret_value())  # type: ignore[union-attr]
@@ -38,6 +38,8 @@ class WebApp:
         route = self.routes.get(path)
         if route is not None:
             return route(environ, start_response)
+        if (feed := self.runtime.registry.find_route(path)) is not None:  # a desk's GET route (a calendar feed)
+            return serve_route(feed, self.runtime, environ, start_response)
         if path == SLACK_PATH:
             return self.slack(environ, start_response)
         return json_response(start_response, "404 Not Found", {"error": "not found"})

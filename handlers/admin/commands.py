@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from babel import Locale
 
+from bot.declare import button, subcommand
 from bot.paging import Page, filter_of
-from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
 from models.core import people as people_domain
@@ -31,19 +31,24 @@ def person_card(person: Person, locale: str) -> dict:
     }
 
 
+@subcommand("backoffice", "whoami", usage=N_("/backoffice whoami"),
+            help=N_("Your name, roles, manager, time zone and language."), aliases=("eu", "me"))
 def whoami(req: Request) -> Reply:
     approvers = people_domain.approvers_for(req.ctx.session, req.actor)
     return Reply("admin/whoami", {"person": person_card(req.actor, req.locale),
                                      "approvers": [p.name for p in approvers]})
 
 
+@subcommand("backoffice", "role", usage=N_("/backoffice role @user <role> [remove]"),
+            help=N_("Give or take away a role: `employee`, `sales`, `backoffice`, `oncall`, `manager`, `admin`."),
+            role=Role.admin, aliases=("papel",))
 def role(req: Request) -> Reply:
     words = req.args
     if len(words) < 2:
         raise ValidationError(N_("Say who and which role: `/backoffice role @ana manager` (add `remove` to take it away)."))
     target = people_domain.get_person(req.ctx.session, words[0])
-    wanted = Role.parse(words[1])
-    remove = len(words) > 2 and words[2].lower() in ("remove", "revoke", "remover", "-")
+    remove = len(words) > 2 and words[-1].lower() in ("remove", "revoke", "remover", "-")
+    wanted = Role.parse(" ".join(words[1:-1] if remove else words[1:]))  # "on call", "back office"
     people_domain.set_role(req.ctx, target, wanted, grant=not remove)
     return Reply("admin/role_changed", {"name": target.name, "roles": sorted(target.roles)})
 
@@ -51,6 +56,10 @@ def role(req: Request) -> Reply:
 PEOPLE_PAGE = 40
 
 
+@subcommand("backoffice", "people", usage=N_("/backoffice people [name, team or role]"),
+            help=N_("Everybody the bot knows, with team, roles and manager."), role=Role.admin,
+            aliases=("pessoas",))
+@button("people_page", role=Role.admin)
 def people(req: Request) -> Reply:
     """``/backoffice people [filter]``: a page at a time; the buttons carry the filter along."""
     req.actor.require(Role.admin)
@@ -61,42 +70,3 @@ def people(req: Request) -> Reply:
     return Reply("admin/people", {"people": [person_card(p, req.locale) for p in found], "total": total,
                                   "page": page.data()}, replace_original=req.value is not None)
 
-
-def import_people(ctx, df):  # type: ignore[no-untyped-def]
-    from models.core.people_imports import import_people as run
-
-    return run(ctx, df)
-
-
-def prune_requests(runtime, now):  # type: ignore[no-untyped-def]
-    """Job: forget Slack request keys older than a week."""
-    from models.core.platform import prune_processed_requests
-
-    with runtime.db.session() as session:
-        removed = prune_processed_requests(session, now)
-        session.commit()
-    return f"forgot {removed} old request keys"
-
-
-def register(registry: Registry) -> None:
-    from models.core.people_imports import OPTIONAL, REQUIRED
-
-    registry.job("platform.prune_requests", every_minutes=60 * 24,
-                 help="forget Slack request keys older than a week")(prune_requests)
-    registry.importer("people", required=REQUIRED, optional=OPTIONAL,
-                      help="people.csv: email, name, manager_email, team, country, subdivision, timezone, locale, roles")(
-        import_people)
-    cmd = registry.command(
-        "backoffice",
-        summary=N_("overview and administration: who am I, roles, people"),
-        usage_hint="help | whoami | role @user <role> | people",
-    )
-    cmd.sub("whoami", usage=N_("/backoffice whoami"), help=N_("Your name, roles, manager, time zone and language."),
-            aliases=("eu", "me"))(whoami)
-    cmd.sub("role", usage=N_("/backoffice role @user <role> [remove]"),
-            help=N_("Give or take away a role: employee, sales, backoffice, oncall, manager, admin."),
-            role=Role.admin, aliases=("papel",))(role)
-    cmd.sub("people", usage=N_("/backoffice people [name, team or role]"),
-            help=N_("Everybody the bot knows, with team, roles and manager."), role=Role.admin,
-            aliases=("pessoas",))(people)
-    registry.action("people_page", role=Role.admin)(people)

@@ -1,8 +1,7 @@
 """The digest chart: the registered daily series over the last 14 days, as a PNG (matplotlib, Agg).
 
 A manager's outbox row carries only the numbers; the PNG is drawn when the row is sent, once per
-language and data (cached), and uploaded into the DM. The files API wants a ``D...`` channel
-id, never a user id, so the DM is opened first.
+language and data (cached; see :mod:`handlers.digest.outbox`). A channel's row carries the PNG.
 """
 
 from __future__ import annotations
@@ -13,28 +12,22 @@ import functools
 import io
 import json
 import threading
-from typing import TYPE_CHECKING
 
-import matplotlib
+from bot import i18n
+from models.core.errors import N_
 
-matplotlib.use("Agg")  # no display in a server; must come before pyplot
-import matplotlib.dates as mdates  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from bot import i18n  # noqa: E402
-from models.core.errors import N_  # noqa: E402
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
-    from models.core.outbox import OutboxMessage
-
+FILENAME = "digest-14-days.png"
 TITLE = N_("The last 14 days")
 _lock = threading.Lock()  # matplotlib's font cache and text layout are not thread-safe
 
 
 def render_png(series: dict[str, dict[str, int]], locale: str) -> bytes:
     """One line per series (labels translated), days on the x axis."""
+    # matplotlib is imported by the process that draws a chart, not by every web worker (~0.5 s).
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure  # the object API: no pyplot, no display backend needed
+    from matplotlib.ticker import MaxNLocator
+
     with _lock:
         fig = Figure(figsize=(7, 3.2), dpi=100)
         ax = fig.add_subplot()
@@ -60,28 +53,11 @@ def render_png(series: dict[str, dict[str, int]], locale: str) -> bytes:
 def chart_file(series: dict[str, dict[str, int]], locale: str) -> dict:
     """An outbox file spec: ``{"filename", "base64", "title"}``."""
     png = render_png(series, locale)
-    return {"filename": "digest-14-days.png", "base64": base64.b64encode(png).decode(),
+    return {"filename": FILENAME, "base64": base64.b64encode(png).decode(),
             "title": i18n.gettext(locale, TITLE)}
 
 
 @functools.lru_cache(maxsize=8)
-def _cached_png(series_json: str, locale: str) -> bytes:
+def cached_png(series_json: str, locale: str) -> bytes:
+    """The PNG for ``series_json`` (sorted JSON) in ``locale``: one drawing per language and day."""
     return render_png(json.loads(series_json), locale)
-
-
-def deliver_chart(runtime: "Runtime", client, row: "OutboxMessage", content: dict) -> dict:  # type: ignore[no-untyped-def]
-    """Outbox kind ``digest_chart``: draw the chart in the reader's language and upload it into their DM."""
-    from slack_sdk.errors import SlackApiError
-
-    from bot.i18n import normalize_locale
-
-    person = row.person
-    if person is None or not person.slack_user_id:
-        raise SlackApiError("no Slack user id for this person", {"ok": False, "error": "user_not_found"})
-    locale = normalize_locale(person.locale, runtime.settings.locale_default)
-    png = _cached_png(json.dumps(row.data.get("series") or {}, sort_keys=True), locale)
-    dm = client.conversations_open(users=person.slack_user_id)["channel"]["id"]
-    client.files_upload_v2(channel=dm, initial_comment=content.get("text", ""),
-                           file_uploads=[{"content": png, "filename": "digest-14-days.png",
-                                          "title": i18n.gettext(locale, TITLE)}])
-    return {"channel": dm, "ts": None}

@@ -7,21 +7,26 @@ import re
 import zoneinfo
 from collections import Counter
 
+from bot.declare import no_args, subcommand
 from bot.replies import Reply
 from bot.request import Request
-from models.digest import tables as domain
+from handlers.digest.jobs import preview
 from models.core.errors import N_, ValidationError
+from models.core.people import Role
 from models.core.scheduling import RunStatus, recent_runs
+from models.digest import tables as domain
 
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
+USAGE_SUBSCRIBE = N_("/digest subscribe [#channel] [daily|weekdays|weekly] [HH:MM]")
 USAGE_HINT = N_("Usage: `/digest subscribe [#channel] [daily|weekdays|weekly] [HH:MM]`")
 STATUS_HOURS = 48
 
 
+@no_args("digest", usage=N_("/digest"), help=N_("Same as `/digest now`."))
+@subcommand("digest", "now", usage=N_("/digest now"), help=N_("Your digest right now, only to you."),
+            aliases=("agora", "preview"))
 def now(req: Request) -> Reply:
     """My digest as it would be now, only to me (an ephemeral reply, not the outbox)."""
-    from handlers.digest.jobs import preview
-
     if req.text.strip():
         raise ValidationError(N_("`/digest now` takes nothing after it."), hint=N_("Usage: `/digest now`"))
     parts = preview(req.runtime, req.ctx.session, req.actor, req.ctx.now)
@@ -62,6 +67,9 @@ def _find_by_name(req: Request, name: str) -> str | None:
     return None
 
 
+@subcommand("digest", "subscribe", usage=USAGE_SUBSCRIBE,
+            help=N_("Post your desks' team-wide news to a channel on a schedule (default: this channel, business days, at the usual digest time)."),
+            role=Role.manager, aliases=("assinar",))
 def subscribe(req: Request) -> Reply:
     """``/digest subscribe [#channel] [daily|weekdays|weekly] [HH:MM]``, in any order."""
     channel_word = frequency = at_time = None
@@ -85,6 +93,8 @@ def subscribe(req: Request) -> Reply:
     return Reply("digest/subscribed", {"sub": sub.card(), "created": created})
 
 
+@subcommand("digest", "unsubscribe", usage=N_("/digest unsubscribe [#channel]"), help=N_("Stop a channel's digest."),
+            role=Role.manager, aliases=("cancelar",))
 def unsubscribe(req: Request) -> Reply:
     words = req.args
     if len(words) > 1:
@@ -108,6 +118,8 @@ def _next_digest(req: Request) -> dt.date:
     return day
 
 
+@subcommand("digest", "settings", usage=N_("/digest settings"),
+            help=N_("When your digest comes, and which channels get one."), aliases=("config",))
 def settings(req: Request) -> Reply:
     if req.text.strip():
         raise ValidationError(N_("`/digest settings` takes nothing after it."), hint=N_("Usage: `/digest settings`"))
@@ -123,6 +135,8 @@ def settings(req: Request) -> Reply:
     })
 
 
+@subcommand("digest", "status", usage=N_("/digest status"),
+            help=N_("What the clock did lately: digests sent, late and missed; jobs that failed."), role=Role.admin)
 def status(req: Request) -> Reply:
     """For admins: the clock's runs of the last two days, and the ones that need a look."""
     since = req.ctx.now - dt.timedelta(hours=STATUS_HOURS)

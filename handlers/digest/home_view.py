@@ -5,18 +5,16 @@ commands I can use, published with ``views.publish`` when I open the bot's Home 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.render import render
+from bot.request import Request
 from models.digest.build import template_name
-
-if TYPE_CHECKING:
-    from bot.request import Request
 
 log = logging.getLogger(__name__)
 
 
-def home_parts(req: "Request") -> list[dict]:
+def home_parts(req: Request) -> list[dict]:
     """Each registered home section that has something for the viewer, in order."""
     parts = []
     for sec in req.runtime.registry.home_sections:
@@ -31,7 +29,7 @@ def home_parts(req: "Request") -> list[dict]:
     return parts
 
 
-def my_commands(req: "Request") -> list[dict]:
+def my_commands(req: Request) -> list[dict]:
     """The commands and subcommands the viewer may use, from the registry (roles respected)."""
     actor = req.actor
     out = []
@@ -43,7 +41,7 @@ def my_commands(req: "Request") -> list[dict]:
     return out
 
 
-def build_view(req: "Request") -> dict:
+def build_view(req: Request) -> dict:
     actor = req.actor
     data: dict[str, Any] = {
         "name": actor.name,
@@ -56,7 +54,7 @@ def build_view(req: "Request") -> dict:
     return render("digest/home", data, locale=req.locale, tz=req.tz)
 
 
-def publish(req: "Request") -> dict:
+def publish(req: Request) -> dict:
     """Build the viewer's Home tab and publish it; returns the view as published."""
     view = build_view(req)
     user = req.actor.slack_user_id or (req.payload or {}).get("user")

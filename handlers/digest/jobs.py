@@ -11,21 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from models.digest.queue import insert_outbox, outbox_row, readers
+from bot.declare import job
+from bot.i18n import normalize_locale
 from bot.registry import DigestScope
-from models.digest import tables as subs
+from bot.runtime import Runtime
+from handlers.digest.chart import chart_file
 from models.core.audit import record
-from models.digest.build import assemble, readers_frame, series_data
 from models.core.outbox import OutboxKind, notify
 from models.core.people import Person, admins
 from models.core.scheduling import Claim, RunStatus, claim_many, finish_many, taken
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
+from models.digest import tables as subs
+from models.digest.build import assemble, readers_frame, series_data
+from models.digest.queue import insert_outbox, outbox_row, readers
 
 log = logging.getLogger(__name__)
 
@@ -60,22 +60,47 @@ class Outcome:
     def __str__(self) -> str:
         return f"{self.sent} sent ({self.late} late), {self.empty} empty, {len(self.missed)} missed"
 
+    def __bool__(self) -> bool:
+        """Whether there is anything to report (a digest sent, found empty or missed)."""
+        return bool(self.sent or self.empty or self.missed)
 
-def _grace(runtime: "Runtime") -> dt.timedelta:
+
+@job("digest.manager", every_minutes=1, once_per_period=False,
+     help="send the managers' digests that are due (business mornings, at DIGEST_TIME in their zone)")
+def manager_digests(runtime: Runtime, now: dt.datetime) -> str | None:
+    """The clock's pass over the managers' digests; each reader's day is claimed, so it runs every tick."""
+    return _reported("digest.manager", run_managers(runtime, now))
+
+
+@job("digest.channel", every_minutes=1, once_per_period=False,
+     help="post the subscribed channels' digests that are due (/digest subscribe)")
+def channel_digests(runtime: Runtime, now: dt.datetime) -> str | None:
+    """The clock's pass over the channels' digests (claimed per channel and day, like the managers')."""
+    return _reported("digest.channel", run_channels(runtime, now))
+
+
+def _reported(part: str, outcome: Outcome) -> str | None:
+    if not outcome:
+        return None
+    log.info("%s: %s", part, outcome)
+    return str(outcome)
+
+
+def _grace(runtime: Runtime) -> dt.timedelta:
     return dt.timedelta(hours=runtime.settings.digest_grace_hours)
 
 
-def _days_off(runtime: "Runtime") -> frozenset[dt.date]:
+def _days_off(runtime: Runtime) -> frozenset[dt.date]:
     return frozenset(runtime.settings.days_off)
 
 
-def _frame(runtime: "Runtime", session, now: dt.datetime, person_ids=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _frame(runtime: Runtime, session, now: dt.datetime, person_ids=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
     s = runtime.settings
     return readers_frame(session, now, person_ids=person_ids, tz_default=s.tz_default,
                          country_default=s.country_default)
 
 
-def manager_candidates(runtime: "Runtime", session, now: dt.datetime, frame: pd.DataFrame) -> list[Candidate]:  # type: ignore[no-untyped-def]
+def manager_candidates(runtime: Runtime, session, now: dt.datetime, frame: pd.DataFrame) -> list[Candidate]:  # type: ignore[no-untyped-def]
     """Managers whose digest time has come today (local), on a business day of their country and state."""
     out: list[Candidate] = []
     grace, days_off = _grace(runtime), _days_off(runtime)
@@ -92,7 +117,7 @@ def manager_candidates(runtime: "Runtime", session, now: dt.datetime, frame: pd.
     return out
 
 
-def channel_candidates(runtime: "Runtime", session, now: dt.datetime) -> list[Candidate]:  # type: ignore[no-untyped-def]
+def channel_candidates(runtime: Runtime, session, now: dt.datetime) -> list[Candidate]:  # type: ignore[no-untyped-def]
     """Subscribed channels whose time has come today, by their frequency."""
     out: list[Candidate] = []
     grace, days_off = _grace(runtime), _days_off(runtime)
@@ -111,7 +136,7 @@ def channel_candidates(runtime: "Runtime", session, now: dt.datetime) -> list[Ca
     return out
 
 
-def build_parts(runtime: "Runtime", session, now: dt.datetime, frame: pd.DataFrame,  # type: ignore[no-untyped-def]
+def build_parts(runtime: Runtime, session, now: dt.datetime, frame: pd.DataFrame,  # type: ignore[no-untyped-def]
                 audience: str, timings: dict[str, float] | None = None) -> dict[int, list[dict]]:
     """Every reader's digest parts, from the registered sections, in one call per section."""
     frame = frame.assign(audience=audience)
@@ -131,7 +156,7 @@ def channel_readers(subscribers: pd.DataFrame, due: list[Candidate]) -> pd.DataF
     return pd.DataFrame(rows, columns=subscribers.columns)
 
 
-def chart_series(runtime: "Runtime", session, now: dt.datetime) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+def chart_series(runtime: Runtime, session, now: dt.datetime) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
     """The registered series over the last 14 days (company time zone); empty if none has data."""
     if not runtime.registry.digest_series:
         return {}
@@ -139,7 +164,7 @@ def chart_series(runtime: "Runtime", session, now: dt.datetime) -> dict[str, dic
     return series_data(session, runtime.registry.digest_series, last - dt.timedelta(days=CHART_DAYS - 1), last)
 
 
-def run_managers(runtime: "Runtime", now: dt.datetime) -> Outcome:
+def run_managers(runtime: Runtime, now: dt.datetime) -> Outcome:
     """The managers' digests due at ``now`` and not sent by any clock yet."""
     with runtime.db.session(readonly=True) as session:
         frame = _frame(runtime, session, now)
@@ -154,7 +179,7 @@ def run_managers(runtime: "Runtime", now: dt.datetime) -> Outcome:
     return _commit(runtime, now, candidates, parts, chart)
 
 
-def run_channels(runtime: "Runtime", now: dt.datetime) -> Outcome:
+def run_channels(runtime: Runtime, now: dt.datetime) -> Outcome:
     """The subscribed channels' digests due at ``now`` and not sent by any clock yet."""
     with runtime.db.session(readonly=True) as session:
         candidates = _untaken(session, channel_candidates(runtime, session, now))
@@ -167,9 +192,7 @@ def run_channels(runtime: "Runtime", now: dt.datetime) -> Outcome:
     return _commit(runtime, now, candidates, parts, chart)
 
 
-def _locale(runtime: "Runtime", value: str | None) -> str:
-    from bot.i18n import normalize_locale
-
+def _locale(runtime: Runtime, value: str | None) -> str:
     return normalize_locale(value, runtime.settings.locale_default)
 
 
@@ -178,7 +201,7 @@ def _untaken(session, candidates: list[Candidate]) -> list[Candidate]:  # type: 
     return [c for c in candidates if c.claim.key not in done]
 
 
-def _commit(runtime: "Runtime", now: dt.datetime, candidates: list[Candidate], parts: dict[int, list[dict]],
+def _commit(runtime: Runtime, now: dt.datetime, candidates: list[Candidate], parts: dict[int, list[dict]],
             chart: dict[str, dict[str, int]]) -> Outcome:
     """Claim, queue and record, in one transaction: whatever another clock claimed first is skipped.
 
@@ -220,7 +243,7 @@ def _commit(runtime: "Runtime", now: dt.datetime, candidates: list[Candidate], p
     return outcome
 
 
-def _rows(ctx, runtime: "Runtime", c: Candidate, person, mine: list[dict],  # type: ignore[no-untyped-def]
+def _rows(ctx, runtime: Runtime, c: Candidate, person, mine: list[dict],  # type: ignore[no-untyped-def]
           chart: dict[str, dict[str, int]]) -> list[dict]:
     """The outbox rows of one digest (the message, then the chart), as ``notify`` would write them."""
     data = {"name": person.name, "day": c.claim.period, "late": c.late, "due_at": c.claim.due_at.isoformat(),
@@ -228,8 +251,6 @@ def _rows(ctx, runtime: "Runtime", c: Candidate, person, mine: list[dict],  # ty
     # A channel reads the subscriber's digest in the subscriber's language: person_id names the reader.
     rows = [outbox_row(ctx, "digest/manager", data, person_id=person.id, channel=c.channel, dedup_key=c.claim.key)]
     if chart and c.channel:  # a channel's upload goes through the platform's file kind: the PNG travels in the row
-        from handlers.digest.chart import chart_file
-
         files = [chart_file(chart, _locale(runtime, person.locale))]
         rows.append(outbox_row(ctx, "digest/chart", {"files": files, "day": c.claim.period}, person_id=person.id,
                                channel=c.channel, kind=OutboxKind.file, dedup_key=c.claim.key + ":chart"))
@@ -239,7 +260,7 @@ def _rows(ctx, runtime: "Runtime", c: Candidate, person, mine: list[dict],  # ty
     return rows
 
 
-def _report_missed(ctx, runtime: "Runtime", missed: list[Candidate], people: dict) -> None:  # type: ignore[no-untyped-def]
+def _report_missed(ctx, runtime: Runtime, missed: list[Candidate], people: dict) -> None:  # type: ignore[no-untyped-def]
     """Tell the admins, once per batch, which digests were not sent and why."""
     items = [{"who": people[c.person_id].name if c.person_id in people else c.claim.subject,
               "channel": c.channel, "day": c.claim.period, "due_at": c.claim.due_at.isoformat()} for c in missed]
@@ -250,7 +271,7 @@ def _report_missed(ctx, runtime: "Runtime", missed: list[Candidate], people: dic
                dedup_key=f"digest:missed:{admin.id}:{missed[0].claim.key}")
 
 
-def preview(runtime: "Runtime", session, person: Person, now: dt.datetime) -> list[dict]:  # type: ignore[no-untyped-def]
+def preview(runtime: Runtime, session, person: Person, now: dt.datetime) -> list[dict]:  # type: ignore[no-untyped-def]
     """My digest parts right now (``/digest now``), whatever the day and time."""
     frame = _frame(runtime, session, now, person_ids=[person.id])
     return build_parts(runtime, session, now, frame, "manager").get(person.id, [])

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from bot.registry import Registry
+from handlers.incidents import buttons, commands, events, forms, intents, jobs, outbox, sections
+from models.core.errors import N_
+from models.incidents.privacy import PART as INCIDENTS_PRIVACY
 
 
 def register(registry: Registry) -> None:
-    from handlers.incidents.commands import register_commands
-    from handlers.incidents.forms import register_forms
-    from handlers.incidents.sections import register_hooks
-    from handlers.incidents.intents import answer, sounds_broken
-    from handlers.incidents.slack_ops import register_slack_ops
-
-    register_commands(registry)
-    register_forms(registry)
-    register_slack_ops(registry)
-    register_hooks(registry)
-    registry.intent("incidents", sounds_broken)(answer)
+    registry.command("incident", summary=N_("report an incident and follow it to the end"),
+                     usage_hint="help | list | show | ack | assign | status | severity | note | resolve | close | summary")
+    # The incident channels' Web API calls (the outbox kinds).
+    registry.need_scopes("channels:manage", "channels:join", "channels:read", "pins:write", "chat:write.public")
+    registry.scan("incidents", commands, buttons, forms, outbox, events, jobs, sections, intents)
+    registry.privacy(INCIDENTS_PRIVACY)  # the desk's share of LGPD export, erasure and retention

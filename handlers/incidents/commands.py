@@ -1,22 +1,22 @@
-"""/incident: list, show, ack, assign, status, note, resolve, close (and the card's buttons)."""
+"""/incident: report, list, show, ack, assign, status, note, resolve, close, summary."""
 
 from __future__ import annotations
 
+from bot.declare import button, no_args, subcommand
 from bot.paging import Page
 from bot.replies import OpenModal, Reply
 from bot.request import Request
-from handlers.incidents.common import take_incident
+from handlers.incidents.common import changed, take_incident
 from handlers.incidents.forms import report_form
-from models.incidents import flow
-from models.core.errors import N_, NotFound, ValidationError
-from models.incidents.tables import get_incident, incident_data, open_incidents, parse_ref
+from models.core.errors import N_, ValidationError
 from models.core.people import get_person
+from models.incidents import flow
+from models.incidents.tables import get_incident, incident_data, open_incidents, parse_ref
 
 
-def _changed(action: str, inc) -> Reply:  # type: ignore[no-untyped-def]
-    return Reply("incidents/changed", {"action": action, "incident": incident_data(inc)})
-
-
+@no_args("incident", usage=N_("/incident"), help=N_("Report an incident: title, severity, service, description."))
+@subcommand("incident", "report", usage=N_("/incident report [title]"), help=N_("The report form, with the title filled in."),
+            aliases=("new", "novo", "reportar"))
 def open_form(req: Request) -> OpenModal:
     """``/incident`` or ``/incident report [title]``: the report modal."""
     return report_form(title=req.text.strip() or None)
@@ -25,6 +25,9 @@ def open_form(req: Request) -> OpenModal:
 LIST_PAGE = 20
 
 
+@subcommand("incident", "list", usage=N_("/incident list"), help=N_("Incidents not closed yet, most severe first."),
+            aliases=("ls", "lista", "listar"))
+@button("incident_list_page")
 def list_open(req: Request) -> Reply:
     """``/incident list``: the open incidents, a page at a time (the Next button rewrites the message)."""
     everything = open_incidents(req.ctx.session)
@@ -33,6 +36,8 @@ def list_open(req: Request) -> Reply:
                                     "page": page.data()}, replace_original=req.value is not None)
 
 
+@subcommand("incident", "show", usage=N_("/incident show <id>"), help=N_("An incident with its timeline."),
+            aliases=("ver", "mostrar"))
 def show(req: Request) -> Reply:
     words = req.args
     if words:
@@ -45,36 +50,48 @@ def show(req: Request) -> Reply:
     return Reply("incidents/show", incident_data(inc, timeline=True))
 
 
+@subcommand("incident", "ack", usage=N_("/incident ack <id>"), help=N_("Acknowledge: you are on it (on call)."),
+            aliases=("acknowledge", "reconhecer"))
 def ack(req: Request) -> Reply:
     inc, _ = take_incident(req, req.args)
-    return _changed("acknowledged", flow.acknowledge(req.ctx, inc))
+    return changed("acknowledged", flow.acknowledge(req.ctx, inc))
 
 
+@subcommand("incident", "assign", usage=N_("/incident assign <id> @user"),
+            help=N_("Give the incident to someone, or `me` (on call)."), aliases=("atribuir",))
 def assign(req: Request) -> Reply:
     inc, rest = take_incident(req, req.args)
     if not rest:
         raise ValidationError(N_("Say who: `/incident assign {ref} @name` (or `me`)."), ref=inc.ref)
     who = rest[0]
     person = req.actor if who.lower() in ("me", "eu", "mim") else get_person(req.ctx.session, who)
-    return _changed("assigned", flow.assign(req.ctx, inc, person))
+    done = flow.assign(req.ctx, inc, person)
+    return changed("assigned", done, granted=not flow.is_responder(person))
 
 
+@subcommand("incident", "status", usage=N_("/incident status <id> investigating|mitigated|resolved [note]"),
+            help=N_("Move the incident along, with an optional note."))
 def status(req: Request) -> Reply:
     inc, rest = take_incident(req, req.args)
     if not rest:
         raise ValidationError(N_("Say which status: `/incident status {ref} investigating|mitigated|resolved`."),
                               ref=inc.ref)
     flow.set_status(req.ctx, inc, rest[0], note=" ".join(rest[1:]))
-    return _changed("resolved" if inc.status == "resolved" else "status", inc)
+    return changed("resolved" if inc.status == "resolved" else "status", inc)
 
 
+@subcommand("incident", "severity", usage=N_("/incident severity <id> SEV1..SEV4"),
+            help=N_("Re-rate an incident; SEV1 and SEV2 get their own channel (on call)."),
+            aliases=("sev", "severidade"))
 def severity(req: Request) -> Reply:
     inc, rest = take_incident(req, req.args)
     if not rest:
         raise ValidationError(N_("Say which severity: `/incident severity {ref} SEV1` (SEV1 to SEV4)."), ref=inc.ref)
-    return _changed("severity", flow.set_severity(req.ctx, inc, rest[0]))
+    return changed("severity", flow.set_severity(req.ctx, inc, rest[0]))
 
 
+@subcommand("incident", "note", usage=N_("/incident note <id> <text>"),
+            help=N_("Add what you know to the timeline (anyone)."), aliases=("nota",))
 def note(req: Request) -> Reply:
     inc, rest = take_incident(req, req.args, strict=True)
     # Keep the note's own spacing and line breaks: cut the id off the raw text, not the words.
@@ -82,72 +99,29 @@ def note(req: Request) -> Reply:
     if len(rest) < len(req.args):
         text = text[len(req.args[0]):].strip()
     flow.add_note(req.ctx, inc, text)
-    return _changed("note", inc)
+    return changed("note", inc)
 
 
+@subcommand("incident", "resolve", usage=N_("/incident resolve <id> [note]"), help=N_("The problem is gone (on call)."),
+            aliases=("resolver",))
 def resolve(req: Request) -> Reply:
     inc, rest = take_incident(req, req.args)
-    return _changed("resolved", flow.resolve(req.ctx, inc, note=" ".join(rest)))
+    return changed("resolved", flow.resolve(req.ctx, inc, note=" ".join(rest)))
 
 
+@subcommand("incident", "close", usage=N_("/incident close <id> [summary]"),
+            help=N_("Close a resolved incident with a summary (required for SEV1 and SEV2); posts the "
+                    "post-incident summary (assignee or admin)."),
+            aliases=("fechar", "encerrar"))
 def close(req: Request) -> Reply:
     inc, rest = take_incident(req, req.args)
-    return _changed("closed", flow.close(req.ctx, inc, summary=" ".join(rest)))
+    return changed("closed", flow.close(req.ctx, inc, summary=" ".join(rest)))
 
 
-# -- the card's buttons (value: the incident number) -------------------------------------------
-
-def _clicked(req: Request):  # type: ignore[no-untyped-def]
-    number = parse_ref(req.value or "")
-    if number is None:
-        raise NotFound(N_("This button is no longer in use. Run the command again for a fresh one."))
-    return get_incident(req.ctx.session, number, lock=True)
-
-
-def click_ack(req: Request) -> Reply:
-    return _changed("acknowledged", flow.acknowledge(req.ctx, _clicked(req)))
-
-
-def click_take(req: Request) -> Reply:
-    return _changed("assigned", flow.assign(req.ctx, _clicked(req), req.actor))
-
-
-def click_mitigated(req: Request) -> Reply:
-    return _changed("status", flow.set_status(req.ctx, _clicked(req), "mitigated"))
-
-
-def click_resolved(req: Request) -> Reply:
-    return _changed("resolved", flow.resolve(req.ctx, _clicked(req)))
-
-
-def register_commands(registry) -> None:  # type: ignore[no-untyped-def]
-    cmd = registry.command("incident", summary=N_("report an incident and follow it to the end"),
-                           usage_hint="help | list | show | ack | assign | status | note | resolve | close")
-    cmd.no_args(usage=N_("/incident"), help=N_("Report an incident: title, severity, service, description."))(open_form)
-    cmd.sub("report", usage=N_("/incident report [title]"), help=N_("The report form, with the title filled in."),
-            aliases=("new", "novo", "reportar"))(open_form)
-    cmd.sub("list", usage=N_("/incident list"), help=N_("Incidents not closed yet, most severe first."),
-            aliases=("ls", "lista", "listar"))(list_open)
-    cmd.sub("show", usage=N_("/incident show <id>"), help=N_("An incident with its timeline."),
-            aliases=("ver", "mostrar"))(show)
-    cmd.sub("ack", usage=N_("/incident ack <id>"), help=N_("Acknowledge: you are on it (on call)."),
-            aliases=("acknowledge", "reconhecer"))(ack)
-    cmd.sub("assign", usage=N_("/incident assign <id> @user"), help=N_("Give the incident to someone, or `me` (on call)."),
-            aliases=("atribuir",))(assign)
-    cmd.sub("status", usage=N_("/incident status <id> investigating|mitigated|resolved [note]"),
-            help=N_("Move the incident along, with an optional note."))(status)
-    cmd.sub("severity", usage=N_("/incident severity <id> SEV1..SEV4"),
-            help=N_("Re-rate an incident; SEV1 and SEV2 get their own channel (on call)."),
-            aliases=("sev", "severidade"))(severity)
-    cmd.sub("note", usage=N_("/incident note <id> <text>"), help=N_("Add what you know to the timeline (anyone)."),
-            aliases=("nota",))(note)
-    cmd.sub("resolve", usage=N_("/incident resolve <id> [note]"), help=N_("The problem is gone (on call)."),
-            aliases=("resolver",))(resolve)
-    cmd.sub("close", usage=N_("/incident close <id> [summary]"),
-            help=N_("Close a resolved incident with a summary; posts the post-incident summary (assignee or admin)."),
-            aliases=("fechar", "encerrar"))(close)
-    registry.action("incident_list_page")(list_open)
-    registry.action("incident_ack")(click_ack)
-    registry.action("incident_take")(click_take)
-    registry.action("incident_mitigated")(click_mitigated)
-    registry.action("incident_resolved")(click_resolved)
+@subcommand("incident", "summary", usage=N_("/incident summary <id> <text>"),
+            help=N_("Write or rewrite the summary of a closed incident; posted again under its card (assignee or admin)."),
+            aliases=("resumo",))
+def summary(req: Request) -> Reply:
+    """``/incident summary <id> <text>``: the summary of a closed incident, written or rewritten."""
+    inc, rest = take_incident(req, req.args)
+    return changed("summary", flow.add_summary(req.ctx, inc, " ".join(rest)))

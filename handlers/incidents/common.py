@@ -1,12 +1,13 @@
-"""What the incident handlers share: finding the incident a request is about."""
+"""What the incident handlers share: finding the incident a request is about, the reply to a change."""
 
 from __future__ import annotations
 
 import re
 
+from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, ValidationError
-from models.incidents.tables import Incident, get_incident, incident_in_channel, parse_ref
+from models.incidents.tables import Incident, get_incident, incident_data, incident_in_channel, parse_ref
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
@@ -31,3 +32,11 @@ def take_incident(req: Request, words: list[str], *, strict: bool = False) -> tu
 def channel_ref(channel: str) -> str:
     """A channel setting (an id or a #name) as something clickable in mrkdwn."""
     return f"<#{channel}>" if CHANNEL_ID.match(channel or "") else (channel or "")
+
+
+def changed(action: str, inc: Incident, *, granted: bool = False) -> Reply:
+    """The reply to a change of an incident (``action``: acknowledged, assigned, status...).
+
+    ``granted``: the assignee is not on call and was given the right to act on this incident.
+    """
+    return Reply("incidents/changed", {"action": action, "incident": incident_data(inc), "granted": granted})

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
+from bot.declare import form, shortcut
+from bot.metadata import metadata
 from bot.replies import CloseModal, OpenModal, Reply
 from bot.request import Request
 from handlers.incidents.common import channel_ref
+from models.core.errors import N_
 from models.incidents import flow
 from models.incidents.tables import TITLE_MAX, incident_data
 
@@ -17,14 +19,11 @@ log = logging.getLogger(__name__)
 def report_form(*, title: str | None = None, description: str | None = None, link: str | None = None) -> OpenModal:
     return OpenModal("incidents/report_form", {
         "title": (title or "")[:TITLE_MAX] or None, "severity": None, "service": None,
-        "description": description or None, "metadata": json.dumps({"link": link} if link else {}),
+        "description": description or None, "metadata": metadata(link=link) if link else metadata(),
     })
 
 
-def open_from_home(req: Request) -> OpenModal:
-    return report_form()
-
-
+@shortcut("report_incident", name=N_("Report incident"), description=N_("Open an incident from this message"))
 def from_message(req: Request) -> OpenModal:
     """Message shortcut: the message's text and its permalink prefill the form."""
     link = permalink(req)
@@ -45,23 +44,11 @@ def permalink(req: Request) -> str | None:
         return f"https://slack.com/archives/{req.channel_id}/p{req.message_ts.replace('.', '')}"
 
 
+@form("incident_report")
 def submit(req: Request) -> CloseModal:
-    try:
-        meta = json.loads(req.private_metadata or "{}")
-    except ValueError:
-        meta = {}
     v = req.values
-    link = meta.get("link") if isinstance(meta, dict) else None
+    link = req.metadata.get("link")
     inc = flow.report(req.ctx, title=v.get("title"), severity=v.get("severity"), service=v.get("service"),
                       description=v.get("description"), source_link=link if isinstance(link, str) else None)
     data = {**incident_data(inc), "incidents_channel": channel_ref(req.ctx.config.incidents_channel)}
     return CloseModal(then=Reply("incidents/reported", data))
-
-
-def register_forms(registry) -> None:  # type: ignore[no-untyped-def]
-    from models.core.errors import N_
-
-    registry.view("incident_report")(submit)
-    registry.action("incident_report_open")(open_from_home)
-    registry.shortcut("report_incident", name=N_("Report incident"),
-                      description=N_("Open an incident from this message"))(from_message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.declare import intent
 from bot.replies import Reply
 from bot.request import Request
 from models.incidents.tables import incident_data, open_incidents
@@ -24,6 +25,7 @@ def sounds_broken(text: str) -> float:
     return 0.75 if BROKEN.search(_fold(text)) else 0.0
 
 
+@intent(sounds_broken)
 def answer(req: Request) -> Reply:
     """Offer the report form, with the incidents already open (it may be known)."""
     known = [incident_data(i) for i in open_incidents(req.ctx.session)[:5]]

@@ -1,8 +1,4 @@
-"""/leave: request leave in a modal, see balance and requests, cancel, and see who is out.
-
-The form, the approval buttons and the digest/home sections live in ``leave_forms`` and
-``leave_sections``; ``register`` declares them all.
-"""
+"""/leave: request leave in a modal, see balance and requests, cancel, and see who is out."""
 
 from __future__ import annotations
 
@@ -11,18 +7,16 @@ import re
 import shlex
 from decimal import Decimal, InvalidOperation
 
+from bot.declare import button, no_args, subcommand
 from bot.paging import Page
-from bot.registry import Registry
-from bot.replies import Reply
+from bot.replies import OpenModal, Reply
 from bot.request import Request
-from handlers.leave import forms as leave_forms
-from handlers.leave import sections as leave_sections
-from models.leave import flow as leave_requests
+from handlers.leave.forms import open_form
 from models.core.errors import N_, ValidationError
-from models.leave.tables import get_type, leave_types, plain_days
+from models.core.people import Person, Role, get_person
+from models.leave import flow as leave_requests
 from models.leave.balance import balance, set_allowance
 from models.leave.calendar import local_today
-from models.leave.types import configure_type
 from models.leave.queries import (
     balance_report,
     my_requests,
@@ -30,7 +24,8 @@ from models.leave.queries import (
     waiting_for,
     who_is_out,
 )
-from models.core.people import Person, Role, get_person
+from models.leave.tables import get_type, leave_types, plain_days
+from models.leave.types import configure_type
 
 TODAY = ("today", "hoje")
 TOMORROW = ("tomorrow", "amanhã", "amanha")
@@ -41,6 +36,16 @@ def today_of(req: Request, person: Person | None = None) -> dt.date:
     return local_today(person or req.actor, req.settings, req.ctx.now)
 
 
+@no_args("leave", usage=N_("/leave"), help=N_("Opens the form to request leave: type, first and last day, half days, "
+                                              "a note. It goes to your approver."))
+@subcommand("leave", "request", usage=N_("/leave request"), help=N_("The same form as `/leave`."),
+            aliases=("new", "pedir", "novo"), hidden=True)
+def request_cmd(req: Request) -> OpenModal:
+    return open_form(req)
+
+
+@subcommand("leave", "balance", usage=N_("/leave balance"),
+            help=N_("Days left this year per leave type, counted in business days."), aliases=("saldo",))
 def balance_cmd(req: Request) -> Reply:
     """``/leave balance [@person]``: mine, or (approvers and admins) someone else's."""
     who = req.text.strip()
@@ -51,6 +56,9 @@ def balance_cmd(req: Request) -> Reply:
 LIST_PAGE = 20
 
 
+@subcommand("leave", "list", usage=N_("/leave list"), help=N_("Your requests this year and to come, with their status."),
+            aliases=("lista", "minhas"))
+@button("leave_list_page")
 def list_cmd(req: Request) -> Reply:
     """``/leave list``: this year's requests, a page at a time (the Next button rewrites the message)."""
     everything = my_requests(req.ctx.session, req.actor, today_of(req), limit=None)
@@ -59,6 +67,9 @@ def list_cmd(req: Request) -> Reply:
                  replace_original=req.value is not None)
 
 
+@subcommand("leave", "cancel", usage=N_("/leave cancel <number>"),
+            help=N_("Withdraw a request before it starts (approvers and admins: any time). The days come back."),
+            aliases=("cancelar",))
 def cancel_cmd(req: Request) -> Reply:
     if not req.text.strip():
         raise ValidationError(N_("Say which request: `/leave cancel 12` (`/leave list` shows the numbers)."))
@@ -86,6 +97,8 @@ def parse_day(text: str, today: dt.date) -> dt.date | None:
         return None
 
 
+@subcommand("leave", "who", usage=N_("/leave who [today|tomorrow|week|<date>]"),
+            help=N_("Who is out on a day or this week (it says “out”, not why)."), aliases=("quem",))
 def who_cmd(req: Request) -> Reply:
     """``/leave who [today|tomorrow|week|<date>]``."""
     today = today_of(req)
@@ -103,12 +116,16 @@ def who_cmd(req: Request) -> Reply:
             raise ValidationError(N_("I can't read “{text}” as a day. Try `/leave who today`, `tomorrow`, `week` "
                                      "or a date like `2026-12-24`."), text=req.text.strip())
     return Reply("leave/who", {"first": first.isoformat(), "last": last.isoformat(),
-                               "out": who_is_out(req.ctx.session, first, last)})
+                               "out": who_is_out(req.ctx.session, first, last,
+                                                 types_public=req.settings.leave_who_shows_type)})
 
 
 PENDING_PAGE = 10  # two blocks each (the request, its buttons): well inside Slack's 50
 
 
+@subcommand("leave", "pending", usage=N_("/leave pending"),
+            help=N_("Requests waiting for your decision, with the buttons."), aliases=("pendentes", "approvals"))
+@button("leave_pending_page")
 def pending_cmd(req: Request) -> Reply:
     """``/leave pending``: a page at a time; the Next button rewrites the message."""
     everything = waiting_for(req.ctx.session, req.actor)
@@ -117,6 +134,16 @@ def pending_cmd(req: Request) -> Reply:
                  replace_original=req.value is not None)
 
 
+@subcommand("leave", "show", usage=N_("/leave show <number>"), help=N_("One request in detail."), aliases=("ver",),
+            hidden=True)
+def show_cmd(req: Request) -> Reply:
+    """``/leave show <id>``: one request (for its person, their approver and admins)."""
+    card = show_request(req.ctx, req.text.strip() or "?")
+    return Reply("leave/list", {"requests": [dict(card, cancellable=False)]})
+
+
+@subcommand("leave", "types", usage=N_("/leave types"), help=N_("The leave types, their yearly allowance and rules."),
+            aliases=("tipos",))
 def types_cmd(req: Request, changed: dict | None = None) -> Reply:
     types = [{"type": t.code, "type_name": t.name, "paid": t.paid, "half_days": t.half_days,
               "needs_approval": t.needs_approval, "sensitive": t.sensitive,
@@ -125,6 +152,10 @@ def types_cmd(req: Request, changed: dict | None = None) -> Reply:
     return Reply("leave/types", {"types": types, "clt": req.settings.leave_policy == "clt", "changed": changed})
 
 
+@subcommand("leave", "type", usage=N_("/leave type <code> name=... allowance=<days|none> carry=<days> paid=yes|no "
+                                     "half=yes|no approval=yes|no private=yes|no active=yes|no"),
+            help=N_("Add a leave type or change one's allowance, carry-over cap and rules."), role=Role.admin,
+            aliases=("tipo",))
 def type_cmd(req: Request) -> Reply:
     """``/leave type <code> name="Sabbatical" allowance=10 carry=0 paid=yes half=no approval=yes private=no``."""
     try:
@@ -139,6 +170,9 @@ def type_cmd(req: Request) -> Reply:
     return types_cmd(req, {"type": leave_type.code, "type_name": leave_type.name, "created": created})
 
 
+@subcommand("leave", "allowance", usage=N_("/leave allowance @person <type> <days> [year]"),
+            help=N_("Set someone's yearly allowance of a leave type."), role=Role.admin,
+            aliases=("allocation", "franquia"))
 def allowance_cmd(req: Request) -> Reply:
     """``/leave allowance @person <type> <days> [year]`` (admins)."""
     words = req.args
@@ -160,71 +194,3 @@ def allowance_cmd(req: Request) -> Reply:
     return Reply("leave/allowance_set", {"name": person.name, "type": leave_type.code, "type_name": leave_type.name,
                                          "year": year, "days": plain_days(days),
                                          "available": plain_days(now.available) if now else "0"})
-
-
-def request_cmd(req: Request):  # type: ignore[no-untyped-def]
-    return leave_forms.open_form(req)
-
-
-def show_cmd(req: Request) -> Reply:
-    """``/leave show <id>``: one request (for its person, their approver and admins)."""
-    card = show_request(req.ctx, req.text.strip() or "?")
-    return Reply("leave/list", {"requests": [dict(card, cancellable=False)]})
-
-
-WHO_OUT = re.compile(r"\b(who(?:'s| is)? (?:out|off|away|on (?:leave|vacation|holiday))|quem (?:est[aá] |vai estar )?"
-                     r"(?:de f[eé]rias|ausente|fora|de folga|de licen[cç]a))\b", re.IGNORECASE)
-MY_BALANCE = re.compile(r"\b((?:my )?(?:leave|vacation) balance|saldo de (?:f[eé]rias|aus[eê]ncias?|folgas?)|"
-                        r"how many (?:vacation |leave )?days)\b", re.IGNORECASE)
-
-
-def leave_intent(text: str) -> float:
-    """Mentions and DMs: "who is out tomorrow?", "quem está de férias?", "meu saldo de férias"."""
-    return 0.8 if WHO_OUT.search(text) or MY_BALANCE.search(text) else 0.0
-
-
-def answer_text(req: Request) -> Reply:
-    text = req.text.lower()
-    if MY_BALANCE.search(text) and not WHO_OUT.search(text):
-        req.text = ""
-        return balance_cmd(req)
-    words = [w.strip("?!.,") for w in text.split()]
-    when = next((w for w in words if w in TOMORROW + WEEK + TODAY or parse_day(w, today_of(req))), "")
-    req.text = when
-    return who_cmd(req)
-
-
-def register(registry: Registry) -> None:
-    registry.intent("leave", leave_intent)(answer_text)
-    cmd = registry.command("leave", summary=N_("ask for days off, see your balance and who is out"),
-                           usage_hint="help | balance | list | cancel <id> | who [today|tomorrow|week|<date>]")
-    cmd.no_args(usage=N_("/leave"), help=N_("Opens the form to request leave: type, first and last day, half days, "
-                                            "a note. It goes to your approver."))(request_cmd)
-    cmd.sub("request", usage=N_("/leave request"), help=N_("The same form as `/leave`."),
-            aliases=("new", "pedir", "novo"), hidden=True)(request_cmd)
-    cmd.sub("balance", usage=N_("/leave balance"), help=N_("Days left this year per leave type, counted in business days."),
-            aliases=("saldo",))(balance_cmd)
-    cmd.sub("list", usage=N_("/leave list"), help=N_("Your requests this year and to come, with their status."),
-            aliases=("lista", "minhas"))(list_cmd)
-    cmd.sub("cancel", usage=N_("/leave cancel <number>"),
-            help=N_("Withdraw a request before it starts (approvers and admins: any time). The days come back."),
-            aliases=("cancelar",))(cancel_cmd)
-    cmd.sub("who", usage=N_("/leave who [today|tomorrow|week|<date>]"),
-            help=N_("Who is out on a day or this week (it says “out”, not why)."), aliases=("quem",))(who_cmd)
-    cmd.sub("pending", usage=N_("/leave pending"), help=N_("Requests waiting for your decision, with the buttons."),
-            aliases=("pendentes", "approvals"))(pending_cmd)
-    registry.action("leave_pending_page")(pending_cmd)
-    registry.action("leave_list_page")(list_cmd)
-    cmd.sub("show", usage=N_("/leave show <number>"), help=N_("One request in detail."), aliases=("ver",),
-            hidden=True)(show_cmd)
-    cmd.sub("types", usage=N_("/leave types"), help=N_("The leave types, their yearly allowance and rules."),
-            aliases=("tipos",))(types_cmd)
-    cmd.sub("type", usage=N_("/leave type <code> name=... allowance=<days|none> carry=<days> paid=yes|no half=yes|no "
-                             "approval=yes|no private=yes|no active=yes|no"),
-            help=N_("Add a leave type or change one's allowance, carry-over cap and rules."), role=Role.admin,
-            aliases=("tipo",))(type_cmd)
-    cmd.sub("allowance", usage=N_("/leave allowance @person <type> <days> [year]"),
-            help=N_("Set someone's yearly allowance of a leave type."), role=Role.admin,
-            aliases=("allocation", "franquia"))(allowance_cmd)
-    leave_forms.register(registry)
-    leave_sections.register(registry)

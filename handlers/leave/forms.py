@@ -1,19 +1,18 @@
-"""The leave request form, and the buttons and form an approver decides with."""
+"""The leave request form, and the form an approver rejects with (the reason)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from bot.registry import Registry
+from bot.declare import form
 from bot.replies import CloseModal, ModalErrors, OpenModal, Reply
 from bot.request import Request
-from models.leave import flow as leave_requests
 from models.core.errors import N_
-from models.leave.tables import get_type, leave_types
+from models.core.people import approvers_for
+from models.leave import flow as leave_requests
 from models.leave.balance import balance, balances
 from models.leave.calendar import local_today
-from models.core.people import approvers_for
+from models.leave.tables import get_type, leave_types, plain_days
 
 
 def open_form(req: Request) -> OpenModal:
@@ -38,6 +37,7 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
+@form("leave_request")
 def submit_form(req: Request) -> CloseModal | ModalErrors:
     """The form is sent: missing fields answer in the form; the domain checks the rest."""
     values = req.values
@@ -49,56 +49,24 @@ def submit_form(req: Request) -> CloseModal | ModalErrors:
         errors["start"] = N_("Choose the first day of your leave.")
     if end is None:
         errors["end"] = N_("Choose the last day of your leave.")
-    if errors:
+    if errors or start is None or end is None:
         return ModalErrors(errors)
     half = values.get("half") or []
     leave_type = get_type(req.ctx.session, values["type"])
-    filed = leave_requests.file_request(req.ctx, leave_type, start, end, half_start="start" in half,  # type: ignore[arg-type]
+    filed = leave_requests.file_request(req.ctx, leave_type, start, end, half_start="start" in half,
                                         half_end="end" in half, note=values.get("note"))
-    after = balance(req.ctx.session, req.actor, leave_type, filed.year, req.ctx.now)
+    # Leave across 31 December: the balance of each year it charges.
+    after = [balance(req.ctx.session, req.actor, leave_type, year, req.ctx.now)
+             for year in range(filed.start.year, filed.end.year + 1)]
     return CloseModal(then=Reply("leave/submitted", {
         "request": filed.card(req.actor),
         "approvers": [m.approver.name for m in filed.messages],
-        "balance": after.as_dict() if after else None,
+        "balances": [dict(b.as_dict(), days=plain_days(filed.days_in(b.year))) for b in after if b is not None],
     }))
 
 
-def approve_click(req: Request) -> Reply:
-    done = leave_requests.approve(req.ctx, req.value or "")
-    return Reply("leave/decision_ack", {"request": done.card(req.actor), "event": "approved"})
-
-
-def reject_click(req: Request) -> OpenModal:
-    """Reject asks why first; the decision happens when the reason is sent."""
-    found = leave_requests.check_decidable(req.ctx, req.value or "")
-    return OpenModal("leave/reject_modal", {"request": found.card(req.actor),
-                                            "metadata": json.dumps({"request": found.id})})
-
-
+@form("leave_reject")
 def reject_submit(req: Request) -> CloseModal:
-    request_id = _metadata(req.private_metadata).get("request")
-    done = leave_requests.reject(req.ctx, request_id or "", req.values.get("reason"))
+    """The reason is sent: the request is rejected (the reject button opened this form)."""
+    done = leave_requests.reject(req.ctx, req.metadata.get("request") or "", req.values.get("reason"))
     return CloseModal(then=Reply("leave/decision_ack", {"request": done.card(req.actor), "event": "rejected"}))
-
-
-def cancel_click(req: Request) -> Reply:
-    done = leave_requests.cancel(req.ctx, req.value or "")
-    return Reply("leave/decision_ack", {"request": done.card(req.actor), "event": "cancelled"})
-
-
-def _metadata(text: str) -> dict:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def register(registry: Registry) -> None:
-    registry.view("leave_request")(submit_form)
-    registry.view("leave_reject")(reject_submit)
-    registry.action("leave_open")(open_form)
-    registry.action("leave_approve")(approve_click)
-    registry.action("leave_reject")(reject_click)
-    registry.action("leave_cancel")(cancel_click)
-

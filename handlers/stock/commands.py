@@ -1,23 +1,24 @@
-"""`/stock <query>`, `/stock low`, `/stock watch|unwatch <sku>`, and the buttons on stock messages."""
+"""`/stock <query>`, `/stock low`, `/stock watch|unwatch <sku>`."""
 
 from __future__ import annotations
 
-from bot.registry import Registry
+from bot.declare import button, free_text, no_args, subcommand
 from bot.paging import Page
 from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, ValidationError
-from models.stock.tables import Product, find_by_code, low_stock, product_card, product_summaries
+from models.stock.flow import unwatch, watch, watched
 from models.stock.search import search
-from models.stock.flow import product_for, unwatch, watch, watched
+from models.stock.tables import Product, find_by_code, low_stock, product_card, product_summaries
 
 MAX_QUERY = 200
 CLEAR_WINNER = 15.0  # a top hit this far ahead of the next is the answer, not a list
 
 
-def card(req: Request, product) -> Reply:  # type: ignore[no-untyped-def]
+def card(req: Request, product: Product) -> Reply:
     """One product's card, with the buttons that fit (watch when nothing is available)."""
-    return Reply("stock/card", {"p": product_card(req.ctx.session, product, person_id=req.actor.id)})
+    return Reply("stock/card", {"p": product_card(req.ctx.session, product, person_id=req.actor.id,
+                                                  today=req.today)})
 
 
 def lookup(req: Request, text: str, *, question: bool = False) -> Reply:
@@ -35,17 +36,22 @@ def lookup(req: Request, text: str, *, question: bool = False) -> Reply:
     if len(hits) == 1 or (len(hits) > 1 and hits[0][1] - hits[1][1] >= CLEAR_WINNER):
         return card(req, req.ctx.session.get(Product, hits[0][0]))
     ids = [pid for pid, _score in result.hits or result.suggestions]
-    summaries = product_summaries(req.ctx.session, ids)
+    summaries = product_summaries(req.ctx.session, ids, req.today)
     items = [summaries[pid] for pid in ids if pid in summaries]
     if result.hits:
         return Reply("stock/results", {"query": text, "items": items})
     return Reply("stock/none", {"query": text, "suggestions": items})
 
 
-def free_text(req: Request) -> Reply:
+@free_text("stock", usage=N_("/stock <sku, barcode or words of the name>"),
+           help=N_("Availability per warehouse: on hand, reserved, available, incoming and when. "
+                   "Typos and missing accents are fine: `/stock cadeira ergonomica azul`."))
+def query(req: Request) -> Reply:
     return lookup(req, req.text)
 
 
+@no_args("stock", usage=N_("/stock"), help=N_("A reminder of what to type."),
+         hidden=True)  # help lists the real entries
 def bare(req: Request) -> Reply:
     return Reply("stock/usage")
 
@@ -53,15 +59,21 @@ def bare(req: Request) -> Reply:
 LOW_PAGE = 25
 
 
+@subcommand("stock", "low", usage=N_("/stock low"), help=N_("Products at or below their reorder level, worst first."),
+            aliases=("baixo", "falta"))
+@button("stock_low_page")
 def low(req: Request) -> Reply:
     """``/stock low``: worst first, a page at a time (the Next button rewrites the message)."""
     _first, total = low_stock(req.ctx.session, limit=0)
     page = Page.of(total, LOW_PAGE, "stock_low_page", req.value)
-    items, total = low_stock(req.ctx.session, limit=LOW_PAGE, offset=page.start)
+    items, total = low_stock(req.ctx.session, limit=LOW_PAGE, offset=page.start, today=req.today)
     return Reply("stock/low", {"items": items, "total": total, "page": page.data()},
                  replace_original=req.value is not None)
 
 
+@subcommand("stock", "watch", usage=N_("/stock watch [sku]"),
+            help=N_("DM me when a product is back in stock (without a SKU: what I am watching)."),
+            aliases=("avisar", "acompanhar"))
 def watch_command(req: Request) -> Reply:
     if not req.text.strip():
         return Reply("stock/watch_list", {"items": watched(req.ctx)})
@@ -70,41 +82,9 @@ def watch_command(req: Request) -> Reply:
     return Reply("stock/watch", {"status": outcome.status, "p": outcome.product})
 
 
+@subcommand("stock", "unwatch", usage=N_("/stock unwatch <sku>"), help=N_("Stop watching a product."),
+            aliases=("desavisar",))
 def unwatch_command(req: Request) -> Reply:
     if not req.text.strip():
         raise ValidationError(N_("Say which product to stop watching: `/stock unwatch PRD-1042`."))
     return Reply("stock/unwatched", unwatch(req.ctx, req.text.split()[0]))
-
-
-def open_button(req: Request) -> Reply:
-    return card(req, product_for(req.ctx, req.value or ""))
-
-
-def watch_button(req: Request) -> Reply:
-    outcome = watch(req.ctx, req.value or "")
-    return Reply("stock/watch", {"status": outcome.status, "p": outcome.product})
-
-
-def unwatch_button(req: Request) -> Reply:
-    return Reply("stock/unwatched", unwatch(req.ctx, req.value or ""))
-
-
-def register(registry: Registry) -> None:
-    cmd = registry.command("stock", summary=N_("availability per warehouse, low stock, back-in-stock alerts"),
-                           usage_hint="<sku | barcode | words> | low | watch <sku> | unwatch <sku>")
-    cmd.sub("low", usage=N_("/stock low"), help=N_("Products at or below their reorder level, worst first."),
-            aliases=("baixo", "falta"))(low)
-    cmd.sub("watch", usage=N_("/stock watch [sku]"),
-            help=N_("DM me when a product is back in stock (without a SKU: what I am watching)."),
-            aliases=("avisar", "acompanhar"))(watch_command)
-    cmd.sub("unwatch", usage=N_("/stock unwatch <sku>"), help=N_("Stop watching a product."),
-            aliases=("desavisar",))(unwatch_command)
-    cmd.free_text(usage=N_("/stock <sku, barcode or words of the name>"),
-                  help=N_("Availability per warehouse: on hand, reserved, available, incoming and when. "
-                          "Typos and missing accents are fine: `/stock cadeira ergonomica azul`."))(free_text)
-    cmd.no_args(usage=N_("/stock"), help=N_("A reminder of what to type."))(bare)
-    cmd.empty.hidden = True  # type: ignore[union-attr] # help lists the real entries
-    registry.action("stock_low_page")(low)
-    registry.action("stock_open")(open_button)
-    registry.action("stock_watch")(watch_button)
-    registry.action("stock_unwatch")(unwatch_button)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.registry import Registry
+from bot.declare import intent
 from bot.replies import Reply
 from bot.request import Request
 from handlers.stock.commands import lookup
@@ -41,9 +41,6 @@ def about_stock(text: str) -> float:
     return score
 
 
+@intent(about_stock)
 def answer(req: Request) -> Reply:
     return lookup(req, req.text, question=True)
-
-
-def register(registry: Registry) -> None:
-    registry.intent("stock", about_stock)(answer)

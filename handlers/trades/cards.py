@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from models.trades.tables import Confirmation, Trade, TradeEvent
 from models.trades.report import Report, cents
+from models.trades.tables import Confirmation, Trade, TradeEvent
 
 
-def trade_row(t: Trade) -> dict:
+def trade_row(t: Trade, broker_side: bool = True) -> dict:
+    """A trade for the templates; ``broker_side`` adds the broker's terms and the partial fills (a query)."""
+    terms = t.broker_terms() if broker_side else None
     return {
         "ref": t.ref, "ticker": t.ticker, "isin": t.isin, "side": t.side, "quantity": t.quantity,
         "price": str(t.price), "fees": str(t.fees), "net_amount": str(t.net_amount), "currency": t.currency,
@@ -17,6 +19,10 @@ def trade_row(t: Trade) -> dict:
         "confirmed_by": t.confirmed_by.name if t.confirmed_by else None,
         "confirmed_at": t.confirmed_at.isoformat() if t.confirmed_at else None,
         "confirmation": conf_row(t.confirmation) if t.confirmation is not None else None,
+        "broker_side": None if terms is None else {
+            "quantity": terms["quantity"], "price": str(terms["price"]), "fees": str(terms["fees"]),
+            "net_amount": str(terms["net_amount"]), "settlement_date": terms["settlement_date"].isoformat()},
+        "fills": [conf_row(c) for c in t.fills] if broker_side else [],
     }
 
 
@@ -31,8 +37,16 @@ def conf_row(c: Confirmation) -> dict:
 
 
 def event_row(e: TradeEvent) -> dict:
-    return {"at": e.at.isoformat(), "action": e.action, "by": e.actor.name if e.actor else None,
-            "from": e.from_status, "to": e.to_status, "note": e.note}
+    """One step of the history; the note is split into what the template words (break names, a reason)."""
+    row = {"at": e.at.isoformat(), "action": e.action, "by": e.actor.name if e.actor else None,
+           "from": e.from_status, "to": e.to_status, "note": None, "breaks": [], "why": None, "confirm_id": None}
+    if e.action == "matched" and e.note:
+        row["breaks"] = e.note.split(", ")
+    elif e.action == "reopened" and e.note:
+        row["why"], _, row["confirm_id"] = e.note.partition(":")
+    elif e.action in ("disputed",):
+        row["note"] = e.note
+    return row
 
 
 def report_data(r: Report) -> dict:

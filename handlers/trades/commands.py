@@ -1,21 +1,24 @@
-"""/trade subcommands, buttons and the dispute form: parse, call the domain, reply."""
+"""/trade subcommands: parse, call the domain, reply."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import zoneinfo
 
-from bot.replies import Attachment, CloseModal, OpenModal, Reply
+from bot.declare import no_args, subcommand
+from bot.replies import Reply
 from bot.request import Request
-from handlers.trades.cards import conf_row, event_row, report_data, trade_row
-from models.trades import flow
+from handlers.trades import files
+from handlers.trades.cards import event_row, report_data, trade_row
 from models.core.errors import N_, ValidationError
-from models.trades.tables import get_trade
-from models.trades.report import build_report, report_csv
+from models.core.people import Role
+from models.trades import flow
+from models.trades.report import build_report
+from models.trades.tables import Trade, get_trade
 
 REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+BO = Role.backoffice
 
 
 def _ref(req: Request, usage: str) -> str:
@@ -25,31 +28,57 @@ def _ref(req: Request, usage: str) -> str:
     return words[0].upper()
 
 
+PENDING_PER_PAGE = 40
+
+
+@no_args("trade", usage=N_("/trade"), help=N_("The trades waiting for confirmation."), role=BO)
+@subcommand("trade", "pending", usage=N_("/trade pending"),
+            help=N_("Trades not confirmed yet, oldest first, with their status."), role=BO, aliases=("pendentes",))
 def pending(req: Request) -> Reply:
-    found, total = flow.pending(req.ctx)
-    return Reply("trades/pending", {"trades": [trade_row(t) for t in found], "total": total})
+    """``/trade pending`` (and *Show pending*): the first page."""
+    return _pending_page(req, 0)
 
 
+def pending_page(req: Request, page: int, replace: bool = False) -> Reply:
+    """One page of the pending list (the last one if the list shrank since the button was drawn)."""
+    return _pending_page(req, page, replace)
+
+
+def _pending_page(req: Request, page: int, replace: bool = False) -> Reply:
+    found, total = flow.pending(req.ctx, PENDING_PER_PAGE, page * PENDING_PER_PAGE)
+    pages = max(1, -(-total // PENDING_PER_PAGE))
+    if page >= pages:  # the list shrank since the button was drawn
+        page = pages - 1
+        found, total = flow.pending(req.ctx, PENDING_PER_PAGE, page * PENDING_PER_PAGE)
+    first = page * PENDING_PER_PAGE
+    return Reply("trades/pending", {"trades": [trade_row(t, broker_side=False) for t in found], "total": total,
+                                    "page": page, "pages": pages, "first": first + 1, "last": first + len(found)},
+                 replace_original=replace)
+
+
+@subcommand("trade", "show", usage=N_("/trade show <ref>"),
+            help=N_("One trade: its values, the broker's, the breaks and its history."), role=BO, aliases=("ver",))
 def show(req: Request) -> Reply:
     trade = get_trade(req.ctx.session, _ref(req, "/trade show T20261123-0001"))
-    return _card(req, trade)
+    return card(req, trade)
 
 
-def _card(req: Request, trade) -> Reply:  # type: ignore[no-untyped-def]
+def card(req: Request, trade: Trade) -> Reply:
     events = [event_row(e) for e in flow.history(req.ctx.session, trade)]
-    return Reply("trades/show", {"trade": trade_row(trade), "events": events[-8:]})
+    return Reply("trades/show", {"trade": trade_row(trade), "events": events})
 
 
+@subcommand("trade", "confirm", usage=N_("/trade confirm <ref>"),
+            help=N_("Confirm a matched trade. Not the person who booked or imported it (four eyes)."),
+            role=BO, aliases=("confirmar",))
 def confirm(req: Request) -> Reply:
     trade = flow.confirm(req.ctx, _ref(req, "/trade confirm T20261123-0001"))
     return Reply("trades/decision", {"action": "confirmed", "trade": trade_row(trade)})
 
 
-def accept(req: Request) -> Reply:
-    trade = flow.accept_broker_values(req.ctx, _ref(req, "/trade accept T20261123-0003"))
-    return Reply("trades/decision", {"action": "accepted", "trade": trade_row(trade)})
-
-
+@subcommand("trade", "dispute", usage=N_("/trade dispute <ref> <reason>"),
+            help=N_("Dispute a trade with the broker; the desk and the trader are told."), role=BO,
+            aliases=("contestar",))
 def dispute(req: Request) -> Reply:
     ref = _ref(req, "/trade dispute T20261123-0003 broker price is 2% off")
     reason = req.text.strip()[len(ref):].strip()
@@ -57,10 +86,12 @@ def dispute(req: Request) -> Reply:
     return Reply("trades/decision", {"action": "disputed", "trade": trade_row(trade)})
 
 
-def breaks(req: Request) -> Reply:
-    trades, alleged = flow.breaks(req.ctx)
-    return Reply("trades/breaks", {"trades": [trade_row(t) for t in trades[:15]], "total": len(trades),
-                                   "alleged": [conf_row(c) for c in alleged[:15]], "alleged_total": len(alleged)})
+@subcommand("trade", "accept", usage=N_("/trade accept <ref>"),
+            help=N_("Accept the broker's values for a break and confirm the trade (a second person, not the booker)."),
+            role=BO, aliases=("aceitar",))
+def accept(req: Request) -> Reply:
+    trade = flow.accept_broker_values(req.ctx, _ref(req, "/trade accept T20261123-0003"))
+    return Reply("trades/decision", {"action": "accepted", "trade": trade_row(trade)})
 
 
 def parse_day(text: str, today: dt.date) -> dt.date:
@@ -79,41 +110,18 @@ def parse_day(text: str, today: dt.date) -> dt.date:
                           value=text.strip())
 
 
+@subcommand("trade", "report", usage=N_("/trade report [date] [xlsx]"),
+            help=N_("Realized and unrealized P&L by average cost, and unsettled exposure per broker, with a file "
+                    "(CSV, or XLSX if asked) in your DM."),
+            aliases=("relatorio",))  # back office or managers: the domain checks
 def report(req: Request) -> Reply:
+    """``/trade report [date] [xlsx]``: the card, and the file in the asker's DM (CSV unless asked)."""
+    words = req.args
+    fmt = "xlsx" if any(w.lower() in ("xlsx", "excel") for w in words) else "csv"
+    text = " ".join(w for w in words if w.lower() not in ("xlsx", "excel", "csv"))
     today = req.ctx.now.astimezone(zoneinfo.ZoneInfo(req.settings.trades_tz)).date()
-    day = parse_day(req.text, today)
+    day = parse_day(text, today)
     rep = build_report(req.ctx, day)
-    name = f"trades-report-{day.isoformat()}.csv"
-    return Reply("trades/report", report_data(rep),
-                 files=[Attachment(name, report_csv(rep), title=req.t(N_("Trades report {day}"), day=day))])
-
-
-# -- buttons and the dispute form ----------------------------------------------------------------
-def click_show(req: Request) -> Reply:
-    return _card(req, get_trade(req.ctx.session, req.value or ""))
-
-
-def click_confirm(req: Request) -> Reply:
-    trade = flow.confirm(req.ctx, req.value or "")
-    return Reply("trades/decision", {"action": "confirmed", "trade": trade_row(trade)})
-
-
-def click_accept(req: Request) -> Reply:
-    trade = flow.accept_broker_values(req.ctx, req.value or "")
-    return Reply("trades/decision", {"action": "accepted", "trade": trade_row(trade)})
-
-
-def click_dispute(req: Request) -> OpenModal:
-    trade = get_trade(req.ctx.session, req.value or "")
-    return OpenModal("trades/dispute_modal", {"trade": trade_row(trade)})
-
-
-def submit_dispute(req: Request) -> CloseModal:
-    try:
-        meta = json.loads(req.private_metadata or "{}")
-    except ValueError:
-        meta = {}
-    ref = str(meta.get("ref") or "") if isinstance(meta, dict) else ""
-    reason = req.values.get("reason")
-    trade = flow.dispute(req.ctx, ref, reason if isinstance(reason, str) else "")
-    return CloseModal(then=Reply("trades/decision", {"action": "disputed", "trade": trade_row(trade)}))
+    files.send(req, f"trades-report-{day.isoformat()}", files.report_sheets(req, rep), fmt,
+               req.t(N_("Trades report {day}"), day=day))
+    return Reply("trades/report", report_data(rep))

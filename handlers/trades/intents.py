@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.declare import intent
 from bot.replies import Reply
 from bot.request import Request
-from handlers.trades import commands
+from handlers.trades.breaks import all_breaks
+from handlers.trades.commands import pending, show
 from models.core.people import Role
 
 REF = re.compile(r"\b(T\d{8}-\d{4})\b", re.IGNORECASE)
@@ -30,12 +32,13 @@ def match(text: str) -> float:
     return 0.0
 
 
+@intent(match)
 def answer(req: Request) -> Reply:
     req.actor.require(Role.backoffice)
     found = REF.search(req.text)
     if found:
         req.text = found.group(1)
-        return commands.show(req)
+        return show(req)
     if BREAK_WORDS.search(_plain(req.text)):
-        return commands.breaks(req)
-    return commands.pending(req)
+        return all_breaks(req)
+    return pending(req)

@@ -10,12 +10,30 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with its plural form; shown in the form its ``count`` parameter needs
+    (``NP_("{count} problem.", "{count} problems.")``, ``ngettext`` when rendered)."""
+    return (singular, plural)
+
+
+class Terms(tuple):
+    """Message ids given as one parameter (role names, statuses): each is translated when the
+    message is shown, then they are joined with ``sep``."""
+
+    sep: str
+
+    def __new__(cls, items, sep: str = ", "):  # type: ignore[no-untyped-def]
+        made = super().__new__(cls, items)
+        made.sep = sep
+        return made
+
+
 class DomainError(Exception):
     """A rule said no. Shown to the user as a short, friendly, translated reply."""
 
     kind = "error"
 
-    def __init__(self, message: str, *, field: str | None = None, hint: str | None = None, **params: Any) -> None:
+    def __init__(self, message: str | tuple[str, str], *, field: str | None = None, hint: str | None = None, **params: Any) -> None:
         super().__init__(message)
         self.message = message
         self.field = field

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.core.errors import N_, ValidationError
+from models.core.errors import NP_, ValidationError
 
 
 @dataclass
@@ -13,7 +13,7 @@ class RowError:
 
     row: int
     column: str | None
-    message: str
+    message: str | tuple[str, str]  # a message id, or a (singular, plural) pair (NP_) with a count
     params: dict = field(default_factory=dict)
 
 
@@ -21,7 +21,8 @@ class ImportRefused(ValidationError):
     """The file was refused whole; nothing was written. ``errors`` says why, row by row."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(N_("The file was refused and nothing was changed: {count} problem(s)."), count=len(errors))
+        super().__init__(NP_("The file was refused and nothing was changed: {count} problem.",
+                             "The file was refused and nothing was changed: {count} problems."), count=len(errors))
         self.errors = sorted(errors, key=lambda e: (e.row, e.column or ""))
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core.base import Base
-from models.core.errors import N_, NotFound, PermissionDenied, ValidationError
+from models.core.errors import N_, NotFound, PermissionDenied, Terms, ValidationError
 
 if TYPE_CHECKING:
     from models.core.context import Ctx
@@ -27,17 +28,34 @@ class Role(str, enum.Enum):
     manager = "manager"
     admin = "admin"
 
+    @property
+    def label(self) -> str:
+        """The role as people call it (a message id: "on call", "plantão")."""
+        return ROLE_LABELS[self.value]
+
     @classmethod
-    def parse(cls, text: str) -> Role:
-        """The role named by ``text`` (case and spaces ignored), or a ValidationError listing the roles."""
-        try:
-            return cls(text.strip().lower())
-        except ValueError:
-            raise ValidationError(
-                N_("Unknown role “{role}”. Roles are: {roles}."),
-                role=text,
-                roles=", ".join(r.value for r in cls),
-            ) from None
+    def parse(cls, text: str) -> "Role":
+        """The role named by ``text``: its code or its name in English or Portuguese (case, accents
+        and spaces ignored), or a ValidationError listing the roles."""
+        key = re.sub(r"[\s_-]+", "", unicodedata.normalize("NFKD", text.strip().lower()).encode("ascii", "ignore")
+                     .decode())
+        found = ROLE_WORDS.get(key)
+        if found is None:
+            raise ValidationError(N_("Unknown role “{role}”. Roles are: {roles}."), role=text,
+                                  roles=Terms(ROLE_LABELS.values()))
+        return cls(found)
+
+
+# What people call each role; the Portuguese names are in the platform catalogue.
+ROLE_LABELS = {"employee": N_("employee"), "sales": N_("sales"), "backoffice": N_("back office"),
+               "oncall": N_("on call"), "manager": N_("manager"), "admin": N_("admin")}
+# Every way to type a role (accents, spaces and dashes removed): codes, English and Portuguese names.
+ROLE_WORDS = {
+    **{code: code for code in ROLE_LABELS}, **{label.replace(" ", ""): code for code, label in ROLE_LABELS.items()},
+    "colaborador": "employee", "colaboradora": "employee", "funcionario": "employee", "vendas": "sales",
+    "vendedor": "sales", "vendedora": "sales", "plantao": "oncall", "gestor": "manager", "gestora": "manager",
+    "gerente": "manager", "administrador": "admin", "administradora": "admin",
+}
 
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -99,7 +117,7 @@ class Person(Base):
         """Raise PermissionDenied unless the person holds one of ``roles`` (admins hold them all)."""
         if self.is_admin or self.has_role(*roles):
             return
-        names = " / ".join(r.value if isinstance(r, Role) else r for r in roles)
+        names = Terms([ROLE_LABELS.get(r.value if isinstance(r, Role) else r, str(r)) for r in roles], sep=" / ")
         raise PermissionDenied(N_("This needs the {roles} role; ask an admin if you should have it."), roles=names)
 
     @property

@@ -1,8 +1,8 @@
 """What people do to an incident: report, acknowledge, assign, change status, note, pin, resolve, close.
 
 Who may do what: anyone reports and adds notes; on-call people and admins acknowledge, assign
-and resolve (the assignee may also mark it mitigated or back to investigating); the assignee or
-an admin closes. Each change is one transaction: the row (locked), its timeline entry, its
+and resolve; the assignee (whoever on call gave it to) may also change its status and resolve
+it; the assignee or an admin closes (SEV1/SEV2 with a summary) and may add the summary later. Each change is one transaction: the row (locked), its timeline entry, its
 audit record, the card rewritten in place and the messages it causes.
 """
 
@@ -15,6 +15,7 @@ from models.core.context import Ctx
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.incidents.tables import (
     CHANNEL_SEVERITIES,
+    SUMMARY_SEVERITIES,
     DESCRIPTION_MAX,
     KIND_ARCHIVE,
     KIND_CHANNEL,
@@ -47,8 +48,10 @@ STATUS_WORDS = {
 
 # -- permissions ------------------------------------------------------------------------------
 
-def _responder(actor: Person | None) -> bool:
+def is_responder(actor: Person | None) -> bool:
+    """On call or an admin: may act on any incident."""
     return actor is not None and (actor.is_admin or actor.has_role(Role.oncall))
+
 
 
 def _require_person(ctx: Ctx) -> None:
@@ -57,8 +60,13 @@ def _require_person(ctx: Ctx) -> None:
 
 
 def _require_responder(ctx: Ctx, message: str) -> None:
-    if not _responder(ctx.actor):
+    if not is_responder(ctx.actor):
         raise PermissionDenied(message)
+
+
+def _owns(ctx: Ctx, inc: Incident) -> bool:
+    """The assignee acts on their own incident even when not on call (they were given it to act)."""
+    return ctx.actor is not None and inc.assignee_id == ctx.actor.id
 
 
 def _require_not_closed(inc: Incident) -> None:
@@ -170,15 +178,21 @@ def acknowledge(ctx: Ctx, inc: Incident) -> Incident:
     return inc
 
 
-def _ack(ctx: Ctx, inc: Incident) -> None:
+def _ack(ctx: Ctx, inc: Incident, *, tell_reporter: bool = True) -> None:
+    """Open -> acknowledged (nobody owning it: the actor does); the reporter hears someone is on it."""
     inc.status = Status.acknowledged.value
     inc.acknowledged_at = inc.acknowledged_at or ctx.now
     if inc.assignee is None:
         inc.assignee = ctx.actor
+    if tell_reporter and inc.reporter is not None and inc.reporter_id != ctx.actor.id:
+        notify(ctx, "incidents/acknowledged_dm", {**incident_data(inc), "by": ctx.actor.name}, person=inc.reporter,
+               dedup_key=f"incident:{inc.id}:acknowledged")
 
 
 def assign(ctx: Ctx, inc: Incident, person: Person) -> Incident:
-    """Give the incident to ``person``; an open incident counts as acknowledged."""
+    """Give the incident to ``person``; an open incident counts as acknowledged. Someone not on
+    call may be given it: as its assignee they may then change its status, resolve and close it
+    (what the replies and their DM say)."""
     _require_responder(ctx, N_("Only people on call (or an admin) can assign an incident."))
     _require_not_closed(inc)
     if not person.active:
@@ -194,7 +208,8 @@ def assign(ctx: Ctx, inc: Incident, person: Person) -> Incident:
               to_channel=False)
     record(ctx, "incident.assigned", inc, before=before, after=_snapshot(inc))
     if person.id != ctx.actor.id:
-        notify(ctx, "incidents/assigned_dm", {**incident_data(inc), "by": ctx.actor.name}, person=person)
+        notify(ctx, "incidents/assigned_dm", {**incident_data(inc), "by": ctx.actor.name,
+                                              "granted": not is_responder(person)}, person=person)
     if inc.channel_id:
         # Invite the new owner, then say so in the channel (a custom outbox kind, retried like any post).
         notify(ctx, "incidents/channel_assigned", {**incident_data(inc), "by": ctx.actor.mention,
@@ -210,7 +225,7 @@ def set_status(ctx: Ctx, inc: Incident, word: str, *, note: str | None = None) -
         raise ValidationError(N_("Say which status: investigating, mitigated or resolved."))
     if target is Status.resolved:
         return resolve(ctx, inc, note=note)
-    if not (_responder(ctx.actor) or (ctx.actor is not None and inc.assignee_id == ctx.actor.id)):
+    if not (is_responder(ctx.actor) or _owns(ctx, inc)):
         raise PermissionDenied(N_("Only people on call, the assignee or an admin can change an incident's status."))
     _require_not_closed(inc)
     if inc.status == target.value:
@@ -258,13 +273,14 @@ def set_severity(ctx: Ctx, inc: Incident, value: Any) -> Incident:
 
 def resolve(ctx: Ctx, inc: Incident, *, note: str | None = None) -> Incident:
     """The problem is gone. The reporter hears about it; the assignee or an admin closes it later."""
-    _require_responder(ctx, N_("Only people on call (or an admin) can resolve an incident."))
+    if not (is_responder(ctx.actor) or _owns(ctx, inc)):
+        raise PermissionDenied(N_("Only people on call, the assignee or an admin can resolve an incident."))
     _require_not_closed(inc)
     if inc.status == Status.resolved.value:
         raise Conflict(N_("{ref} is already resolved; close it with `/incident close {ref} <summary>`."), ref=inc.ref)
     before = _snapshot(inc)
     if inc.status == Status.open.value:
-        _ack(ctx, inc)
+        _ack(ctx, inc, tell_reporter=False)  # the reporter hears it is resolved, just below
     inc.status = Status.resolved.value
     inc.mitigated_at = inc.mitigated_at or ctx.now  # resolving mitigates too
     inc.resolved_at = ctx.now
@@ -284,14 +300,44 @@ def close(ctx: Ctx, inc: Incident, *, summary: str | None = None) -> Incident:
     if inc.status != Status.resolved.value:
         raise ValidationError(N_("{ref} is not resolved yet; resolve it first with `/incident resolve {ref}`."),
                               ref=inc.ref)
+    summary = _clean_note(summary)
+    if summary is None and inc.severity in SUMMARY_SEVERITIES:
+        raise ValidationError(N_("{ref} is SEV{sev}: close it with a summary of what happened and what will keep it "
+                                 "from happening again: `/incident close {ref} <summary>`."), field="summary",
+                              ref=inc.ref, sev=inc.severity)
     before = _snapshot(inc)
     inc.status = Status.closed.value
     inc.closed_at = ctx.now
-    inc.summary = _clean_note(summary)
+    inc.summary = summary
     inc.update_due_at = None
     add_entry(ctx, inc, "closed", text=inc.summary, news=False, to_channel=False)
     record(ctx, "incident.closed", inc, before=before, after={**_snapshot(inc), "summary": inc.summary})
     post_summary(ctx, inc)
+    return inc
+
+
+def add_summary(ctx: Ctx, inc: Incident, text: str | None) -> Incident:
+    """Write (or rewrite) the summary of a closed incident: the assignee or an admin; the
+    post-incident summary is posted again under the card with it."""
+    if ctx.actor is None or not (ctx.actor.is_admin or inc.assignee_id == ctx.actor.id):
+        who = inc.assignee.name if inc.assignee else "—"
+        raise PermissionDenied(N_("Only the assignee ({who}) or an admin can write the summary of {ref}."), who=who,
+                               ref=inc.ref)
+    if not inc.is_closed:
+        raise ValidationError(N_("{ref} is not closed yet; its summary goes with `/incident close {ref} <summary>`."),
+                              ref=inc.ref)
+    summary = _clean_note(text)
+    if summary is None:
+        raise ValidationError(N_("Write the summary after the command: `/incident summary {ref} <what happened>`."),
+                              field="summary", ref=inc.ref)
+    before = inc.summary
+    inc.summary = summary
+    ctx.session.add(TimelineEntry(incident=inc, at=ctx.now, author=ctx.actor, kind="summary", text=summary))
+    inc.updated_at = ctx.now
+    ctx.session.flush()
+    record(ctx, "incident.summary", inc, before={"summary": before}, after={"summary": summary})
+    data = {**incident_data(inc, timeline=True), "durations": durations(inc)}
+    notify(ctx, "incidents/postmortem", data, channel=ctx.config.incidents_channel, thread_of=inc.card)
     return inc
 
 

@@ -20,6 +20,7 @@ from models.core.people import Person
 
 SEVERITIES = (1, 2, 3, 4)
 CHANNEL_SEVERITIES = (1, 2)  # SEV1 and SEV2 get their own channel
+SUMMARY_SEVERITIES = (1, 2)  # and are closed with a summary (post-incident review)
 TITLE_MAX = 150
 SERVICE_MAX = 100
 DESCRIPTION_MAX = 3000

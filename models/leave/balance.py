@@ -3,7 +3,9 @@
 An allocation row is created the first time a person's year is looked at, with the type's
 default allowance; admins can change it. Carry-over is computed live: what was left of last
 year's allocation (if there was one), up to the type's cap, so a late cancellation or an
-approval in December is reflected at once. A request is charged to the year it starts in.
+approval in December is reflected at once. A request is charged to the years its business
+days fall in: leave from 28 December to 8 January charges December's days to the old year's
+balance and January's to the new one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from models.leave.tables import (
     LeaveRequest,
     LeaveStatus,
     LeaveType,
+    charged_to,
     leave_types,
     plain_days,
 )
@@ -77,18 +80,21 @@ def allocation(session: Session, person: Person, leave_type: LeaveType, year: in
 
 def charged(session: Session, person_id: int, type_id: int, year: int, statuses: tuple[str, ...],
             *, excluding: int | None = None) -> Decimal:
-    """Business days of the person's requests of this type and year in ``statuses``."""
-    stmt = select(LeaveRequest.days).where(
-        LeaveRequest.person_id == person_id, LeaveRequest.type_id == type_id, LeaveRequest.year == year,
-        LeaveRequest.status.in_(statuses))
+    """Business days charged to ``year`` by the person's requests of this type in ``statuses``
+    (those starting that year, and the January part of those starting the year before)."""
+    stmt = select(LeaveRequest.year, LeaveRequest.days, LeaveRequest.next_year_days).where(
+        LeaveRequest.person_id == person_id, LeaveRequest.type_id == type_id,
+        LeaveRequest.year.in_((year, year - 1)), LeaveRequest.status.in_(statuses))
     if excluding is not None:
         stmt = stmt.where(LeaveRequest.id != excluding)
     # Summed in Python: Money is text on SQLite, and an exact Decimal sum is what we want anyway.
-    return sum((Decimal(d) for d in session.scalars(stmt)), Decimal(0))
+    return sum((charged_to(year, *row) for row in session.execute(stmt)), Decimal(0))
 
 
-def carried_over(session: Session, person: Person, leave_type: LeaveType, year: int, depth: int = 0) -> Decimal:
-    """What is left of last year, up to the type's cap (0 if last year had no allocation)."""
+def carried_over(session: Session, person: Person, leave_type: LeaveType, year: int, depth: int = 0, *,
+                 also_taken: Decimal = Decimal(0)) -> Decimal:
+    """What is left of last year, up to the type's cap (0 if last year had no allocation);
+    ``also_taken``: days of last year a request being checked is about to take."""
     cap = Decimal(leave_type.carry_over_cap or 0)
     if cap <= 0 or depth >= CARRY_BACK_YEARS or not leave_type.keeps_balance:
         return Decimal(0)
@@ -98,7 +104,7 @@ def carried_over(session: Session, person: Person, leave_type: LeaveType, year: 
     if last is None:
         return Decimal(0)
     left = Decimal(last.days) + carried_over(session, person, leave_type, year - 1, depth + 1) \
-        - charged(session, person.id, leave_type.id, year - 1, ACTIVE)
+        - charged(session, person.id, leave_type.id, year - 1, ACTIVE) - also_taken
     return max(Decimal(0), min(cap, left))
 
 
@@ -128,12 +134,14 @@ def balances(session: Session, person: Person, year: int, now: dt.datetime) -> l
 
 def balances_for(session: Session, people_ids: list[int], year: int) -> dict[int, dict[int, Decimal]]:
     """Days charged (pending or approved) per person and type for ``year``, in one query (digests)."""
-    rows = session.execute(select(LeaveRequest.person_id, LeaveRequest.type_id, LeaveRequest.days).where(
-        LeaveRequest.person_id.in_(people_ids), LeaveRequest.year == year, LeaveRequest.status.in_(ACTIVE)))
+    rows = session.execute(select(LeaveRequest.person_id, LeaveRequest.type_id, LeaveRequest.year, LeaveRequest.days,
+                                  LeaveRequest.next_year_days).where(
+        LeaveRequest.person_id.in_(people_ids), LeaveRequest.year.in_((year, year - 1)),
+        LeaveRequest.status.in_(ACTIVE)))
     out: dict[int, dict[int, Decimal]] = {}
-    for person_id, type_id, days in rows:
+    for person_id, type_id, start_year, days, next_year_days in rows:
         per = out.setdefault(person_id, {})
-        per[type_id] = per.get(type_id, Decimal(0)) + Decimal(days)
+        per[type_id] = per.get(type_id, Decimal(0)) + charged_to(year, start_year, days, next_year_days)
     return out
 
 

@@ -72,6 +72,18 @@ class Calendar:
             total -= Decimal("0.5")
         return total
 
+    def business_days_by_year(self, start: dt.date, end: dt.date, *, half_start: bool = False,
+                              half_end: bool = False) -> dict[int, Decimal]:
+        """:meth:`business_days` split by calendar year (leave across 31 December charges each year its part)."""
+        out: dict[int, Decimal] = {year: Decimal(0) for year in range(start.year, end.year + 1)}
+        for day in self.business_days_between(start, end):
+            out[day.year] += 1
+        if half_start and self.is_business_day(start):
+            out[start.year] -= Decimal("0.5")
+        if half_end and end != start and self.is_business_day(end):
+            out[end.year] -= Decimal("0.5")
+        return out
+
     def add_business_days(self, day: dt.date, count: int) -> dt.date:
         """The business day ``count`` business days after ``day``."""
         while count > 0:

@@ -44,13 +44,15 @@ def file_request(ctx: Ctx, leave_type: LeaveType, start: dt.date, end: dt.date, 
     note = (note or "").strip() or None
     # Lock the person's row: two forms submitted at once must not both pass the overlap check.
     ctx.session.scalars(select(Person.id).where(Person.id == person.id).with_for_update()).first()
-    days = check_request(ctx, person, leave_type, start, end, half_start=half_start, half_end=half_end, note=note)
+    by_year = check_request(ctx, person, leave_type, start, end, half_start=half_start, half_end=half_end,
+                            note=note)
     approvers = approvers_for(ctx.session, person)
     if not approvers and leave_type.needs_approval:
         raise ValidationError(N_("Nobody can approve your leave yet: you have no manager and there is no other "
                                  "admin. Ask an admin to set your manager."), field="type")
     req = LeaveRequest(person=person, type=leave_type, start=start, end=end, half_start=half_start,
-                       half_end=half_end, days=days, year=start.year, note=note, created_at=ctx.now,
+                       half_end=half_end, days=sum(by_year.values()), year=start.year,
+                       next_year_days=by_year.get(start.year + 1, 0), note=note, created_at=ctx.now,
                        approver=approvers[0] if len(approvers) == 1 else None)
     if not leave_type.needs_approval:
         req.status = LeaveStatus.approved.value
@@ -154,16 +156,19 @@ def _decide(ctx: Ctx, req: LeaveRequest, status: LeaveStatus) -> None:
 
 
 def _tell_everyone(ctx: Ctx, req: LeaveRequest, event: str, was: str | None = None) -> None:
-    """Rewrite every approver DM in place; DM the requester unless they acted themselves."""
+    """Rewrite every approver DM in place; DM the requester unless they acted themselves; and
+    when approved leave is cancelled, DM its approvers (whoever cancelled it, but not themselves)."""
     for msg in req.messages:
         notify(ctx, msg.outbox.template, approval_data(ctx, req, msg.approver), updates=msg.outbox)
     if req.person_id != ctx.actor.id:
         notify(ctx, "leave/decided_dm", {"request": req.card(req.person), "event": event, "by": ctx.actor.name},
                person=req.person)
-    elif event == "cancelled" and was == LeaveStatus.approved.value:
-        # The approver planned around approved leave: tell them it is off.
-        for approver in approvers_for(ctx.session, req.person):
-            if not any(m.approver_id == approver.id for m in req.messages):
+    if event == "cancelled" and was == LeaveStatus.approved.value:
+        # The approver planned around approved leave: a rewritten DM makes no sound, so say it is off.
+        told = {ctx.actor.id, req.person_id}
+        for approver in [*approvers_for(ctx.session, req.person), *(m.approver for m in req.messages)]:
+            if approver.id not in told:
+                told.add(approver.id)
                 notify(ctx, "leave/decided_dm", {"request": req.card(approver), "event": "withdrawn",
                                                  "by": ctx.actor.name}, person=approver)
 
@@ -195,12 +200,15 @@ def overlapping(session, people_ids: list[int], start: dt.date, end: dt.date,  #
 
 
 def approval_data(ctx: Ctx, req: LeaveRequest, approver: Person) -> dict:
-    """What the approver's DM shows: the request, the balance after it, who of the team is out then."""
-    found = balance(ctx.session, req.person, req.type, req.year, ctx.now, excluding=req.id)
-    after = None
-    if found is not None:
-        remaining = found.available - (req.days if req.status in ACTIVE else 0)
-        after = {"available": plain_days(found.available), "after": plain_days(remaining), "year": req.year}
+    """What the approver's DM shows: the request, the balance after it (per year, for leave across
+    31 December: the same figures the requester reads), who of the team is out then."""
+    after = []
+    for year in range(req.start.year, req.end.year + 1):
+        found = balance(ctx.session, req.person, req.type, year, ctx.now, excluding=req.id)
+        if found is not None:
+            remaining = found.available - (req.days_in(year) if req.status in ACTIVE else 0)
+            after.append({"available": plain_days(found.available), "after": plain_days(remaining), "year": year,
+                          "days": plain_days(req.days_in(year))})
     team = team_of(ctx.session, req.person)
     others = overlapping(ctx.session, [p.id for p in team], req.start, req.end)
     limit = ctx.config.team_max_out
@@ -214,7 +222,7 @@ def approval_data(ctx: Ctx, req: LeaveRequest, approver: Person) -> dict:
             day += dt.timedelta(days=1)
     return {
         "request": req.card(approver),
-        "balance": after,
+        "balances": after,
         "team": req.person.team,
         # The team list is a who's-out list: it says "out", never why (LGPD).
         "team_out": [{"name": o.person.name, "start": o.start.isoformat(), "end": o.end.isoformat(),

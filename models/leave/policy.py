@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models.core.errors import N_, ValidationError
 from models.leave.tables import ACTIVE, LeaveRequest, LeaveType, plain_days
-from models.leave.balance import balance
+from models.leave.balance import balance, carried_over
 from models.leave.calendar import WEEKLY_REST, Calendar, local_today
 from models.core.people import Person
 
@@ -28,8 +28,9 @@ CLT_MIN_PERIOD = 5  # calendar days: every other period at least this
 
 
 def check_request(ctx: Ctx, person: Person, leave_type: LeaveType, start: dt.date, end: dt.date, *,
-                  half_start: bool = False, half_end: bool = False, note: str | None = None) -> Decimal:
-    """Refuse an invalid request (ValidationError naming the field); return its business days."""
+                  half_start: bool = False, half_end: bool = False, note: str | None = None) -> dict[int, Decimal]:
+    """Refuse an invalid request (ValidationError naming the field); return its business days per
+    calendar year (two years for leave across 31 December, each checked against its own balance)."""
     if end < start:
         raise ValidationError(N_("The end ({end}) is before the start ({start})."), field="end", start=start, end=end)
     if (end - start).days >= MAX_SPAN_DAYS:
@@ -45,19 +46,33 @@ def check_request(ctx: Ctx, person: Person, leave_type: LeaveType, start: dt.dat
     if note and len(note) > MAX_NOTE:
         raise ValidationError(N_("The note can have at most {max} characters."), field="note", max=MAX_NOTE)
     calendar = Calendar.of(person, ctx.config)
-    days = calendar.business_days(start, end, half_start=half_start, half_end=half_end)
+    by_year = calendar.business_days_by_year(start, end, half_start=half_start, half_end=half_end)
+    days = sum(by_year.values(), Decimal(0))
     if days <= 0:
         raise ValidationError(N_("{start} to {end} has no business day (weekends and holidays do not count)."),
                               field="end", start=start, end=end)
     _check_overlap(ctx, person, start, end)
-    found = balance(ctx.session, person, leave_type, start.year, ctx.now)
-    if found is not None and days > found.available:
+    for year, in_year in by_year.items():
+        found = balance(ctx.session, person, leave_type, year, ctx.now) if in_year > 0 else None
+        if found is None:
+            continue
+        available = found.available
+        if year > start.year:  # December's days of this request no longer carry over into January
+            available -= found.carried - carried_over(ctx.session, person, leave_type, year,
+                                                      also_taken=by_year[year - 1])
+        if in_year <= available:
+            continue
+        left = plain_days(max(available, Decimal(0)))
+        if len(by_year) == 1:
+            raise ValidationError(
+                N_("That is {days} business days but only {available} are left of your {year} balance."),
+                field="end", days=plain_days(days), available=left, year=year)
         raise ValidationError(
-            N_("That is {days} business days but only {available} are left of your {year} balance."),
-            field="end", days=plain_days(days), available=plain_days(max(found.available, Decimal(0))), year=start.year)
+            N_("{days} of these business days fall in {year}, but only {available} are left of your {year} "
+               "balance."), field="end", days=plain_days(in_year), available=left, year=year)
     if ctx.config.leave_policy == "clt" and leave_type.code == "vacation":
         _check_clt(ctx, person, calendar, start, end)
-    return days
+    return by_year
 
 
 def _check_overlap(ctx: Ctx, person: Person, start: dt.date, end: dt.date) -> None:

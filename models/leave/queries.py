@@ -41,13 +41,14 @@ if TYPE_CHECKING:
 REMINDERS = ((1, "approver"), (3, "approver"), (5, "admins"))
 
 
-def who_is_out(session: Session, start: dt.date, end: dt.date) -> list[dict]:
+def who_is_out(session: Session, start: dt.date, end: dt.date, *, types_public: bool = False) -> list[dict]:
     """Approved leave overlapping ``start``..``end``, by date then name. A who's-out list says
-    "out", never why, for sensitive types, whoever reads it (LGPD)."""
+    "out", not why, whoever reads it; a company that wants reasons public (``LEAVE_WHO_SHOWS_TYPE``)
+    gets the type of non-private leave, never of private (health) leave (LGPD)."""
     rows = session.scalars(select(LeaveRequest).where(
         LeaveRequest.status == LeaveStatus.approved.value, LeaveRequest.start <= end, LeaveRequest.end >= start,
     ).order_by(LeaveRequest.start, LeaveRequest.id)).unique()
-    out = [dict(r.card(None), team=r.person.team) for r in rows]
+    out = [dict(r.card(None, hide_reason=not types_public), team=r.person.team) for r in rows]
     return sorted(out, key=lambda c: (c["start"], c["person"]))
 
 

@@ -101,7 +101,9 @@ class LeaveRequest(Base):
     half_start: Mapped[bool] = mapped_column(default=False)
     half_end: Mapped[bool] = mapped_column(default=False)
     days: Mapped[Decimal] = mapped_column(Money())
-    year: Mapped[int]  # the allowance year it is charged to: the year it starts in
+    year: Mapped[int]  # the allowance year it starts in; ``next_year_days`` of its days belong to the next
+    # Leave across 31 December: the business days that fall in the following year, charged to that year.
+    next_year_days: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     status: Mapped[str] = mapped_column(String(12), default=LeaveStatus.pending.value)
     note: Mapped[str | None] = mapped_column(Text)
     approver_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
@@ -122,6 +124,10 @@ class LeaveRequest(Base):
     def is_active(self) -> bool:
         return self.status in ACTIVE
 
+    def days_in(self, year: int) -> Decimal:
+        """The business days of this request charged to ``year`` (its own part of a year-crossing request)."""
+        return charged_to(year, self.year, self.days, self.next_year_days)
+
     @property
     def calendar_days(self) -> int:
         return (self.end - self.start).days + 1
@@ -135,9 +141,10 @@ class LeaveRequest(Base):
         return viewer.id == self.person_id or viewer.is_admin or viewer.id == self.approver_id or (
             self.person.manager_id is not None and viewer.id == self.person.manager_id)
 
-    def card(self, viewer: Person | None) -> dict:
-        """Plain data for templates, with the type and note hidden from those who may not see them."""
-        private = self.visible_to(viewer)
+    def card(self, viewer: Person | None, *, hide_reason: bool = False) -> dict:
+        """Plain data for templates, with the type and note hidden from those who may not see them
+        (and from everyone with ``hide_reason``: a who's-out list says "out")."""
+        private = self.visible_to(viewer) and not hide_reason
         return {
             "id": self.id,
             "person": self.person.name,
@@ -171,6 +178,15 @@ class LeaveApprovalMessage(Base):
 
     approver: Mapped[Person] = relationship(lazy="joined")
     outbox: Mapped[OutboxMessage] = relationship(lazy="joined")
+
+
+def charged_to(year: int, start_year: int, days: Decimal | str, next_year_days: Decimal | str | None) -> Decimal:
+    """Of a request starting in ``start_year``, the days charged to ``year``: the days in its
+    first year to that year, the rest (``next_year_days``) to the next one."""
+    following = Decimal(next_year_days or 0)
+    if year == start_year:
+        return Decimal(days) - following
+    return following if year == start_year + 1 else Decimal(0)
 
 
 def plain_days(value: Decimal | int | str) -> str:

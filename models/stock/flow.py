@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -82,5 +84,14 @@ def watched(ctx: Ctx, person_id: int | None = None) -> list[dict]:
     person_id = person_id or ctx.actor.id
     rows = ctx.session.execute(select(StockWatch.product_id, StockWatch.created_at)
                                .where(StockWatch.person_id == person_id).order_by(StockWatch.created_at, StockWatch.id)).all()
-    summaries = product_summaries(ctx.session, [pid for pid, _at in rows])
+    summaries = product_summaries(ctx.session, [pid for pid, _at in rows], local_today(ctx))
     return [{**summaries[pid], "since": at.isoformat()} for pid, at in rows if pid in summaries]
+
+
+def local_today(ctx: Ctx) -> dt.date:
+    """The actor's local date (an ETA before it is late)."""
+    zone = (ctx.actor.timezone if ctx.actor else None) or getattr(ctx.config, "tz_default", None) or "UTC"
+    try:
+        return ctx.now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ctx.now.date()

@@ -195,7 +195,8 @@ def _low_stock_crossings(ctx: Ctx, products: pd.DataFrame, levels: pd.DataFrame)
     """Flag products that fell to their reorder level (alerting once) and unflag those that recovered."""
     per_product = levels.drop_duplicates("product_id").set_index("sku")
     state = products.join(per_product[["projected_after", "available_after"]])
-    low_now = state["projected_after"] <= state["reorder_level"]
+    # No reorder level (0): never low, so never alerted.
+    low_now = (state["reorder_level"] > 0) & (state["projected_after"] <= state["reorder_level"])
     was_low = state["is_low"].astype(bool)
     crossed, recovered = state.loc[low_now & ~was_low], state.loc[~low_now & was_low]
     changes = pd.concat([

@@ -145,8 +145,21 @@ def find_by_code(session: Session, text: str) -> Product | None:
     return None
 
 
-def product_card(session: Session, product: Product, *, person_id: int | None = None) -> dict:
-    """Everything a card shows, as plain data: per warehouse and in total."""
+def is_late(eta: str | dt.date | None, today: dt.date | None) -> bool:
+    """An expected arrival already past: shown as late, not as upcoming."""
+    if not eta or today is None:
+        return False
+    return (eta if isinstance(eta, dt.date) else dt.date.fromisoformat(str(eta)[:10])) < today
+
+
+def is_low(projected: int, reorder_level: int) -> bool:
+    """At or below the reorder level; a product with no reorder level (0) is never low."""
+    return reorder_level > 0 and projected <= reorder_level
+
+
+def product_card(session: Session, product: Product, *, person_id: int | None = None,
+                 today: dt.date | None = None) -> dict:
+    """Everything a card shows, as plain data: per warehouse and in total (ETAs before ``today`` late)."""
     watch = (select(StockWatch.id).where(StockWatch.person_id == (person_id or 0), StockWatch.product_id == product.id)
              .exists())
     rows = session.execute(
@@ -160,6 +173,7 @@ def product_card(session: Session, product: Product, *, person_id: int | None = 
             "code": code, "name": name, "on_hand": lvl.on_hand, "reserved": lvl.reserved,
             "available": lvl.available, "incoming": lvl.incoming,
             "eta": lvl.incoming_eta.isoformat() if lvl.incoming and lvl.incoming_eta else None,
+            "late": bool(lvl.incoming) and is_late(lvl.incoming_eta, today),
         }
         for code, name, lvl, _watching in rows
     ]
@@ -173,13 +187,15 @@ def product_card(session: Session, product: Product, *, person_id: int | None = 
         "price": str(product.unit_price) if product.unit_price is not None else None, "currency": product.currency,
         "reorder_level": product.reorder_level, "warehouses": warehouses, "totals": totals,
         "next_eta": min(etas) if etas else None,
-        "low": totals["projected"] <= product.reorder_level,
+        "next_eta_late": is_late(min(etas), today) if etas else False,
+        "low": is_low(totals["projected"], product.reorder_level),
         "updated_at": updated.isoformat() if updated else None, "watching": watching,
     }
 
 
-def product_summaries(session: Session, product_ids: list[int]) -> dict[int, dict]:
-    """Name, SKU and totals of several products (lists, digests, the home tab).
+def product_summaries(session: Session, product_ids: list[int], today: dt.date | None = None) -> dict[int, dict]:
+    """Name, SKU and totals of several products (lists, digests, the home tab); the first ETA
+    is ``late`` when it is before ``today``.
 
     Two primary-key lookups summed here rather than one GROUP BY join: the planner cannot
     always see that only a handful of products are wanted, and this runs on every search.
@@ -201,13 +217,17 @@ def product_summaries(session: Session, product_ids: list[int]) -> dict[int, dic
         item["projected"] += on_hand - reserved + incoming
         if incoming and eta and (item["eta"] is None or eta.isoformat() < item["eta"]):
             item["eta"] = eta.isoformat()
+    for item in out.values():
+        item["late"] = is_late(item["eta"], today)
     return out
 
 
-def low_stock(session: Session, limit: int = 30, offset: int = 0) -> tuple[list[dict], int]:
+def low_stock(session: Session, limit: int = 30, offset: int = 0,
+              today: dt.date | None = None) -> tuple[list[dict], int]:
     """Products at or below their reorder level, worst first (least cover, then biggest gap), and how many.
 
-    ``offset`` skips the first ones (a later page of the list).
+    Products with no reorder level (0) are left out: nobody said when they would be low. ``offset``
+    skips the first ones (a later page of the list); ``today`` tells which ETAs are late.
     """
     projected = func.coalesce(func.sum(StockLevel.on_hand + StockLevel.incoming - StockLevel.reserved), 0)
     available = func.coalesce(func.sum(StockLevel.on_hand - StockLevel.reserved), 0)
@@ -217,6 +237,7 @@ def low_stock(session: Session, limit: int = 30, offset: int = 0) -> tuple[list[
                func.coalesce(func.sum(StockLevel.incoming), 0).label("incoming"),
                func.min(StockLevel.incoming_eta).label("eta"))
         .outerjoin(StockLevel, StockLevel.product_id == Product.id)
+        .where(Product.reorder_level > 0)
         .group_by(Product.id, Product.sku, Product.name, Product.unit, Product.reorder_level, Product.reorder_qty)
         .having(projected <= Product.reorder_level)
     ).subquery()
@@ -229,7 +250,8 @@ def low_stock(session: Session, limit: int = 30, offset: int = 0) -> tuple[list[
     items = [
         {"sku": r.sku, "name": r.name, "unit": r.unit, "reorder_level": r.reorder_level, "reorder_qty": r.reorder_qty,
          "projected": int(r.projected), "available": int(r.available), "incoming": int(r.incoming),
-         "eta": r.eta.isoformat() if r.eta and r.incoming else None}
+         "eta": r.eta.isoformat() if r.eta and r.incoming else None,
+         "late": bool(r.incoming) and is_late(r.eta, today)}
         for r in rows
     ]
     return items, total

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import update
 
 from models.core.audit import record
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.core.outbox import notify
 from models.core.people import Role
-from models.trades.tables import (OPEN_STATUSES, BREAK_LABELS, Confirmation, ConfirmationStatus, Trade, TradeEvent,
-                           TradeStatus, add_event, get_trade)
+from models.trades.queries import breaks, history, pending  # noqa: F401 - long called from here
+from models.trades.tables import (break_names, Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, get_trade)
 
 REASON_MAX = 500
+__all__ = ["confirm", "dispute", "accept_broker_values", "reopen", "pending", "breaks", "history"]
 
 
 def _second_pair_of_eyes(ctx, trade: Trade) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +49,7 @@ def confirm(ctx, ref: str) -> Trade:  # type: ignore[no-untyped-def]
     _second_pair_of_eyes(ctx, trade)
     if trade.status == TradeStatus.mismatched.value:
         raise Conflict(N_("{ref} does not match its confirmation ({breaks}). Accept the broker's values or dispute it: `/trade breaks`."),
-                       ref=trade.ref, breaks=", ".join(trade.breaks))
+                       ref=trade.ref, breaks=break_names(trade.breaks))
     if trade.status == TradeStatus.unmatched.value:
         raise Conflict(N_("{ref} has no broker confirmation yet, so it cannot be confirmed."), ref=trade.ref)
     if trade.status == TradeStatus.disputed.value:
@@ -94,42 +95,41 @@ def accept_broker_values(ctx, ref: str) -> Trade:  # type: ignore[no-untyped-def
         raise Conflict(N_("{ref} has no broker confirmation to accept."), ref=trade.ref)
     if trade.status not in (TradeStatus.mismatched.value, TradeStatus.disputed.value, TradeStatus.matched.value):
         raise Conflict(N_("{ref} has no break to override."), ref=trade.ref)
+    terms = trade.broker_terms()
+    assert terms is not None  # it has a confirmation
+    if terms["quantity"] <= 0 or terms["price"] <= 0:  # older data may hold one: never book it
+        raise Conflict(N_("The broker's values for {ref} have no quantity or price, so they cannot be accepted; "
+                          "dispute it instead."), ref=trade.ref)
     before = {"status": trade.status, **trade.economics(), "breaks": trade.breaks}
     for field in ("quantity", "price", "fees", "net_amount", "settlement_date"):
-        setattr(trade, field, getattr(conf, field))
-    names = ", ".join(BREAK_LABELS.get(b, b) for b in trade.breaks)
+        setattr(trade, field, terms[field])
+    names = ", ".join(trade.breaks)
     trade.breaks, trade.status = [], TradeStatus.confirmed.value
     trade.confirmed_by_id, trade.confirmed_at, trade.updated_at = ctx.actor.id, ctx.now, ctx.now
     add_event(ctx, trade, "accepted", before["status"], names or None)
     record(ctx, "trade.broker_values_accepted", trade, before=before,
-           after={"status": trade.status, **trade.economics(), "confirmation": conf.confirm_id})
+           after={"status": trade.status, **trade.economics(), "confirmation": conf.confirm_id,
+                  "fills": [f.confirm_id for f in trade.fills]})
     _tell(ctx, trade, "accepted", None, channel=True)
     return trade
 
 
-def pending(ctx, limit: int = 40) -> tuple[list[Trade], int]:  # type: ignore[no-untyped-def]
-    """Trades not yet confirmed, oldest first, and how many in all (back office)."""
-    ctx.actor.require(Role.backoffice)
-    session = ctx.session
-    stmt = select(Trade).where(Trade.status.in_(OPEN_STATUSES)).order_by(Trade.trade_date, Trade.ref)
-    found = list(session.scalars(stmt).unique())
-    return found[:limit], len(found)
-
-
-def breaks(ctx) -> tuple[list[Trade], list[Confirmation]]:  # type: ignore[no-untyped-def]
-    """Mismatched and disputed trades, and alleged confirmations (no trade booked for them); back office."""
-    ctx.actor.require(Role.backoffice)
-    session = ctx.session
-    trades = list(session.scalars(select(Trade).where(Trade.status.in_((TradeStatus.mismatched.value,
-                                                                         TradeStatus.disputed.value)))
-                                  .order_by(Trade.trade_date, Trade.ref)).unique())
-    taken = select(Trade.confirmation_id).where(Trade.confirmation_id.is_not(None))
-    alleged = list(session.scalars(select(Confirmation).where(Confirmation.status == ConfirmationStatus.active.value,
-                                                              Confirmation.id.not_in(taken))
-                                   .order_by(Confirmation.trade_date, Confirmation.confirm_id)))
-    return trades, alleged
-
-
-def history(session, trade: Trade) -> list[TradeEvent]:  # type: ignore[no-untyped-def]
-    return list(session.scalars(select(TradeEvent).where(TradeEvent.trade_id == trade.id)
-                                .order_by(TradeEvent.at, TradeEvent.id)).unique())
+def reopen(ctx, trade: Trade, conf: Confirmation, why: str, changed: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The broker replaced (``why="replaced"``) or cancelled a confirmation after the trade was confirmed:
+    the confirmation by the analyst is withdrawn, the trade goes back to matching, and the analyst
+    who confirmed it and the trades channel are told why. ``changed`` names the terms that moved."""
+    confirmer = trade.confirmed_by
+    before = {"status": trade.status, "confirmed_by": confirmer.name if confirmer else None,
+              "confirmed_at": trade.confirmed_at, "confirmation_id": trade.confirmation_id, "breaks": trade.breaks}
+    trade.status, trade.confirmation_id, trade.breaks = TradeStatus.unmatched.value, None, []
+    trade.confirmed_by_id, trade.confirmed_at, trade.dispute_reason, trade.updated_at = None, None, None, ctx.now
+    ctx.session.execute(update(Confirmation).where(Confirmation.fill_of_id == trade.id).values(fill_of_id=None))
+    add_event(ctx, trade, "reopened", before["status"], f"{why}:{conf.confirm_id}")
+    record(ctx, "trade.reopened", trade, before=before,
+           after={"status": trade.status, "why": why, "confirmation": conf.confirm_id, "changed": changed})
+    data = {"ref": trade.ref, "why": why, "confirm_id": conf.confirm_id, "changed": changed, "ticker": trade.ticker,
+            "side": trade.side, "quantity": trade.quantity, "account": trade.account, "broker": trade.broker,
+            "confirmed_by": before["confirmed_by"]}
+    if confirmer is not None and confirmer.active:
+        notify(ctx, "trades/reopened", {**data, "to_confirmer": True}, person=confirmer)
+    notify(ctx, "trades/reopened", {**data, "to_confirmer": False}, channel=ctx.config.trades_channel)

@@ -8,162 +8,40 @@ changes nothing; a confirmation sent again as REPLACE supersedes, as CANCEL canc
 from __future__ import annotations
 
 import datetime as dt
-import re
-import zoneinfo
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from models.core.audit import record
 from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
-from models.core.people import Person, Role
-from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, in_chunks
+from models.core.people import Person, Role, find_person
+from models.trades.flow import reopen
+from models.trades.tables import (Confirmation, ConfirmationStatus, status_name, Trade, TradeStatus, add_event,
+                                  in_chunks)
 from models.trades.matching import MatchOutcome, rematch
-
-TRADE_REQUIRED = ["trade_ref", "trade_date", "settlement_date", "account", "side", "isin", "quantity", "price",
-                  "fees", "net_amount", "broker", "trader_email"]
-TRADE_OPTIONAL = ["ticker", "currency", "gross_amount", "trans_type"]
-CONF_REQUIRED = ["confirm_id", "broker", "broker_ref", "account", "trade_date", "settlement_date", "side", "isin",
-                 "quantity", "price", "fees", "net_amount"]
-CONF_OPTIONAL = ["confirm_trans_type", "ticker", "currency", "gross_amount", "received_at"]
-DECIMALS = ("price", "fees", "net_amount", "gross_amount")
-SIDES = {"BUY": "BUY", "B": "BUY", "C": "BUY", "COMPRA": "BUY", "SELL": "SELL", "S": "SELL", "V": "SELL",
-         "VENDA": "SELL"}
-TRANS_TYPES = ("NEW", "REPLACE", "CANCEL")
-REF_RE = re.compile(r"[A-Z0-9][A-Z0-9._/-]{0,39}")
-ISIN_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]{9}[0-9]$")
-CENT = Decimal("0.01")
-LIMIT = Decimal(10) ** 13  # amounts are stored with 14 integer digits; nothing real comes close
-ECONOMIC = ("trade_date", "settlement_date", "account", "side", "isin", "ticker", "quantity", "price", "currency",
-            "fees", "net_amount", "broker")
-
-
-def isin_valid(isin: str) -> bool:
-    """ISO 6166: letters become numbers (A=10), then the Luhn check over the digits."""
-    if not ISIN_RE.match(isin):
-        return False
-    digits = "".join(str(int(ch, 36)) for ch in isin)
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch) * (2 if i % 2 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
-
-
-def _date(text: str) -> dt.date | None:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _decimal(text: Any) -> Decimal | None:
-    try:
-        value = Decimal(str(text).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
-
-
-def parse_row(rec: dict[str, Any], *, confirmation: bool, tz: str) -> tuple[dict[str, Any], list[tuple[str, str, dict]]]:
-    """Typed values of one trade or confirmation row, and what is wrong with it (column, message, params)."""
-    out: dict[str, Any] = {}
-    errs: list[tuple[str, str, dict]] = []
-    for col in ("trade_date", "settlement_date"):
-        out[col] = _date(str(rec.get(col, "")))
-        if out[col] is None:
-            errs.append((col, N_("“{value}” is not a date; write it as 2026-11-23 or 23/11/2026."), {"value": rec.get(col, "")}))
-    side = SIDES.get(str(rec.get("side", "")).strip().upper())
-    out["side"] = side
-    if side is None:
-        errs.append(("side", N_("Side “{value}” is neither BUY nor SELL."), {"value": rec.get("side", "")}))
-    isin = str(rec.get("isin", "")).strip().upper()
-    out["isin"] = isin
-    if not isin_valid(isin):
-        errs.append(("isin", N_("“{value}” is not a valid ISIN (12 characters with a correct check digit, like BRPETRACNPR6)."),
-                     {"value": isin}))
-    for col in DECIMALS:
-        raw = rec.get(col, "")
-        out[col] = _decimal(raw) if raw not in ("", None) else None
-        if out[col] is None and (raw not in ("", None) or col != "gross_amount"):
-            errs.append((col, N_("“{value}” is not a number."), {"value": raw}))
-    qty = _decimal(rec.get("quantity", ""))
-    minimum = 0 if confirmation else 1  # a broker may confirm an order that did not fill at all
-    if qty is None or qty != qty.to_integral_value() or qty < minimum:
-        errs.append(("quantity", N_("Quantity must be a whole number above zero, not “{value}”.") if not confirmation
-                     else N_("Quantity must be a whole number, zero or more, not “{value}”."), {"value": rec.get("quantity", "")}))
-        out["quantity"] = None
-    else:
-        out["quantity"] = int(qty)
-    for col in ("price", "fees"):
-        if out[col] is not None and out[col] < 0:
-            errs.append((col, N_("{column} cannot be negative."), {"column": col}))
-    for col in DECIMALS:
-        if out[col] is not None and abs(out[col]) >= LIMIT:
-            errs.append((col, N_("{column} is too large: {value}."), {"column": col, "value": rec.get(col, "")}))
-            out[col] = None
-    if out["quantity"] is not None and out["quantity"] >= LIMIT:
-        errs.append(("quantity", N_("{column} is too large: {value}."), {"column": "quantity", "value": rec.get("quantity")}))
-        out["quantity"] = None
-    for col, limit in (("account", 60), ("broker", 40)):
-        out[col] = str(rec.get(col, "")).strip().upper()
-        if not out[col] or len(out[col]) > limit:
-            errs.append((col, N_("{column} is empty or longer than {limit} characters."), {"column": col, "limit": limit}))
-    out["ticker"] = str(rec.get("ticker", "") or "").strip().upper()[:20] or isin[2:6]
-    out["currency"] = str(rec.get("currency", "") or "BRL").strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", out["currency"]):
-        errs.append(("currency", N_("“{value}” is not a currency code (like BRL)."), {"value": out["currency"]}))
-    if out["trade_date"] and out["settlement_date"] and out["settlement_date"] < out["trade_date"]:
-        errs.append(("settlement_date", N_("Settlement date {settle} is before trade date {trade}."),
-                     {"settle": out["settlement_date"].isoformat(), "trade": out["trade_date"].isoformat()}))
-    if not errs and abs(out["quantity"] * out["price"]) >= LIMIT:
-        errs.append(("quantity", N_("{column} is too large: {value}."), {"column": "quantity × price",
-                                                                         "value": out["quantity"] * out["price"]}))
-    if not errs:
-        gross = out["quantity"] * out["price"]
-        if out.get("gross_amount") is not None and _cents(out["gross_amount"]) != _cents(gross):
-            errs.append(("gross_amount", N_("Gross amount {gross} is not quantity × price = {expected}."),
-                         {"gross": out["gross_amount"], "expected": _cents(gross)}))
-        out["gross_amount"] = _cents(gross) if out.get("gross_amount") is None else out["gross_amount"]
-        expected = gross + out["fees"] if side == "BUY" else gross - out["fees"]
-        if _cents(out["net_amount"]) != _cents(expected):
-            errs.append(("net_amount", N_("Net amount {net} is not gross {sign} fees = {expected} (to the cent)."),
-                         {"net": out["net_amount"], "sign": "+" if side == "BUY" else "−", "expected": _cents(expected)}))
-    if confirmation:
-        out["trans_type"] = str(rec.get("confirm_trans_type", "") or "NEW").strip().upper()
-        if out["trans_type"] not in TRANS_TYPES:
-            errs.append(("confirm_trans_type", N_("“{value}” is not NEW, REPLACE or CANCEL."), {"value": out["trans_type"]}))
-        out["received_at"] = _moment(str(rec.get("received_at", "") or ""), tz)
-        if rec.get("received_at") and out["received_at"] is None:
-            errs.append(("received_at", N_("“{value}” is not a date and time (like 2026-11-23T19:30:00-03:00)."),
-                         {"value": rec.get("received_at")}))
-    return out, errs
-
-
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _moment(text: str, tz: str) -> dt.datetime | None:
-    if not text:
-        return None
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zoneinfo.ZoneInfo(tz))
-    return value.astimezone(dt.timezone.utc)
-
+from models.trades.rows import (CONF_OPTIONAL, CONF_REQUIRED, ECONOMIC, REF_RE, TRADE_OPTIONAL,  # noqa: F401 - the API
+                                TRADE_REQUIRED, TRANS_TYPES, free_text_refused, isin_valid, parse_row)
 
 def _may_import(ctx) -> None:  # type: ignore[no-untyped-def]
     if ctx.actor is not None:
         ctx.actor.require(Role.backoffice)
+
+
+def _importer(ctx) -> None:  # type: ignore[no-untyped-def]
+    """A file is always imported by someone: the person named (``--as``), else the configured
+    operator (``IMPORT_OPERATOR``); never nobody, or whoever ran it could confirm its trades (four eyes)."""
+    if ctx.actor is None:
+        who = getattr(ctx.config, "import_operator", None)
+        person = find_person(ctx.session, who) if who else None
+        if person is None:
+            message = (N_("IMPORT_OPERATOR names nobody known (“{who}”); name a person from the people file.") if who
+                       else N_("Say who imports the file: --as <e-mail> (or set IMPORT_OPERATOR). Whoever imports "
+                               "trades may not confirm them (four eyes)."))
+            raise ImportRefused([RowError(0, None, message, {"who": who or ""})])
+        ctx.actor = person
+    ctx.actor.require(Role.backoffice)
 
 
 def _refuse_duplicates(df: pd.DataFrame, col: str, errors: list[RowError]) -> None:
@@ -177,7 +55,7 @@ def _refuse_duplicates(df: pd.DataFrame, col: str, errors: list[RowError]) -> No
 
 def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-untyped-def]
     """Book every trade of the file, or none; then match the whole book again."""
-    _may_import(ctx)
+    _importer(ctx)
     errors: list[RowError] = []
     _refuse_duplicates(df, "trade_ref", errors)
     people = {p.email: p for p in ctx.session.scalars(select(Person)) if p.email}
@@ -203,11 +81,11 @@ def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-un
                          {"kind": kind, "value": values["ref"]}))
         elif kind == "CANCEL" and old is not None and old.status == TradeStatus.confirmed.value:
             errs.append(("trans_type", N_("Trade {value} is already {status} and cannot be changed."),
-                         {"value": values["ref"], "status": old.status}))
+                         {"value": values["ref"], "status": status_name(old.status)}))
         elif kind != "CANCEL" and old is not None and old.status in (TradeStatus.confirmed.value,
                                                                     TradeStatus.cancelled.value) and _differs(old, values):
             errs.append(("trade_ref", N_("Trade {value} is already {status} and cannot be changed."),
-                         {"value": values["ref"], "status": old.status}))
+                         {"value": values["ref"], "status": status_name(old.status)}))
         errors.extend(RowError(row, c, m, p) for c, m, p in errs)
         parsed.append((values, booker))
     if errors:
@@ -253,7 +131,7 @@ def book_trade(ctx, *, trader_email: str, **fields: Any) -> Trade:  # type: igno
                               value=values["ref"])
     old = ctx.session.scalars(select(Trade).where(Trade.ref == values["ref"]).with_for_update(of=Trade)).unique().one_or_none()
     if old is not None and old.status in (TradeStatus.confirmed.value, TradeStatus.cancelled.value) and _differs(old, values):
-        raise ValidationError(N_("Trade {value} is already {status} and cannot be changed."), value=values["ref"], status=old.status)
+        raise ValidationError(N_("Trade {value} is already {status} and cannot be changed."), value=values["ref"], status=status_name(old.status))
     fresh: list[Trade] = []
     _upsert_trade(ctx, values, booker, old, fresh)
     _booked(ctx, fresh)
@@ -299,8 +177,11 @@ def _cancel_trade(ctx, trade: Trade) -> str:  # type: ignore[no-untyped-def]
 
 
 def import_confirmations(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-untyped-def]
-    """Take in a broker file (NEW / REPLACE / CANCEL), all or nothing; then match the book again."""
-    _may_import(ctx)
+    """Take in a broker file (NEW / REPLACE / CANCEL), all or nothing; then match the book again.
+
+    A REPLACE that changes the terms, or a CANCEL, of a confirmation whose trade was confirmed
+    reopens that trade (see :func:`models.trades.flow.reopen`) before it is matched again."""
+    _importer(ctx)
     errors: list[RowError] = []
     _refuse_duplicates(df, "confirm_id", errors)
     ids = df["confirm_id"].str.upper().tolist()
@@ -315,6 +196,9 @@ def import_confirmations(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignor
             errs.append(("confirm_id", N_("“{value}” is not a confirmation id (letters, digits, - . _ /)."),
                          {"value": rec["confirm_id"]}))
         values["broker_ref"] = rec["broker_ref"][:40]
+        if free_text_refused(values["broker_ref"]):
+            errs.append(("broker_ref", N_("“{value}” cannot start with = + - @ or a tab (a spreadsheet would run it)."),
+                         {"value": values["broker_ref"][:40]}))
         old = existing.get(values["confirm_id"])
         kind = values.get("trans_type")
         if not errs:
@@ -331,6 +215,7 @@ def import_confirmations(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignor
     summary = ImportSummary()
     fresh: list[Confirmation] = []
     for values in parsed:
+        _reopen_if_confirmed(ctx, existing.get(values["confirm_id"]), values)
         outcome = _upsert_confirmation(ctx, values, existing.get(values["confirm_id"]), fresh)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
     ctx.session.flush()
@@ -338,6 +223,21 @@ def import_confirmations(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignor
         record(ctx, "confirmation.received", conf,
                after={**{k: getattr(conf, k) for k in ECONOMIC}, "trans_type": conf.trans_type})
     return _finish(ctx, summary, "confirmations")
+
+
+def _reopen_if_confirmed(ctx, old: Confirmation | None, values: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    """The broker amends (REPLACE with other terms) or cancels what a confirmed trade was confirmed on."""
+    if old is None or old.status != ConfirmationStatus.active.value or values["trans_type"] == "NEW":
+        return
+    changed = [k for k in ECONOMIC if getattr(old, k) != values[k]]
+    why = "cancelled" if values["trans_type"] == "CANCEL" else "replaced"
+    if why == "replaced" and not changed:
+        return  # the same terms sent again: the confirmation stands
+    holder = ctx.session.scalars(select(Trade).where(
+        Trade.status == TradeStatus.confirmed.value,
+        or_(Trade.confirmation_id == old.id, Trade.id == old.fill_of_id)).with_for_update(of=Trade)).unique().one_or_none()
+    if holder is not None:
+        reopen(ctx, holder, old, why, changed if why == "replaced" else [])
 
 
 def _upsert_confirmation(ctx, values: dict[str, Any], old: Confirmation | None,  # type: ignore[no-untyped-def]

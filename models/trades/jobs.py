@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from models.core.audit import record
 from models.core.outbox import notify
-from models.trades.tables import OPEN_STATUSES, Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event
+from models.trades.tables import OPEN_STATUSES, Confirmation, Trade, TradeStatus, add_event, alleged_condition
 
 SHOWN = 15
 
@@ -59,10 +59,7 @@ def digest_figures(session) -> dict:  # type: ignore[no-untyped-def]
                                   .group_by(Trade.status)).all())
     late = session.scalar(select(func.count()).select_from(Trade)
                           .where(Trade.status.in_(OPEN_STATUSES), Trade.late_at.is_not(None))) or 0
-    taken = select(Trade.confirmation_id).where(Trade.confirmation_id.is_not(None))
-    alleged = session.scalar(select(func.count()).select_from(Confirmation)
-                             .where(Confirmation.status == ConfirmationStatus.active.value,
-                                    Confirmation.id.not_in(taken))) or 0
+    alleged = session.scalar(select(func.count()).select_from(Confirmation).where(alleged_condition())) or 0
     worst = session.execute(select(Trade.ref, Trade.ticker, Trade.breaks).where(
         Trade.status == TradeStatus.mismatched.value).order_by(Trade.trade_date, Trade.ref).limit(5)).all()
     return {

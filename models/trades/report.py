@@ -8,9 +8,7 @@ the price of its last trade (any account) on or before the report date, as booke
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -139,20 +137,3 @@ def build_report(ctx, day: dt.date) -> Report:  # type: ignore[no-untyped-def]
     report.positions = sorted(positions.values(), key=lambda p: (p.account, p.ticker))
     report.exposures = sorted(exposures.values(), key=lambda e: (-e.gross, e.broker))
     return report
-
-
-def report_csv(report: Report) -> bytes:
-    """The report as one CSV (UTF-8 with BOM for spreadsheets): a P&L part and an exposure part."""
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["section", "account", "ticker", "isin", "position", "average_cost", "mark_price", "realized_pnl",
-                "unrealized_pnl"])
-    for p in report.positions:
-        avg = p.average_cost
-        w.writerow(["pnl", p.account, p.ticker, p.isin, p.quantity, "" if avg is None else cents(avg),
-                    "" if p.mark is None else price_text(p.mark), cents(p.realized), cents(p.unrealized)])
-    w.writerow([])
-    w.writerow(["section", "broker", "unsettled_trades", "to_pay", "to_receive", "net", "gross"])
-    for e in report.exposures:
-        w.writerow(["exposure", e.broker, e.trades, cents(e.to_pay), cents(e.to_receive), cents(e.net), cents(e.gross)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -6,11 +6,11 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, select
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, and_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core.base import Base
-from models.core.errors import N_, NotFound
+from models.core.errors import N_, NotFound, Terms
 from models.core.people import Person
 
 
@@ -38,6 +38,8 @@ class ConfirmationStatus(str, enum.Enum):
     cancelled = "cancelled"
 
 
+PRICE_STEP = Decimal("0.000001")  # Money's scale
+
 # The names of breaks, as stored; shown through BREAK_LABELS.
 BREAKS = ("price", "quantity", "net_amount", "settlement_date")
 BREAK_LABELS = {
@@ -46,6 +48,26 @@ BREAK_LABELS = {
     "net_amount": N_("net amount"),
     "settlement_date": N_("settlement date"),
 }
+
+
+# What a status is called where a reply names it (the same words as the cards).
+STATUS_LABELS = {
+    "unmatched": N_("no confirmation"),
+    "matched": N_("matched"),
+    "mismatched": N_("mismatched"),
+    "confirmed": N_("confirmed"),
+    "disputed": N_("disputed"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def break_names(breaks: list[str]) -> Terms:
+    """Break names as a reply shows them, translated (``preço, valor líquido``)."""
+    return Terms(BREAK_LABELS.get(b, b) for b in breaks)
+
+
+def status_name(status: str) -> Terms:
+    return Terms([STATUS_LABELS.get(status, status)])
 
 
 class EconomicTerms:
@@ -90,10 +112,26 @@ class Trade(EconomicTerms, Base):
     imported_by: Mapped[Person | None] = relationship(foreign_keys=[imported_by_id])
     confirmed_by: Mapped[Person | None] = relationship(foreign_keys=[confirmed_by_id], lazy="joined")
     confirmation: Mapped["Confirmation | None"] = relationship(foreign_keys=[confirmation_id], lazy="joined")
+    # Partial fills (two or more), read only where a card shows them.
+    fills: Mapped[list["Confirmation"]] = relationship(foreign_keys="Confirmation.fill_of_id", viewonly=True,
+                                                       order_by="Confirmation.confirm_id")
 
     @property
     def gross_amount(self) -> Decimal:
         return self.quantity * self.price
+
+    def broker_terms(self) -> dict | None:
+        """The broker's side: its confirmation's terms, or its partial fills' taken together
+        (quantities, fees and net amounts added up, the price averaged by quantity)."""
+        parts = list(self.fills) or ([self.confirmation] if self.confirmation is not None else [])
+        if not parts:
+            return None
+        quantity = sum(c.quantity for c in parts)
+        gross = sum((c.quantity * c.price for c in parts), Decimal(0))
+        price = (gross / quantity).quantize(PRICE_STEP) if quantity else parts[0].price
+        return {"quantity": quantity, "price": price, "fees": sum((c.fees for c in parts), Decimal(0)),
+                "net_amount": sum((c.net_amount for c in parts), Decimal(0)),
+                "settlement_date": max(c.settlement_date for c in parts)}
 
     def economics(self) -> dict:
         """The fields a confirmation is compared on (for audit records and cards)."""
@@ -115,6 +153,10 @@ class Confirmation(EconomicTerms, Base):
     gross_amount: Mapped[Decimal]
     received_at: Mapped[dt.datetime]
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # A partial fill: this confirmation and others together confirm that trade (matching sets it).
+    # use_alter: trades and confirmations point at each other, so this constraint is added last.
+    fill_of_id: Mapped[int | None] = mapped_column(ForeignKey("trades.id", ondelete="SET NULL", use_alter=True),
+                                                   index=True)
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
 
@@ -142,6 +184,13 @@ def add_event(ctx, trade: Trade, action: str, before: str | None, note: str | No
                        action=action, from_status=before, to_status=trade.status, note=note)
     ctx.session.add(event)
     return event
+
+
+def alleged_condition():  # type: ignore[no-untyped-def]
+    """Where a confirmation is *alleged*: active, and neither any trade's confirmation nor a partial fill."""
+    taken = select(Trade.confirmation_id).where(Trade.confirmation_id.is_not(None))
+    return and_(Confirmation.status == ConfirmationStatus.active.value, Confirmation.id.not_in(taken),
+                Confirmation.fill_of_id.is_(None))
 
 
 def in_chunks(values: list, size: int = 5000) -> list[list]:

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FrozenClock
+from bot.compose import build_runtime
 from bot.registry import Registry
 from bot.replies import Nothing
 from bot.runtime import Runtime
@@ -45,11 +46,11 @@ class StandInDesk:
 
 
 def make_registry(desk: StandInDesk) -> Registry:
-    import handlers.admin.commands
+    import handlers.admin
     import handlers.digest
 
     reg = Registry()
-    handlers.admin.commands.register(reg)
+    handlers.admin.register(reg)
     handlers.digest.register(reg)
 
     @reg.digest_section("team", template="digest/list_section", order=20)
@@ -107,8 +108,7 @@ def desk() -> StandInDesk:
 @pytest.fixture
 def registry(runtime: Runtime, desk: StandInDesk) -> Registry:
     reg = make_registry(desk)
-    runtime._registry = reg
-    runtime.__dict__["registry"] = reg  # replaces the cached full registry, if already built
+    runtime.registry = reg
     return reg
 
 
@@ -127,7 +127,7 @@ def staff(people: Runtime, registry: Registry) -> Runtime:
 
 def another_runtime(runtime: Runtime, registry: Registry, clock: FrozenClock | None = None) -> Runtime:
     """A second process on the same database (its own engine and sender)."""
-    return Runtime(runtime.settings, clock=clock or runtime.clock, registry=registry)
+    return build_runtime(runtime.settings, clock=clock or runtime.clock, registry=registry)
 
 
 def digests_queued(runtime: Runtime) -> list[OutboxMessage]:

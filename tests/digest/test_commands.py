@@ -61,7 +61,7 @@ def test_bad_words_get_the_allowed_values_and_the_usage(bot, staff):
 
 def test_only_managers_and_admins_subscribe_channels(bot, staff):
     refused = bot.command("/digest", "subscribe", user=MARIANA, channel="C0SALES01")
-    assert "manager" in refused.text and subscriptions(staff) == []
+    assert "papel gestor" in refused.text and subscriptions(staff) == []  # the role named in Portuguese
     assert "vai receber" in bot.command("/digest", "subscribe", user=EDUARDA, channel="C0SALES01").text
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.clock import FrozenClock
+from bot.compose import build_runtime
 from bot.registry import Registry
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -15,13 +16,13 @@ from bot.settings import Settings
 
 @pytest.fixture
 def runtime(settings: Settings, clock: FrozenClock) -> Iterator[Runtime]:
-    import handlers.admin.commands
+    import handlers.admin
     import handlers.incidents
 
     registry = Registry()
-    handlers.admin.commands.register(registry)
+    handlers.admin.register(registry)
     handlers.incidents.register(registry)
-    rt = Runtime(settings, clock=clock, registry=registry)
+    rt = build_runtime(settings, clock=clock, registry=registry)
     yield rt
     rt.sender.wait_idle(timeout=30)
     rt.db.dispose()

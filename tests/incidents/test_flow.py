@@ -52,9 +52,10 @@ def test_card_buttons_move_the_incident_and_rewrite_the_card_in_place(bot, stand
     assert inc.status == "resolved" and inc.assignee.slack_user_id == HENRIQUE
     assert kinds(inc) == ["reported", "acknowledged", "status", "resolved"]
     assert inc.acknowledged_at and inc.mitigated_at and inc.resolved_at
-    # The reporter hears that it is resolved.
-    dm = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == MARIANA)[0]
-    assert "INC-0001" in dm.text and "resolvido" in dm.text
+    # The reporter hears that someone is on it, then that it is resolved.
+    to_her = standin.wait_for("chat.postMessage", 2, where=lambda c: c.get("channel") == MARIANA)
+    assert any("Henrique Oliveira reconheceu o incidente que você reportou, INC-0001" in c.text for c in to_her)
+    assert any("INC-0001" in c.text and "resolvido" in c.text for c in to_her)
 
 
 def test_assign_to_me_takes_over_and_an_open_incident_counts_as_acknowledged(bot, standin, people, runtime):
@@ -181,7 +182,7 @@ def test_friendly_errors_for_bad_input(bot, standin, people):
     unknown = bot.command("/incident", "ack INC-0999", user=HENRIQUE)
     assert "INC-0999" in unknown.text and "/incident list" in unknown.text
     bad_status = bot.command("/incident", "status 1 sleeping", user=HENRIQUE)
-    assert "investigating" in bad_status.text and "mitigated" in bad_status.text
+    assert "investigando" in bad_status.text and "mitigado" in bad_status.text
     no_who = bot.command("/incident", "assign 1", user=HENRIQUE)
     assert "/incident assign INC-0001 @nome" in no_who.text
     nobody = bot.command("/incident", "assign 1 <@U0NOBODY1>", user=HENRIQUE)
@@ -205,11 +206,16 @@ def test_help_lists_every_subcommand_in_the_readers_language(bot, people):
 
 
 def test_a_stale_or_odd_button_value_gets_a_pointer_not_an_apology(bot, standin, people):
-    for value in (" ", "INC-0999", "abc"):
-        bot.click(("incident_ack", value), user=HENRIQUE, channel=INCIDENTS)
-    said = standin.wait_for("response_url", 3)
-    assert all("Desculpe" not in c.text for c in said)
-    assert "não está mais em uso" in said[0].text and "INC-0999" in said[1].text
+    # Each click has its own response URL (its trigger id), so each reply is matched to its click
+    # whatever order the replies arrive in.
+    said = {}
+    for n, value in enumerate((" ", "INC-0999", "abc")):
+        trigger = f"stale-click-{n}"
+        bot.click(("incident_ack", value), user=HENRIQUE, channel=INCIDENTS, trigger_id=trigger)
+        said[value] = standin.wait_for("response_url", where=lambda c, t=trigger: c["_path"].endswith("/" + t))[0]
+    assert all("Desculpe" not in c.text for c in said.values())
+    assert "não está mais em uso" in said[" "].text and "INC-0999" in said["INC-0999"].text
+    assert "Desculpe" not in said["abc"].text and said["abc"].text.strip()
 
 
 def test_control_characters_are_dropped_from_notes(bot, standin, people, runtime):

@@ -116,7 +116,7 @@ def test_digest_sections_are_built_in_one_batch_not_per_manager(bot, standin, pe
 
 
 def test_home_shows_my_balance_requests_and_approvals_waiting(bot, standin, people, runtime):
-    from handlers.leave.sections import home_section
+    from handlers.leave.sections import home as home_section
 
     setup_leave(bot, standin)
     section = next(h for h in runtime.registry.home_sections if h.desk == "leave")

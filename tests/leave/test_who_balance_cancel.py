@@ -58,7 +58,8 @@ def test_the_employee_cancels_before_it_starts_and_the_days_come_back(bot, stand
     resp = bot.command("/leave", "cancel 1", user=MARIANA)
     assert "cancelada" in resp.text
     assert "22 dias restantes" in bot.command("/leave", "balance", user=MARIANA).text
-    update = standin.wait_for("chat.update", 2)[-1]  # approved, then cancelled: the same DM, rewritten
+    # Approved, then cancelled: the same DM, rewritten (found by what it says, whatever order the updates land in).
+    update = standin.wait_for("chat.update", where=lambda c: "Cancelado por" in c.text)[0]
     assert "Cancelado por Mariana Souza" in update.text
     assert "22 dias restantes" in update.text and "depois deste" not in update.text
     assert only_request(runtime).status == "cancelled"
@@ -102,8 +103,9 @@ def test_who_is_out_says_out_not_why_for_sick_leave(bot, standin, people, clock)
     today = bot.command("/leave", "who", user=WESLEY)
     assert "Ninguém ausente" in today.text
     tomorrow = bot.command("/leave", "who amanhã", user=WESLEY)
-    assert "Mariana Souza" in tomorrow.text and "Férias" in tomorrow.text
-    assert "Yasmin Costa" in tomorrow.text and "Ausente" in tomorrow.text
+    # The help says it: "out", not why (vacation included), unless the company makes types public.
+    assert "Mariana Souza" in tomorrow.text and "Férias" not in tomorrow.text
+    assert "Yasmin Costa" in tomorrow.text and tomorrow.text.count("Ausente") == 2
     assert "Licença médica" not in tomorrow.text and "cirurgia" not in tomorrow.text
     assert "férias com a família" not in tomorrow.text
     # Even admins see "out" in a who's-out list.
@@ -185,3 +187,16 @@ def test_mentions_and_dms_in_plain_words(bot, standin, people):
     bot.dm("what's my vacation balance?", user=WESLEY)
     balance = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "D0DIRECT01")[0]
     assert "Saldo de ausências de Wesley Lima" in balance.text
+
+
+def test_a_company_that_makes_reasons_public_shows_them_except_private_ones(bot, standin, people, runtime):
+    runtime.settings.leave_who_shows_type = True  # LEAVE_WHO_SHOWS_TYPE=true
+    request_leave(bot, standin, MARIANA, "2026-11-26", "2026-11-27")
+    request_leave(bot, standin, YASMIN, "2026-11-26", "2026-11-26", type="sick", note="cirurgia")
+    for dm in dms(standin, TIAGO, 2):
+        bot.click(button(dm, "leave_approve"), user=TIAGO, channel=TIAGO)
+    dms(standin, YASMIN, contains="aprovou")
+    dms(standin, MARIANA, contains="aprovou")
+    tomorrow = bot.command("/leave", "who amanhã", user=WESLEY).text
+    assert "Mariana Souza" in tomorrow and "Férias" in tomorrow
+    assert "Licença médica" not in tomorrow and "cirurgia" not in tomorrow and "Ausente" in tomorrow

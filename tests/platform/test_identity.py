@@ -38,9 +38,9 @@ def test_first_time_slack_user_is_created_from_users_info_once(bot, standin, run
 def test_admin_grants_a_role_the_person_is_told_and_it_is_audited(bot, standin, people, runtime):
     resp = bot.command("/backoffice", f"role <@{MARIANA}|mariana> manager", user=ADMIN)
     assert resp.status == 200
-    assert "manager" in resp.text
+    assert "gestor" in resp.text  # the role in the reader's words
     dm = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == MARIANA)
-    assert "Eduarda Silva" in dm[0].text and "manager" in dm[0].text
+    assert "Eduarda Silva" in dm[0].text and "gestor" in dm[0].text
     with runtime.db.session() as s:
         rec = s.scalar(select(AuditRecord).where(AuditRecord.action == "person.roles"))
         assert rec.after == {"roles": ["employee", "manager", "sales"]}
@@ -72,7 +72,7 @@ def test_the_domain_refuses_role_changes_by_non_admins_too(people):
 
 def test_unknown_role_and_unknown_subcommand_explain_the_usage(bot, people):
     bad_role = bot.command("/backoffice", f"role <@{MARIANA}> chef", user=ADMIN)
-    assert "chef" in bad_role.text and "employee, sales" in bad_role.text
+    assert "chef" in bad_role.text and "colaborador, vendas" in bad_role.text
     unknown = bot.command("/backoffice", "frobnicate", user=ADMIN)
     assert "frobnicate" in unknown.text and "/backoffice help" in unknown.text
     missing = bot.command("/backoffice", "role", user=ADMIN)

@@ -30,4 +30,4 @@ def test_an_update_sent_before_its_message_follows_it_as_soon_as_the_message_is_
     assert len(standin.messages("U070000004")) == 1
     with runtime.db.session() as s:
         assert update["ts"] == s.get(OutboxMessage, ids[0]).slack_ts  # the message just posted, in place
-    assert "manager" in update.text
+    assert "gestor" in update.text

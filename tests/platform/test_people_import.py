@@ -44,7 +44,7 @@ def test_the_sample_file_gives_24_people_with_managers_and_roles(runtime):
             AuditRecord.action == "person.imported")) == 24
     # The same file again changes nothing.
     code, out, _ = _import(runtime, DATA / "people.csv")
-    assert code == 0 and "0 criados, 0 atualizados, 24 sem mudança" in out
+    assert code == 0 and "0 criado, 0 atualizado, 24 sem mudança" in out
 
 
 def test_semicolons_bom_and_xlsx_are_read_too(runtime, tmp_path):
@@ -59,7 +59,7 @@ def test_semicolons_bom_and_xlsx_are_read_too(runtime, tmp_path):
     df.to_excel(xlsx, index=False)
     code, out, err = _import(runtime, xlsx)
     assert code == 0, err
-    assert "1 atualizados" in out
+    assert "1 atualizado," in out
 
 
 BAD_FILES = {

@@ -42,7 +42,9 @@ from models.leave import queries as leave_views
 from models.trades import flow as trades_flow
 from models.trades import report as trades_report
 from models.core import people as people_domain
+from bot.render import render_text
 from models.core.errors import DomainError, PermissionDenied
+from models.core.people import ROLE_LABELS
 from models.incidents.tables import get_incident
 from models.leave.tables import get_type
 from models.leave.balance import set_allowance
@@ -260,8 +262,9 @@ def _is_permission(text: str) -> bool:
 
 
 def _names(said: str, needs: str | tuple[str, ...]) -> bool:
+    """Whether a refusal names one of the roles ``needs``, in the reader's (Portuguese) words."""
     needs = (needs,) if isinstance(needs, str) else needs
-    return not needs or any(n in said for n in needs)
+    return not needs or any(render_text(ROLE_LABELS.get(n, n), "pt-BR") in said for n in needs)
 
 
 @pytest.mark.parametrize("desk", DESKS)
@@ -382,7 +385,7 @@ def test_a_stranger_seen_for_the_first_time_is_refused_and_only_becomes_known(bo
 
     before = row_counts(runtime)
     resp = bot.command("/trade", "confirm T20261123-0001", user="U0NEWBIE1")
-    assert resp.json.get("response_type") == "ephemeral" and ":no_entry:" in resp.text and "backoffice" in resp.text
+    assert resp.json.get("response_type") == "ephemeral" and ":no_entry:" in resp.text and "back office" in resp.text
     after = row_counts(runtime)
     assert {t for t in after if after[t] != before[t]} <= {"people", "person_roles", "audit_records"}
     with runtime.db.session() as s:

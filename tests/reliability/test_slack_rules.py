@@ -80,7 +80,7 @@ def test_notifications_queued_while_slack_fails_arrive_afterwards_each_once(bot,
     standin.settle()
     texts = sorted(c.text for c in standin.messages(MARIANA))
     assert len(texts) == 3
-    assert any("backoffice" in t for t in texts) and any("oncall" in t for t in texts)
+    assert any("back office" in t for t in texts) and any("plantão" in t for t in texts)
     with runtime.db.session() as s:
         rows = s.scalars(select(OutboxMessage)).all()
         assert {r.status for r in rows} == {"sent"}

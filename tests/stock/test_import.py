@@ -25,13 +25,13 @@ def test_demo_file_imports_with_a_summary_and_reimports_unchanged(importer):
 
     code, out, err = importer.path(DATA / "stock.csv")
     assert code == 0, err
-    assert "stock.csv importado: 237 criados, 0 atualizados, 0 sem mudança." in out
-    assert "products created: 120" in out and "warehouses created: 3" in out
+    assert "stock.csv importado: 237 criados, 0 atualizado, 0 sem mudança." in out
+    assert "120 produtos criados" in out and "3 depósitos criados" in out
     assert counts(importer.runtime) == (120, 3, 237)
     code, out, err = importer.path(DATA / "stock.csv")
     assert code == 0
-    assert "0 criados, 0 atualizados, 237 sem mudança." in out
-    assert "low-stock alerts: 0" in out  # still low, already said
+    assert "0 criado, 0 atualizado, 237 sem mudança." in out
+    assert "0 alerta de estoque baixo" in out  # still low, already said
     with importer.runtime.db.session() as s:
         mesa = s.scalar(select(Product).where(Product.sku == "PRD-1042"))
         assert mesa.unit_price == Decimal("1187.08") and mesa.barcode == "7890000007061"
@@ -45,7 +45,7 @@ def test_summary_counts_created_updated_unchanged(importer):
     changed.append(("PRD-2001", "7890000020001", "Cadeira ergonômica azul", "MG-CD03", 1, 0, 0, "", 10, 20, "1.499,90"))
     code, out, err = importer.file(changed)
     assert code == 0, err
-    assert f"1 criados, 1 atualizados, {len(CATALOGUE) - 1} sem mudança." in out
+    assert f"1 criado, 1 atualizado, {len(CATALOGUE) - 1} sem mudança." in out
     with importer.runtime.db.session() as s:
         rec = s.scalars(select(AuditRecord).where(AuditRecord.action == "stock.imported")
                         .order_by(AuditRecord.id.desc())).first()

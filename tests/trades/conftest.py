@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,12 @@ NICOLAS = "U070000009"  # back office; booked T20261123-0001, T20261119-0005...
 GABRIELA = "U070000001"  # back office manager
 ANA = "U070000021"  # back office; booked T20261123-0003
 MARIANA = "U070000004"  # sales: no back-office role
+OLIVIA = "U070000013"  # back office; imports the sample files (so she may not confirm them)
 
 
-def import_file(runtime: Runtime, kind: str, path: Path, actor: str | None = None) -> tuple[int, str, str]:
-    """``backoffice-bot import <kind> FILE [--as actor]``: exit code, stdout, stderr."""
+def import_file(runtime: Runtime, kind: str, path: Path, actor: str | None = OLIVIA) -> tuple[int, str, str]:
+    """``backoffice-bot import <kind> FILE --as actor`` (Olivia unless told; ``None``: nobody named): exit code,
+    stdout, stderr."""
     actor_id = None
     if actor is not None:
         actor_id = runtime.person_id_for_slack_user(actor)
@@ -35,9 +38,9 @@ def import_file(runtime: Runtime, kind: str, path: Path, actor: str | None = Non
 
 @pytest.fixture
 def desk(people: Runtime) -> Runtime:
-    """People, then the sample trades and confirmations (imported by the CLI, nobody named)."""
+    """People, then the sample trades and confirmations (imported by the CLI as Olivia)."""
     for kind in ("trades", "confirmations"):
-        code, _out, err = import_file(people, kind, DATA / f"{kind}.csv")
+        code, _out, err = import_file(people, kind, DATA / f"{kind}.csv", actor=OLIVIA)
         assert code == 0, err
     people.sender.wait_idle(timeout=30)
     return people
@@ -67,3 +70,26 @@ def channel_posts(standin, count: int = 1) -> list:  # type: ignore[no-untyped-d
 def opened_view(standin) -> dict:  # type: ignore[no-untyped-def]
     view = standin.wait_for("views.open")[-1]["view"]
     return json.loads(view) if isinstance(view, str) else view
+
+
+# -- small files of our own: trades and confirmations line by line --------------------------------------
+
+T_HEAD = "trade_ref,trade_date,settlement_date,account,side,isin,ticker,quantity,price,currency,fees,net_amount,broker,trader_email"
+C_HEAD = ("confirm_id,confirm_trans_type,broker,broker_ref,account,trade_date,settlement_date,side,isin,ticker,quantity,"
+          "price,currency,gross_amount,fees,net_amount,received_at")
+
+
+def trade_line(ref: str, qty: int, price: str, account: str = "FUNDO-A") -> str:
+    net = Decimal(price) * qty
+    return f"{ref},2026-11-23,2026-11-25,{account},BUY,BRPETRACNPR6,PETR4,{qty},{price},BRL,0.00,{net:.2f},XPINC,ana.silva@empresa.com.br"
+
+
+def conf_line(cid: str, qty: int, price: str, account: str = "FUNDO-A", kind: str = "NEW") -> str:
+    gross = Decimal(price) * qty
+    return (f"{cid},{kind},XPINC,NC{cid[-4:]},{account},2026-11-23,2026-11-25,BUY,BRPETRACNPR6,PETR4,{qty},{price},BRL,"
+            f"{gross:.2f},0.00,{gross:.2f},2026-11-23T19:00:00-03:00")
+
+
+def write(path: Path, head: str, lines: list[str]) -> Path:
+    path.write_text(head + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -64,8 +64,8 @@ def test_whoever_imported_the_trades_may_not_confirm_them(bot, people, tmp_path)
 
 def test_only_the_back_office_uses_trade_and_it_says_so(bot, desk):
     resp = bot.command("/trade", "pending", user=MARIANA)
-    assert "backoffice" in resp.text and "T2026" not in resp.text
-    assert bot.command("/trade", "confirm T20261123-0001", user=MARIANA).text.count("backoffice") >= 1
+    assert "back office" in resp.text and "T2026" not in resp.text
+    assert bot.command("/trade", "confirm T20261123-0001", user=MARIANA).text.count("back office") >= 1
     assert trade(desk, "T20261123-0001").status == "matched"
 
 
@@ -141,13 +141,19 @@ def test_show_gives_both_sides_the_breaks_and_the_history(bot, desk):
     assert "frobnicate" in bad.text and "/trade help" in bad.text
 
 
-def test_pending_lists_what_is_open_with_confirm_buttons(bot, desk):
+def test_pending_lists_what_is_open_with_confirm_buttons(bot, desk, standin):
     resp = bot.command("/trade", "pending", user=QUESIA)
     assert "60 operações aguardando confirmação" in resp.text
-    assert "Mostrando as 40 mais antigas de 60" in resp.text
+    assert "Página 1 de 2" in resp.text and "operações 1–40 de 60" in resp.text
     assert "R$ 27,50" in resp.text  # money in pt-BR
     ids = [e["action_id"] for b in resp.json["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert "trade_confirm:T20261119-0004" in ids and "trades_breaks" in ids
+    # The other twenty are one click away: Next rewrites the message with them.
+    nxt = next(e for b in resp.json["blocks"] if b["type"] == "actions" for e in b["elements"]
+               if e["action_id"] == "trades_pending_page:next")
+    bot.click(nxt, user=QUESIA)
+    page = standin.wait_for("response_url", where=lambda c: "Página 2 de 2" in c.text)[0]
+    assert page["replace_original"] in (True, "true") and "operações 41–60 de 60" in page.text
 
 
 @pg_only()
@@ -186,5 +192,5 @@ def test_a_mention_with_a_trade_reference_or_asking_for_breaks_is_understood(bot
     bot.dm("quais as quebras das operações de hoje?", user=QUESIA)
     standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "D0DIRECT01" and "quebras a resolver" in c.text)
     bot.dm("T20261123-0052", user=MARIANA)
-    refused = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "D0DIRECT01" and "backoffice" in c.text)
+    refused = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "D0DIRECT01" and "back office" in c.text)
     assert "Operação T20261123-0052" not in refused[-1].text

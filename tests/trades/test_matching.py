@@ -26,13 +26,16 @@ def test_each_break_in_the_sample_files_is_found_and_named(bot, desk, standin):
     assert short.status == "mismatched" and short.breaks == ["quantity", "net_amount"]
     assert short.confirmation.confirm_id == "CF-20261123-0052"
     assert "quantidade: nossa 1.000, corretora 900" in text
+    # A purchase filled in two pieces (60 + 40 at R$ 37,75) is matched, not a break.
+    filled = trade(desk, "T20261123-0025")
+    assert filled.status == "matched" and "T20261123-0025" not in text
     # The alleged confirmation: a broker trade nobody booked.
     assert "CF-20261123-9999" in text and "1 confirmação sem operação" in text
     # Trades without confirmation stay unmatched, and are not breaks.
     for ref in ("T20261123-0028", "T20261119-0038", "T20261123-0039", "T20261123-0051", "T20261119-0057"):
         assert trade(desk, ref).status == "unmatched"
         assert ref not in text
-    assert "6 quebras a resolver" in text
+    assert "5 quebras a resolver" in text
     # The buttons an analyst uses on each break.
     blocks = resp.json["blocks"]
     ids = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
@@ -57,7 +60,7 @@ def test_a_price_one_cent_off_is_inside_tolerance_and_matches(desk, tmp_path):
 
     code, out, err = import_file(desk, "confirmations", write_csv(tmp_path, "fix.csv", DATA / "confirmations.csv", replace))
     assert code == 0, err
-    assert "1 atualizados" in out
+    assert "1 atualizado," in out
     matched = trade(desk, "T20261119-0018")
     assert matched.status == "matched" and matched.breaks == []
     assert matched.confirmation.price == Decimal("50.78")
@@ -81,8 +84,8 @@ def test_after_each_import_the_channel_gets_the_summary_with_buttons(desk, stand
     trades_post, confs_post = posts[0], posts[1]
     assert "60 novas" in trades_post.text
     text = confs_post.text
-    assert "49 operações casadas" in text
-    assert "6 quebras" in text
+    assert "50 operações casadas" in text
+    assert "5 quebras" in text
     assert "5 operações sem confirmação" in text
     assert "1 confirmação sem operação" in text and "CF-20261123-9999" in text
     buttons = [e["action_id"] for b in confs_post["blocks"] if b["type"] == "actions" for e in b["elements"]]
@@ -97,7 +100,7 @@ def test_the_same_files_twice_change_nothing(desk, standin):
     for kind in ("trades", "confirmations"):
         code, out, err = import_file(desk, kind, DATA / f"{kind}.csv")
         assert code == 0, err
-        assert "0 criados, 0 atualizados, 60 sem mudança" in out or "0 criados, 0 atualizados, 56 sem mudança" in out
+        assert "0 criado, 0 atualizado, 60 sem mudança" in out or "0 criado, 0 atualizado, 57 sem mudança" in out
     desk.sender.wait_idle(timeout=30)
     standin.settle()
     with desk.db.session() as s:

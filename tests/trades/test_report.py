@@ -7,8 +7,11 @@ import datetime as dt
 import io
 from decimal import Decimal
 
+from bot.files import to_csv
+from bot.request import Request
+from handlers.trades.files import report_sheets
 from models.trades.imports import book_trade
-from models.trades.report import build_report, report_csv
+from models.trades.report import build_report
 from tests.trades.conftest import MARIANA, QUESIA
 
 PETR4, VALE3 = "BRPETRACNPR6", "BRVALEACNOR0"
@@ -58,9 +61,21 @@ def test_report_figures_match_a_hand_computation(people):
         assert exp["XPINC"].to_pay == Decimal("1201.00") and exp["XPINC"].to_receive == 0
         assert exp["BTGP"].to_receive == Decimal("649.50") and exp["BTGP"].net == Decimal("649.50")
         assert exp["BRADESCO"].net == Decimal("-2201.00")
-        rows = list(csv.reader(io.StringIO(report_csv(rep).decode("utf-8-sig"))))
-    assert ["pnl", "FUNDO-X", "PETR4", PETR4, "150", "11.01", "13.00", "99.00", "298.50"] in rows
-    assert ["exposure", "BRADESCO", "1", "2201.00", "0.00", "-2201.00", "2201.00"] in rows
+        ctx.actor.locale = "en"
+        english = to_csv(report_sheets(Request(people, ctx), rep), "en")
+        ctx.actor.locale = "pt-BR"
+        portuguese = to_csv(report_sheets(Request(people, ctx), rep), "pt-BR")
+        ctx.session.rollback()
+    rows = list(csv.reader(io.StringIO(english.decode("utf-8-sig"))))
+    assert rows[0] == ["Account", "Ticker", "ISIN", "Position", "Average cost", "Mark price", "Realized P&L",
+                       "Unrealized P&L"]
+    assert ["FUNDO-X", "PETR4", PETR4, "150", "11.01", "13.00", "99.00", "298.50"] in rows
+    assert ["BRADESCO", "1", "2201.00", "0.00", "-2201.00", "2201.00"] in rows
+    # For a Brazilian spreadsheet: semicolons, decimal commas, Portuguese headers.
+    rows = list(csv.reader(io.StringIO(portuguese.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["Conta", "Código", "ISIN", "Posição"] and "Custo médio" in rows[0]
+    assert ["FUNDO-X", "PETR4", PETR4, "150", "11,01", "13,00", "99,00", "298,50"] in rows
+    assert ["BRADESCO", "1", "2201,00", "0,00", "-2201,00", "2201,00"] in rows
 
 
 def test_report_over_slack_shows_the_card_and_attaches_the_csv(bot, people, standin):
@@ -80,4 +95,4 @@ def test_report_over_slack_shows_the_card_and_attaches_the_csv(bot, people, stan
     bad = bot.command("/trade", "report amanhã-ish", user=QUESIA)
     assert "não é uma data" in bad.text and "/trade report 2026-11-23" in bad.text
     refused = bot.command("/trade", "report", user=MARIANA)
-    assert "backoffice" in refused.text and "R$" not in refused.text
+    assert "back office" in refused.text and "R$" not in refused.text

@@ -1,0 +1,109 @@
+"""Outbox rows delivered through Slack's Web API, and Slack's errors read as outcomes.
+
+A rate limit waits for ``Retry-After``; a permanent error (``channel_not_found``...) or too many
+attempts fail the row; any other Slack error retries with the back-off. A desk's own kinds
+(``registry.outbox_kinds``: an incident's channel, a digest chart) are called with the client.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from bot.outbox import Failed, Outcome, RetryLater, Sent
+from bot.runtime import Runtime
+from bot.slack.api import SlackApiError, WebClient
+from models.core.outbox import OutboxKind, OutboxMessage
+
+MAX_ATTEMPTS = 12
+PERMANENT = {
+    "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "user_not_found",
+    "cant_update_message", "message_not_found", "no_text", "user_disabled",
+}
+
+
+def slack_outcome(row: OutboxMessage, exc: SlackApiError) -> Outcome:
+    """What to do with ``row`` after Slack answered ``exc``."""
+    status = getattr(exc.response, "status_code", None)
+    code = (exc.response.get("error") if exc.response is not None else None) or "unknown_error"
+    if status == 429:
+        retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after") or "1"
+        try:
+            delay = dt.timedelta(seconds=max(1, int(float(retry_after if isinstance(retry_after, str) else retry_after[0]))))
+        except ValueError:
+            delay = dt.timedelta(seconds=5)
+        return RetryLater(f"rate limited ({code})", delay)
+    if code in PERMANENT or row.attempts >= MAX_ATTEMPTS:
+        return Failed(code)
+    return RetryLater(code)
+
+
+class SlackDelivery:
+    """The outbox's :data:`~bot.outbox.Deliver` for a process that has a bot token."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._client: WebClient | None = None
+
+    def client(self) -> WebClient:
+        if self._client is None:
+            self._client = self.runtime.web_client()
+        return self._client
+
+    def __call__(self, row: OutboxMessage, content: dict) -> Outcome:
+        try:
+            result = self.send(row, content)
+        except SlackApiError as exc:
+            return slack_outcome(row, exc)
+        return Sent(result.get("channel"), result.get("ts"))
+
+    def send(self, row: OutboxMessage, content: dict) -> dict:
+        """One Web API call (or a desk kind's few) for ``row``: ``{"channel", "ts"}``."""
+        client = self.client()
+        text, blocks = content.get("text", ""), content.get("blocks")
+        kind = row.kind
+        custom = self.runtime.registry.outbox_kinds.get(kind)
+        if custom is not None:
+            return custom(self.runtime, client, row, content)
+        if kind == OutboxKind.update.value:
+            target = row.updates
+            assert target is not None
+            resp = client.chat_update(channel=target.slack_channel, ts=target.slack_ts, text=text, blocks=blocks)
+            return {"channel": resp.get("channel"), "ts": target.slack_ts}
+        channel = _channel_for(row)
+        thread_ts = row.thread_ts or (row.thread_of.slack_ts if row.thread_of else None)
+        if kind == OutboxKind.ephemeral.value:
+            user = row.person.slack_user_id if row.person else None
+            resp = client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts)
+            return {"channel": channel, "ts": resp.get("message_ts")}
+        if kind == OutboxKind.file.value:
+            if channel[:1] in ("U", "W"):  # files go to a conversation id: open the DM first
+                channel = client.conversations_open(users=channel)["channel"]["id"]
+            files = row.data.get("files") or []
+            client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                initial_comment=text,
+                file_uploads=[
+                    {"content": _file_bytes(f), "filename": f["filename"], "title": f.get("title") or f["filename"]}
+                    for f in files
+                ],
+            )
+            return {"channel": channel, "ts": None}
+        resp = client.chat_postMessage(channel=channel, text=text, blocks=blocks, thread_ts=thread_ts,
+                                       unfurl_links=False)
+        return {"channel": resp.get("channel"), "ts": resp.get("ts")}
+
+
+def _channel_for(row: OutboxMessage) -> str:
+    if row.channel:
+        return row.channel
+    if row.person is not None and row.person.slack_user_id:
+        return row.person.slack_user_id
+    raise SlackApiError("no Slack user id for this person", {"ok": False, "error": "user_not_found"})
+
+
+def _file_bytes(spec: dict) -> bytes:
+    if "base64" in spec:
+        return base64.b64decode(spec["base64"])
+    return str(spec.get("text", "")).encode("utf-8")
