@@ -60,7 +60,8 @@ def _csv_cell(value: Any, locale: str) -> str:
 def _decimal_text(value: Decimal) -> str:
     """At least two decimals, no trailing zeros beyond them: 10.20, 37.405, 1234.00."""
     value = value.normalize()
-    return format(value.quantize(Decimal("0.01")) if value.as_tuple().exponent > -2 else value, "f")
+    exponent = value.as_tuple().exponent
+    return format(value.quantize(Decimal("0.01")) if isinstance(exponent, int) and exponent > -2 else value, "f")
 
 
 def to_csv(sheets: list[Sheet], locale: str) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shlex
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +15,7 @@ from models.core.errors import N_, ValidationError
 from models.core.people import Person, Role, get_person, take_person
 from models.leave import flow as leave_requests
 from models.leave.balance import balance, set_allowance
-from models.leave.calendar import local_today
+from models.leave.calendar import local_today, parse_day
 from models.leave.queries import (
     balance_report,
     my_requests,
@@ -75,26 +74,6 @@ def cancel_cmd(req: Request) -> Reply:
         raise ValidationError(N_("Say which request: `/leave cancel 12` (`/leave list` shows the numbers)."))
     done = leave_requests.cancel(req.ctx, req.text.strip().split()[0])
     return Reply("leave/decision_ack", {"request": done.card(req.actor), "event": "cancelled"})
-
-
-def parse_day(text: str, today: dt.date) -> dt.date | None:
-    """``2026-12-24``, ``24/12/2026`` or ``24/12`` (the next such day)."""
-    text = text.strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?", text)
-    if not m:
-        return None
-    day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
-    try:
-        if year:
-            return dt.date(int(year) + (2000 if len(year) == 2 else 0), month, day)
-        found = dt.date(today.year, month, day)
-        return found if found >= today else dt.date(today.year + 1, month, day)
-    except ValueError:
-        return None
 
 
 @subcommand("leave", "who", usage=N_("/leave who [today|tomorrow|week|<date>]"),

@@ -11,7 +11,7 @@ from models.core.errors import N_
 from models.core.people import approvers_for
 from models.leave import flow as leave_requests
 from models.leave.balance import balance, balances
-from models.leave.calendar import local_today
+from models.leave.calendar import local_today, parse_day
 from models.leave.tables import get_type, leave_types, plain_days
 
 
@@ -30,18 +30,17 @@ def open_form(req: Request) -> OpenModal:
     })
 
 
-def _date(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
+def _date(value: object, today: dt.date) -> dt.date | None:
+    """Slack's date picker sends ISO; a form typed elsewhere may say ``25/12/2026``: both are read."""
+    return parse_day(str(value), today) if value else None
 
 
 @form("leave_request")
 def submit_form(req: Request) -> CloseModal | ModalErrors:
     """The form is sent: missing fields answer in the form; the domain checks the rest."""
     values = req.values
-    start, end = _date(values.get("start")), _date(values.get("end"))
+    today = local_today(req.actor, req.settings, req.ctx.now)
+    start, end = _date(values.get("start"), today), _date(values.get("end"), today)
     errors = {}
     if not values.get("type"):
         errors["type"] = N_("Choose a leave type.")

@@ -56,8 +56,8 @@ def _from_state(value: str | None) -> tuple[BreakFilter, dict]:
         day = dt.date.fromisoformat(data["d"]) if data.get("d") else None
     except (TypeError, ValueError):
         day = None
-    word = data.get("w") if isinstance(data.get("w"), str) else ""
-    return BreakFilter(word=word[:60], day=day), data
+    word = data.get("w")
+    return BreakFilter(word=word[:60] if isinstance(word, str) else "", day=day), data
 
 
 def _page(req: Request, where: BreakFilter, page: int, *, replace: bool = False) -> Reply:
@@ -97,7 +97,8 @@ def all_breaks(req: Request) -> Reply:
 def click_page(req: Request) -> Reply:
     """*Next* / *Previous*: the same message, rewritten with the other page."""
     where, data = _from_state(req.value)
-    page = data.get("p") if isinstance(data.get("p"), int) else 0
+    page = data.get("p")
+    page = page if isinstance(page, int) else 0
     return _page(req, where, page, replace=True)
 
 

@@ -52,5 +52,6 @@ def click_pending(req: Request) -> Reply:
 @button("trades_pending_page", role=BO)
 def click_pending_page(req: Request) -> Reply:
     """*Next* / *Previous* under the pending list: the same message, rewritten."""
-    page = int(req.value) if (req.value or "").isdigit() else 0
+    value = req.value or ""
+    page = int(value) if value.isdigit() else 0
     return pending_page(req, page, replace=True)

@@ -38,7 +38,7 @@ def conf_row(c: Confirmation) -> dict:
 
 def event_row(e: TradeEvent) -> dict:
     """One step of the history; the note is split into what the template words (break names, a reason)."""
-    row = {"at": e.at.isoformat(), "action": e.action, "by": e.actor.name if e.actor else None,
+    row: dict = {"at": e.at.isoformat(), "action": e.action, "by": e.actor.name if e.actor else None,
            "from": e.from_status, "to": e.to_status, "note": None, "breaks": [], "why": None, "confirm_id": None}
     if e.action == "matched" and e.note:
         row["breaks"] = e.note.split(", ")

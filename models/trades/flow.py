@@ -118,13 +118,13 @@ def reopen(ctx, trade: Trade, conf: Confirmation, why: str, changed: list[str]) 
     """The broker replaced (``why="replaced"``) or cancelled a confirmation after the trade was confirmed:
     the confirmation by the analyst is withdrawn, the trade goes back to matching, and the analyst
     who confirmed it and the trades channel are told why. ``changed`` names the terms that moved."""
-    confirmer = trade.confirmed_by
+    confirmer, was = trade.confirmed_by, trade.status
     before = {"status": trade.status, "confirmed_by": confirmer.name if confirmer else None,
               "confirmed_at": trade.confirmed_at, "confirmation_id": trade.confirmation_id, "breaks": trade.breaks}
     trade.status, trade.confirmation_id, trade.breaks = TradeStatus.unmatched.value, None, []
     trade.confirmed_by_id, trade.confirmed_at, trade.dispute_reason, trade.updated_at = None, None, None, ctx.now
     ctx.session.execute(update(Confirmation).where(Confirmation.fill_of_id == trade.id).values(fill_of_id=None))
-    add_event(ctx, trade, "reopened", before["status"], f"{why}:{conf.confirm_id}")
+    add_event(ctx, trade, "reopened", was, f"{why}:{conf.confirm_id}")
     record(ctx, "trade.reopened", trade, before=before,
            after={"status": trade.status, "why": why, "confirmation": conf.confirm_id, "changed": changed})
     data = {"ref": trade.ref, "why": why, "confirm_id": conf.confirm_id, "changed": changed, "ticker": trade.ticker,

@@ -105,8 +105,10 @@ def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-un
     for values, booker in parsed:
         old = existing.get(values["ref"])
         if values["trans_type"] == "CANCEL":
+            assert old is not None  # a CANCEL of an unknown trade was refused above
             outcome = _cancel_trade(ctx, old)
         else:
+            assert booker is not None  # an unknown trader was refused above
             outcome = _upsert_trade(ctx, values, booker, old, fresh)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
     _booked(ctx, fresh)
@@ -179,9 +181,10 @@ def _cancel_trade(ctx, trade: Trade) -> str:  # type: ignore[no-untyped-def]
     """The front office cancelled it: out of matching (its confirmation is free again) and of the report."""
     if trade.status == TradeStatus.cancelled.value:
         return "unchanged"
-    before = {"status": trade.status, "confirmation_id": trade.confirmation_id, "breaks": trade.breaks}
+    was = trade.status
+    before = {"status": was, "confirmation_id": trade.confirmation_id, "breaks": trade.breaks}
     trade.status, trade.confirmation_id, trade.breaks, trade.updated_at = TradeStatus.cancelled.value, None, [], ctx.now
-    add_event(ctx, trade, "cancelled", before["status"])
+    add_event(ctx, trade, "cancelled", was)
     record(ctx, "trade.cancelled", trade, before=before, after={"status": trade.status})
     return "updated"
 

@@ -80,7 +80,7 @@ def rematch(ctx) -> MatchOutcome:  # type: ignore[no-untyped-def]
         if r[n] is not None:
             fills_now[r[n]] = tuple(sorted((*fills_now.get(r[n], ()), r[0])))
     fills_wanted: dict[int, tuple[int, ...]] = {}
-    for tid, cid in zip(result.fills["trade_id"].tolist(), result.fills["conf_id"].tolist()):
+    for tid, cid in zip(result.fills["trade_id"].tolist(), result.fills["conf_id"].tolist(), strict=True):
         fills_wanted[int(tid)] = tuple(sorted((*fills_wanted.get(int(tid), ()), int(cid))))
     wanted: dict[int, tuple[int | None, list[str]]] = {int(t): (None, []) for t in result.missing}
     for row in result.pairs.itertuples(index=False):
@@ -115,7 +115,8 @@ def _write(ctx, changed: list[int], wanted: dict, current: dict, fills_now: dict
     s.flush()
     moves = [{"cid": cid, "tid": tid} for tid in changed for cid in fills_wanted.get(tid, ())]
     if moves:
-        s.connection().execute(update(Confirmation.__table__).where(Confirmation.__table__.c.id == bindparam("cid"))
+        table = Confirmation.__table__
+        s.connection().execute(update(table).where(table.c.id == bindparam("cid"))  # type: ignore[arg-type]
                                .values(fill_of_id=bindparam("tid")), moves)
         for obj in list(s.identity_map.values()):  # the bulk update bypassed the ORM: reload what it holds
             if isinstance(obj, Confirmation):

@@ -141,7 +141,8 @@ def _assign(book: _Book, tol: _Tolerance, keys: list[str], t_left: np.ndarray,
         tm, cm = tm[np.argsort(kt[tm], kind="stable")], cm[np.argsort(kc[cm], kind="stable")]
         t_bounds = np.cumsum(nt[np.unique(kt[tm])])
         c_bounds = np.cumsum(nc[np.unique(kc[cm])])
-        for t_rows, c_rows in zip(np.split(t_left[tm], t_bounds[:-1]), np.split(c_left[cm], c_bounds[:-1])):
+        groups_t, groups_c = np.split(t_left[tm], t_bounds[:-1]), np.split(c_left[cm], c_bounds[:-1])
+        for t_rows, c_rows in zip(groups_t, groups_c, strict=True):
             t_rows, c_rows = book.canonical(t_rows), book.canonical(c_rows)
             r, c = linear_sum_assignment(_cost(book, tol, t_rows, c_rows))
             out_t.append(t_rows[r])
@@ -164,7 +165,8 @@ def _fills(book: _Book, tol: _Tolerance, t_left: np.ndarray, c_left: np.ndarray)
     tm, cm = tm[np.argsort(kt[tm], kind="stable")], cm[np.argsort(kc[cm], kind="stable")]
     t_bounds, c_bounds = np.cumsum(nt[np.unique(kt[tm])]), np.cumsum(nc[np.unique(kc[cm])])
     found: list[tuple[int, list[int]]] = []
-    for t_rows, c_rows in zip(np.split(t_left[tm], t_bounds[:-1]), np.split(c_left[cm], c_bounds[:-1])):
+    groups_t, groups_c = np.split(t_left[tm], t_bounds[:-1]), np.split(c_left[cm], c_bounds[:-1])
+    for t_rows, c_rows in zip(groups_t, groups_c, strict=True):
         free = book.canonical(c_rows).tolist()
         for t in sorted(t_rows.tolist(), key=lambda r: str(book.ref[r])):
             chosen = _best_fills(book, tol, t, free)

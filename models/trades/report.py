@@ -27,7 +27,8 @@ def cents(value: Decimal) -> Decimal:
 def price_text(value: Decimal) -> str:
     """A price with at least two decimals and no trailing zeros beyond (the same on every database)."""
     value = value.normalize()
-    return format(value.quantize(CENT) if value.as_tuple().exponent > -2 else value, "f")
+    exponent = value.as_tuple().exponent
+    return format(value.quantize(CENT) if isinstance(exponent, int) and exponent > -2 else value, "f")
 
 
 @dataclass

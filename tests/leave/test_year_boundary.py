@@ -65,3 +65,13 @@ def test_the_approver_is_told_when_an_admin_cancels_approved_leave(bot, standin,
     assert "Eduarda Silva cancelou a ausência aprovada #1 de Mariana Souza" in withdrawn
     assert "Eduarda Silva cancelou sua ausência #1" in dms(standin, MARIANA, contains="cancelou")[0].text
     assert only_request(bot.runtime).status == "cancelled"
+
+
+def test_the_form_reads_dates_typed_the_brazilian_way_too(bot, standin, people):
+    # The date picker sends ISO; a form filled as text (the console, a client without pickers) may not.
+    resp = request_leave(bot, standin, MARIANA, "07/12/2026", "2026-12-11")
+    assert resp.status == 200 and resp.body == ""
+    req = only_request(bot.runtime)
+    assert (req.start.isoformat(), req.end.isoformat(), req.days) == ("2026-12-07", "2026-12-11", Decimal(5))
+    wrong = field_errors(request_leave(bot, standin, MARIANA, "31/02/2027", "2027-03-01"))
+    assert set(wrong) == {"start"}

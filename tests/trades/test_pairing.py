@@ -29,8 +29,9 @@ def frame(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
 
 
 def pairs_of(result, trades: pd.DataFrame, confs: pd.DataFrame) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    t_ref, c_ref = dict(zip(trades["id"], trades["ref"])), dict(zip(confs["id"], confs["ref"]))
-    return {(t_ref[t], c_ref[c]) for t, c in zip(result.pairs["trade_id"], result.pairs["conf_id"])}
+    t_ref = dict(zip(trades["id"], trades["ref"], strict=True))
+    c_ref = dict(zip(confs["id"], confs["ref"], strict=True))
+    return {(t_ref[t], c_ref[c]) for t, c in zip(result.pairs["trade_id"], result.pairs["conf_id"], strict=True)}
 
 
 def disagreement(t: tuple, c: tuple) -> tuple[int, int, float]:
@@ -50,7 +51,7 @@ def test_the_confirmation_goes_to_the_trade_it_agrees_with_whatever_the_order():
         result = pair(t, c, TOL, NET_TOL)
         assert pairs_of(result, t, c) == {("T-2", "CF-2")}
         assert not result.pairs[["price", "net_amount"]].any(axis=None)
-        assert [dict(zip(t["id"], t["ref"]))[i] for i in result.missing] == ["T-1"]
+        assert [dict(zip(t["id"], t["ref"], strict=True))[i] for i in result.missing] == ["T-1"]
 
 
 group = st.lists(st.tuples(st.sampled_from([1000, 1001, 1020, 1050, 1100]), st.sampled_from([0, 0, 1])),
@@ -79,7 +80,7 @@ def test_look_alike_groups_pair_optimally_and_the_same_in_any_order(t_vals, c_va
     # Optimal: no one-to-one pairing of as many pairs disagrees less (checked by brute force).
     k = min(len(trades), len(confs))
     assert len(expected) == k
-    best = min(score(list(zip(ts, cs))) for ts in itertools.permutations(by_t, k)
+    best = min(score(list(zip(ts, cs, strict=True))) for ts in itertools.permutations(by_t, k)
                for cs in itertools.combinations(by_c, k))
     assert score(expected) == best
     # A trade that agrees exactly is never left out while its confirmation goes to one that does not.
@@ -96,7 +97,7 @@ def test_partial_fills_that_add_up_confirm_one_trade_and_others_stay_a_quantity_
     confs = frame([("CF-A", 500, 999, 0), ("CF-B", 500, 1001, 0), ("CF-C", 400, 2000, 0), ("CF-D", 500, 2000, 0)])
     confs.loc[2:3, "isin"] = "BRVALEACNOR0"
     result = pair(trades, confs, TOL, NET_TOL)
-    fills = set(zip(result.fills["trade_id"], result.fills["conf_id"]))
+    fills = set(zip(result.fills["trade_id"], result.fills["conf_id"], strict=True))
     assert fills == {(0, 0), (0, 1)}  # 500 + 500 = 1000 at R$ 9.99 and 10.01: an average of R$ 10.00
     row = result.pairs[result.pairs["trade_id"] == 0].iloc[0]
     assert not row[["price", "quantity", "net_amount", "settlement_date"]].any()
