@@ -23,7 +23,7 @@ from sqlalchemy import event, insert
 
 from bench.common import Row, print_table
 
-NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)  # 09:00 in São Paulo, a Wednesday
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)  # 09:00 in São Paulo, a Wednesday
 TEAM = 9  # reports per manager
 ROLES = ("sales", "backoffice", "oncall", None)  # None: a manager with no desk role
 
@@ -89,7 +89,7 @@ def _seed_leave(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-u
     types = [t.id for t in leave_types(s)]
     s.commit()
     rows = []
-    for i in range(n):
+    for _ in range(n):
         start = NOW.date() + dt.timedelta(days=rng.randint(-300, 60))
         end = start + dt.timedelta(days=rng.randint(0, 9))
         status = rng.choices(("pending", "approved", "rejected", "cancelled"), (1, 6, 1, 1))[0]
@@ -154,7 +154,7 @@ class QueryCounter:
     def _on(self, *args) -> None:  # type: ignore[no-untyped-def]
         self.count += 1
 
-    def __enter__(self) -> "QueryCounter":
+    def __enter__(self) -> QueryCounter:
         event.listen(self.engine, "before_cursor_execute", self._on)
         return self
 

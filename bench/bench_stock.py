@@ -257,8 +257,8 @@ def bench_database(kind: str, quick: bool, tmp: Path) -> list[Row]:
     sku_cycle = iter([f"SKU-{i:07d}" for i in random.Random(5).sample(range(n_products), 50)] * 1000)
     word_cycle = iter([q for q, _ in queries] * 1000)
     for name, arg in (("/stock <sku>", lambda: next(sku_cycle)), ("/stock <words>", lambda: next(word_cycle))):
-        ours_ms = timings(lambda: _ok(bot.command("/stock", arg(), user="U0BENCH01")), n_calls, warmup=5)
-        base_ms = timings(lambda: _ok(bare.command("/stock", arg(), user="U0BENCH01")), n_calls, warmup=5)
+        ours_ms = timings(lambda arg=arg: _ok(bot.command("/stock", arg(), user="U0BENCH01")), n_calls, warmup=5)
+        base_ms = timings(lambda arg=arg: _ok(bare.command("/stock", arg(), user="U0BENCH01")), n_calls, warmup=5)
         ratio = median(ours_ms) / median(base_ms)
         rows.append(Row(DESK, f"{name} round trip median ({label})", median(ours_ms), "ms", median(base_ms),
                         "bare Bolt ack", "<= 1.3x", ratio <= 1.3))

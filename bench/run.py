@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     table = print_table(rows)
     failed = [r for r in rows if r.met is False]
     if args.out:
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         Path(args.out).write_text(
             f"# Benchmarks\n\nMeasured {stamp} on {machine()}{' (quick)' if args.quick else ''} with "
             f"`python -m bench.run{' --quick' if args.quick else ''}`.\n\n{table}\n", encoding="utf-8")

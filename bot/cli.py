@@ -11,19 +11,48 @@ import argparse
 import datetime as dt
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlparse
 
+from pydantic import SecretStr
+
+from bot import logs
 from bot.clock import Clock, FrozenClock
 from bot.settings import Settings, SettingsError, load_settings
+from models.core.errors import N_
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 
 class CliError(Exception):
-    """A problem the operator can fix; printed as one line, no traceback."""
+    """A setting or usage problem the operator can fix: one line in the default language, exit 2.
+
+    ``message`` is an English message id with ``{name}`` placeholders filled from ``params``.
+    """
+
+    code = 2
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+class CliRefused(CliError):
+    """The request was understood and refused (nothing changed): exit 1."""
+
+    code = 1
+
+
+def say(settings: Settings, message: str, **params: object) -> None:
+    """Print a message id in the default language (``LOCALE_DEFAULT``)."""
+    from bot.render import render_text  # Jinja and Babel load only for commands that print
+
+    print(render_text(message, settings.locale_default, **params))
 
 
 def _runtime(settings: Settings, *, upgrade: bool = False, clock: Clock | None = None) -> Runtime:
@@ -33,7 +62,7 @@ def _runtime(settings: Settings, *, upgrade: bool = False, clock: Clock | None =
     if upgrade:
         runtime.db.upgrade()
     elif not runtime.db.is_current():
-        raise CliError("The database schema is not up to date: run `backoffice-bot db upgrade` first.")
+        raise CliError(N_("The database schema is not up to date: run `backoffice-bot db upgrade` first."))
     return runtime
 
 
@@ -45,7 +74,8 @@ def _actor_id(runtime: Runtime, who: str | None) -> int | None:
     with runtime.db.session(readonly=True) as s:
         person = find_person(s, who)
         if person is None:
-            raise CliError(f"Nobody is known as {who!r}: use an e-mail or a Slack user id of an imported person.")
+            raise CliError(N_("Nobody is known as “{who}”: use an e-mail or a Slack user id from the people file."),
+                           who=who)
         return person.id
 
 
@@ -55,10 +85,19 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     db = Database(settings.database_url)
     if args.action == "upgrade":
         db.upgrade()
-        print("Database is up to date.")
+        say(settings, N_("The database is up to date."))
         return 0
-    print("up to date" if db.is_current() else "needs `backoffice-bot db upgrade`")
+    say(settings, N_("up to date") if db.is_current() else N_("needs `backoffice-bot db upgrade`"))
     return 0
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C (a BaseException, so no ``except Exception`` keeps it),
+    and the open unit of work rolls back."""
+
+
+def _terminate(signum, _frame):  # type: ignore[no-untyped-def]
+    raise Terminated()
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -69,22 +108,30 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.demo import load_demo  # lazy: see the module docstring
+    from bot.demo import DemoRefused, load_demo  # lazy: see the module docstring
 
     runtime = _runtime(settings, upgrade=settings.is_sqlite)
-    print(load_demo(runtime))
+    try:
+        print(load_demo(runtime))
+    except DemoRefused as refused:
+        raise CliRefused(refused.message, **refused.params) from None
     return 0
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console.session import Console  # lazy: see the module docstring
+    from bot.console.session import Console, NobodyKnown  # lazy: see the module docstring
     from bot.demo import demo_loaded, load_demo  # lazy: see the module docstring
 
     runtime = _runtime(settings, upgrade=settings.is_sqlite)
     if args.demo:
         if not demo_loaded(runtime):
             print(load_demo(runtime))
-    return Console(runtime, who=args.as_).run(sys.stdin)
+    try:
+        console = Console(runtime, who=args.as_)
+    except NobodyKnown as nobody:
+        print(f"backoffice-bot: {nobody}", file=sys.stderr)
+        return 2
+    return console.run(sys.stdin)
 
 
 def cmd_manifest(args: argparse.Namespace, settings: Settings) -> int:
@@ -92,7 +139,12 @@ def cmd_manifest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.manifest import build_manifest  # lazy: see the module docstring
 
     if not args.socket and not args.url:
-        raise CliError("Say how Slack reaches the bot: --url https://your.host (HTTP) or --socket (Socket Mode).")
+        raise CliError(N_("Say how Slack reaches the bot: --url https://your.host (HTTP) or --socket (Socket Mode)."))
+    if args.url:
+        url = urlparse(args.url)
+        if url.scheme != "https" or not url.hostname:
+            raise CliError(N_("--url must be the bot's public https address, like https://bot.example.com "
+                              "(Slack calls only https); got “{url}”."), url=args.url)
     print(json.dumps(build_manifest(build_registry(), url=args.url, socket=args.socket), indent=2, ensure_ascii=False))
     return 0
 
@@ -117,55 +169,72 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         from bot.scheduler import start_in_background
 
         start_in_background(runtime)
-    serve(WebApp(runtime), args.port or settings.port, threads=settings.web_threads)
-    runtime.sender.wait_idle(timeout=30)  # notifications queued by the last requests leave before exit
+    app = WebApp(runtime)
+    serve(app, args.port or settings.port, threads=settings.web_threads)
+    # Drained: what followed the last acks finishes, undelivered notifications go back to the outbox.
+    app.shutdown(settings.shutdown_grace / 2)
     return 0
 
 
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ops import serve_in_background  # lazy: see the module docstring
     from bot.scheduler import start_in_background  # lazy: see the module docstring
-    from bot.slack.socket import run_socket_mode  # lazy: see the module docstring
+    from bot.slack.socket import run_socket  # lazy: see the module docstring
 
     settings.require("slack_bot_token", "slack_app_token")
     if settings.slack_signing_secret is None:
         # Socket Mode requests are not signed; Bolt still wants a value to build the app.
-        settings = settings.model_copy(update={"slack_signing_secret": "socket-mode-unsigned"})
+        settings = settings.model_copy(update={"slack_signing_secret": SecretStr("socket-mode-unsigned")})
     runtime = _runtime(settings)
     _check_slack_token(settings)
     if settings.run_scheduler:
         start_in_background(runtime)
+    serve_in_background(runtime, settings.metrics_port)
     assert settings.slack_app_token is not None  # required above
-    run_socket_mode(runtime, settings.slack_app_token.get_secret_value())
-    return 0
+    return run_socket(runtime, settings.slack_app_token.get_secret_value())
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ops import serve_in_background  # lazy: see the module docstring
     from bot.scheduler import run_forever  # lazy: see the module docstring
 
     runtime = _runtime(settings)
+    serve_in_background(runtime, settings.metrics_port)
     run_forever(runtime)
     return 0
 
 
 def cmd_job(args: argparse.Namespace, settings: Settings) -> int:
     from bot.compose import build_registry  # lazy: see the module docstring
+    from bot.render import render_text  # lazy: see the module docstring
 
+    at = _aware_time(args.at) if args.at else None
     registry = build_registry()
     if args.name in (None, "list"):
-        for each in registry.jobs.values():
-            print(f"{each.name:28} every {each.every_minutes} min  {each.help}")
+        for job in registry.jobs.values():
+            every = render_text("every {minutes} min", settings.locale_default, minutes=job.every_minutes)
+            print(f"{job.name:28} {every:18} {render_text(job.help, settings.locale_default) if job.help else ''}")
         return 0
     job = registry.jobs.get(args.name)
     if job is None:
-        raise CliError(f"No job {args.name!r}. Jobs: {', '.join(registry.jobs) or 'none yet'}.")
-    at = dt.datetime.fromisoformat(args.at) if args.at else None
-    if at is not None and at.tzinfo is None:
-        raise CliError("--at needs a time zone, e.g. 2026-11-25T09:00:00-03:00")
+        raise CliError(N_("There is no job “{name}”. Jobs: {jobs}."), name=args.name, jobs=", ".join(registry.jobs))
     runtime = _runtime(settings, clock=FrozenClock(at) if at is not None else None)
-    print(job.run(runtime, runtime.clock.now()) or "done")
+    print(job.run(runtime, runtime.clock.now()) or render_text("done", settings.locale_default))
     runtime.sender.sweep()
     runtime.sender.wait_idle()
     return 0
+
+
+def _aware_time(text: str) -> dt.datetime:
+    """``--at``: an ISO 8601 time with its zone, or a CliError saying so."""
+    try:
+        at = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(N_("--at “{value}” is not a time: use ISO 8601 with a zone, e.g. 2026-11-25T09:00:00-03:00."),
+                       value=text) from None
+    if at.tzinfo is None:
+        raise CliError(N_("--at needs a time zone, e.g. 2026-11-25T09:00:00-03:00."))
+    return at
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -211,32 +280,63 @@ def limit_library_logs(level: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "import":
+        # An import is one transaction: stopped by SIGTERM (from the first moment), it changed nothing.
+        signal.signal(signal.SIGTERM, _terminate)
+    settings: Settings | None = None
     try:
         settings = load_settings()
         quiet = args.command in ("console", "demo", "import", "manifest", "db", "job")
         level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logs.configure(level, json_lines=settings.log_format == "json", secrets=logs.secrets_of(settings))
         logging.getLogger("alembic").setLevel(max(level, logging.WARNING))
         limit_library_logs(level)
+        if settings.log_level.upper() == "DEBUG":
+            logging.getLogger(__name__).setLevel(logging.DEBUG)
         return int(args.fn(args, settings) or 0)
-    except (SettingsError, CliError) as exc:
+    except SettingsError as exc:
         print(f"backoffice-bot: {exc}", file=sys.stderr)
         return 2
+    except CliError as exc:
+        from bot.render import render_text  # Jinja and Babel load only for commands that print
+
+        print(f"backoffice-bot: {render_text(exc.message, _locale(settings), **exc.params)}", file=sys.stderr)
+        return exc.code
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - one line for the operator, not a traceback
-        from sqlalchemy.exc import OperationalError  # lazy: see the module docstring
+    except Terminated:
+        print("backoffice-bot: stopped by SIGTERM; what had not finished was rolled back.", file=sys.stderr)
+        return 143
+    except Exception as exc:
+        print(f"backoffice-bot: {_explain(exc, settings)}", file=sys.stderr)
+        logging.getLogger(__name__).debug("details", exc_info=True)
+        return 2 if _is_database_error(exc) else 1
 
-        if isinstance(exc, OperationalError):
-            reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
-            if "no such table" in reason or "does not exist" in reason and "relation" in reason:
-                print("backoffice-bot: the database schema is behind the code: run `backoffice-bot db upgrade`.",
-                      file=sys.stderr)
-            else:
-                print(f"backoffice-bot: database error ({reason}); is DATABASE_URL right and the server running?",
-                      file=sys.stderr)
-            return 2
-        raise
+
+def _is_database_error(exc: Exception) -> bool:
+    from sqlalchemy.exc import OperationalError  # only when something failed
+
+    return isinstance(exc, OperationalError)
+
+
+def _locale(settings: Settings | None) -> str:
+    return settings.locale_default if settings is not None else "pt-BR"
+
+
+def _explain(exc: Exception, settings: Settings | None) -> str:
+    """An unexpected failure in one line of the default language (LOG_LEVEL=DEBUG shows the traceback)."""
+    from bot.render import render_text  # Jinja and Babel load only for commands that print
+
+    locale = _locale(settings)
+    if _is_database_error(exc):
+        orig = getattr(exc, "orig", exc)
+        reason = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        if "no such table" in reason or "does not exist" in reason and "relation" in reason:
+            return render_text("the database schema is behind the code: run `backoffice-bot db upgrade`.", locale)
+        return render_text("database error ({reason}); is DATABASE_URL right and the server running?", locale,
+                           reason=reason)
+    return render_text("something went wrong ({reason}) and was stopped; run again with LOG_LEVEL=DEBUG for the "
+                       "details.", locale, reason=type(exc).__name__)
 
 
 if __name__ == "__main__":

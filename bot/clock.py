@@ -10,7 +10,7 @@ class Clock:
     """The real time, in UTC."""
 
     def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
 
 
 class FrozenClock(Clock):
@@ -19,7 +19,7 @@ class FrozenClock(Clock):
     def __init__(self, at: dt.datetime) -> None:
         if at.tzinfo is None:
             raise ValueError("FrozenClock needs an aware datetime")
-        self._at = at.astimezone(dt.timezone.utc)
+        self._at = at.astimezone(dt.UTC)
         self._lock = threading.Lock()
 
     def now(self) -> dt.datetime:
@@ -28,7 +28,7 @@ class FrozenClock(Clock):
 
     def set(self, at: dt.datetime) -> None:
         with self._lock:
-            self._at = at.astimezone(dt.timezone.utc)
+            self._at = at.astimezone(dt.UTC)
 
     def advance(self, **delta: float) -> dt.datetime:
         with self._lock:

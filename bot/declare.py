@@ -159,6 +159,7 @@ class OutboxKind:
     """Deliver outbox rows of a desk's own ``kind``: ``fn(runtime, client, row, content) -> {channel, ts}``."""
 
     kind: str
+    files: Callable[[dict, str], list[dict]] | None = None  # the files such a row carries (the console saves them)
 
 
 @dataclass(frozen=True)
@@ -246,8 +247,8 @@ def series(label: str) -> Callable[[F], F]:
     return _mark(Series(label))
 
 
-def outbox_kind(kind: str) -> Callable[[F], F]:
-    return _mark(OutboxKind(kind))
+def outbox_kind(kind: str, *, files: Callable[[dict, str], list[dict]] | None = None) -> Callable[[F], F]:
+    return _mark(OutboxKind(kind, files))
 
 
 def route(prefix: str) -> Callable[[F], F]:

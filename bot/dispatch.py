@@ -6,6 +6,7 @@ The Slack adapter and the console both call these, so a command behaves the same
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from bot.commands import Command, unknown_subcommand
@@ -106,7 +107,18 @@ def dispatch_shortcut(registry: Registry, callback_id: str, req: Request) -> Any
     return entry.handler(req)
 
 
-MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+# The bot's own mention: as Slack sends it, or typed as its name (the console, a DM).
+MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|^\s*@backoffice(?:-bot)?\b", re.IGNORECASE)
+# Small talk: a message made only of these words gets a greeting, not "I did not understand".
+SMALL_TALK = frozenset("""
+    oi ola opa eai e ai hey hi hello hallo yo bom boa dia tarde noite good morning afternoon evening
+    tudo bem beleza obrigado obrigada valeu thanks thank you tks vlw ok okay blz
+""".split())
+
+
+def small_talk(text: str) -> bool:
+    words = re.sub(r"[^\w]+", " ", unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()).split()
+    return bool(words) and all(w in SMALL_TALK for w in words)
 
 
 def dispatch_text(registry: Registry, req: Request) -> Any:
@@ -119,6 +131,8 @@ def dispatch_text(registry: Registry, req: Request) -> Any:
         return dispatch_command(registry, name, req)
     if name in HELP_WORDS:
         return overview(registry, req)
+    if not text or small_talk(text):
+        return Reply("platform/greeting", {"name": req.actor.name})
     req.text = text
     intent = registry.best_intent(text)
     if intent is None:

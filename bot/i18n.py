@@ -102,10 +102,21 @@ def format_date(value: dt.date | None, locale: str = "pt-BR", fmt: str = "medium
     return _plain(dates.format_date(value, format=fmt, locale=babel_locale(locale)))
 
 
+def safe_zone(tz: str | None, default: str = "America/Sao_Paulo") -> str:
+    """``tz`` if it names a time zone, else ``default``: a bad stored value must not break a reply."""
+    if tz:
+        try:
+            zoneinfo.ZoneInfo(tz)
+            return tz
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    return default
+
+
 def to_zone(value: dt.datetime, tz: str | None) -> dt.datetime:
     zone = zoneinfo.ZoneInfo(tz or "UTC")
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(zone)
 
 

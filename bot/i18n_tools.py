@@ -18,7 +18,7 @@ from bot.i18n import translations
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "NP_": (1, 2), "gettext": None, "ngettext": (1, 2), "render_text": None, "t": None,
-            "cli_text": None}
+            "cli_text": None, "render_plural": (1, 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
 

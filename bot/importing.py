@@ -54,7 +54,7 @@ def read_table(path: str | Path, required: list[str], optional: list[str] = ()) 
             sep = sniff_separator(text_head)
             df = _read_csv(raw, sep)
             raw_header = _csv_header(text_head, sep, len(df.columns)) or [str(c) for c in df.columns]
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile) as exc:
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, OSError, zipfile.BadZipFile, KeyError, EOFError) as exc:
         raise ImportRefused([RowError(0, None, _unreadable(exc, path))]) from None
     if len(raw_header) > MAX_COLUMNS:
         raise ImportRefused([RowError(1, None, N_("The file has {count} columns; the most the bot reads is {limit}."),

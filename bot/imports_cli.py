@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.importing import read_table
-from bot.render import render_text
+from bot.render import render_plural, render_text
 from bot.runtime import Runtime
+from models.core.audit import record
 from models.core.errors import NP_, DomainError
 from models.core.imports import ImportRefused, ImportSummary
 
@@ -47,7 +48,14 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
         table = read_table(path, importer.required, importer.optional)
         with runtime.unit_of_work(actor=actor_id, source="cli", request_key=None) as ctx:
             summary: ImportSummary = importer.run(ctx, table)
+            # The import's own record (the metrics read rows and refusals from these); a file
+            # that changes nothing leaves nothing, not even this.
+            if summary.created or summary.updated:
+                record(ctx, f"import.{kind}", ("import", path.name), after={
+                    "rows": summary.created + summary.updated, "created": summary.created,
+                    "updated": summary.updated})
     except ImportRefused as refused:
+        _refused(runtime, kind, path, actor_id, len(refused.errors))
         print(cli_text(refused.message, **refused.params), file=err)
         for e in refused.errors[:MAX_SHOWN]:
             where = cli_text("row {row}", row=e.row) if e.row else cli_text("file")
@@ -57,6 +65,7 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
             print(cli_text("  ... and {n} more.", n=len(refused.errors) - MAX_SHOWN), file=err)
         return 1
     except DomainError as exc:
+        _refused(runtime, kind, path, actor_id, 1)
         print(cli_text(exc.message, **exc.params), file=err)
         return 1
     counts = [cli_text(message, count=n) for message, n in (
@@ -71,11 +80,25 @@ def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None 
     return 0
 
 
+def _refused(runtime: Runtime, kind: str, path: Path, actor_id: int | None, reasons: int) -> None:
+    """Remember a refused file (nothing else changed): admins and the metrics see refusals."""
+    with runtime.unit_of_work(actor=actor_id, source="cli") as ctx:
+        record(ctx, f"import.{kind}.refused", ("import", path.name), after={"reasons": reasons})
+
+
 def _cut(value: object) -> object:
     if isinstance(value, str):
         value = " ".join(value.split())  # one line per reason, whatever the cell held
         return value if len(value) <= MAX_ECHOED else value[: MAX_ECHOED - 1] + "…"
     return value
+
+
+def summary_line(name: str, summary: ImportSummary, locale: str) -> str:
+    """``Imported people.csv: 24 created, 0 updated, 0 unchanged.`` with each count's plural form."""
+    return render_text("Imported {file}: {created}, {updated}, {unchanged}.", locale, file=name,
+                       created=render_plural("{count} created", "{count} created", summary.created, locale),
+                       updated=render_plural("{count} updated", "{count} updated", summary.updated, locale),
+                       unchanged=render_plural("{count} unchanged", "{count} unchanged", summary.unchanged, locale))
 
 
 def _flush_outbox(runtime: Runtime, out: TextIO) -> None:

@@ -4,9 +4,12 @@ Rows are claimed with a lease (``sending`` until ``lease_until``), handed to a
 :data:`Deliver` function, and its :data:`Outcome` is written: :class:`Sent` marks the row
 ``sent`` with Slack's ``ts``; :class:`RetryLater` puts it back to ``pending`` with its next
 attempt after Slack's ``Retry-After`` (or an exponential back-off); :class:`Failed` (a
-permanent error such as ``channel_not_found``) marks it ``failed`` and logs it. A process that
-dies mid-send leaves a lease that expires, and the sweep takes the row again. The Slack Web API
-delivery is :class:`bot.slack.delivery.SlackDelivery`; the console prints instead.
+permanent error such as ``channel_not_found``), or failing for too long, parks it as a dead
+letter (:mod:`bot.outbox_dead`). A process that dies mid-send leaves a lease that expires, and
+the sweep takes the row again; such a row, and one whose try got no answer, is *uncertain*: its
+message may be out, so the next try looks for it first (:mod:`bot.slack.once`). ``stop`` hands
+unsent rows back to the queue on shutdown. The Slack Web API delivery is
+:class:`bot.slack.delivery.SlackDelivery`; the console prints instead.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
-from bot import i18n
+from bot import i18n, metrics
 from bot.clock import Clock
 from bot.db import Database
+from bot.outbox_dead import PERMANENT, Undeliverable, gives_up, park
 from bot.render import render
 from bot.settings import Settings
 from models.core.outbox import OutboxMessage, OutboxStatus
@@ -30,6 +35,7 @@ from models.core.outbox import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(seconds=120)
+GIVEN_UP = (OutboxStatus.dead.value, OutboxStatus.dropped.value)
 
 
 @dataclass(frozen=True)
@@ -46,11 +52,14 @@ class RetryLater:
 
     error: str
     delay: dt.timedelta | None = None
+    rate_limited: bool = False  # Slack's Retry-After: a wait, not a failure (only the row's age bounds it)
+    uncertain: bool = False  # no answer: the message may be out (the next try checks first)
+    waiting: bool = False  # for the message it follows: not a failure of its own either
 
 
 @dataclass(frozen=True)
 class Failed:
-    """Never: the row is marked ``failed`` with ``error`` and logged."""
+    """Never: the row becomes a dead letter with ``error`` (an admin retries or drops it)."""
 
     error: str
 
@@ -81,6 +90,8 @@ class OutboxSender:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="outbox")
         self._pending: set[Future] = set()
         self._lock = threading.Lock()
+        self._claimed: set[int] = set()  # rows this process holds a lease on
+        self._stopping = False
 
     # -- public -------------------------------------------------------------------------
     @property
@@ -90,8 +101,8 @@ class OutboxSender:
 
     def deliver_soon(self, ids: Iterable[int]) -> None:
         """Deliver these rows in the background, right after the commit that created them."""
-        if not self.enabled:
-            return
+        if not self.enabled or self._stopping:
+            return  # stopping: the rows stay pending for the sweep of a process that runs on
         fut = self._pool.submit(self.deliver, list(ids))
         with self._lock:
             self._pending.add(fut)
@@ -108,8 +119,39 @@ class OutboxSender:
         for fut in futures:
             fut.result(timeout=timeout)
 
+    def stop(self, timeout: float = 10.0) -> int:
+        """Shutdown: take no new deliveries, let those in flight finish (bounded), and hand every
+        row still leased by this process back to the queue. Returns how many went back."""
+        self._stopping = True
+        with self._lock:
+            futures = list(self._pending)
+        for fut in futures:
+            try:
+                fut.result(timeout=timeout)
+            except Exception:  # noqa: BLE001 - a slow or failed delivery is released below
+                pass
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        return self.release()
+
+    def release(self) -> int:
+        """Rows leased here go back to ``pending``, due now; one whose send may be under way is
+        marked uncertain, so whoever sends it next checks Slack first."""
+        with self._lock:
+            ids = list(self._claimed)
+        if not ids:
+            return 0
+        with self.db.session() as s:
+            done = cast(CursorResult, s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.sending.value)
+                .values(status=OutboxStatus.pending.value, lease_until=None, uncertain=True,
+                        next_attempt_at=self.clock.now()))).rowcount
+            s.commit()
+        log.info("handed %d undelivered notification(s) back to the outbox", done)
+        return done
+
     def deliver(self, ids: list[int] | None = None, limit: int = 200) -> int:
-        if not self.enabled:
+        if not self.enabled or (self._stopping and ids is not None):
             return 0
         sent = 0
         for row_id in self._claim(ids, limit):
@@ -157,13 +199,24 @@ class OutboxSender:
                 stmt = stmt.with_for_update(skip_locked=True, of=OutboxMessage)
             rows = list(s.scalars(stmt).unique())
             for row in rows:
+                if row.status == OutboxStatus.sending.value:
+                    row.uncertain = True  # its sender died mid-send: the message may be out
                 row.status = OutboxStatus.sending.value
                 row.lease_until = now + LEASE
                 row.attempts += 1
             s.commit()
+            with self._lock:
+                self._claimed.update(r.id for r in rows)
             return [r.id for r in rows]
 
     def _send_one(self, row_id: int) -> int:
+        try:
+            return self._send_claimed(row_id)
+        finally:
+            with self._lock:
+                self._claimed.discard(row_id)
+
+    def _send_claimed(self, row_id: int) -> int:
         """Send one claimed row. Slack is called inside a read-only session (no write lock held
         while the network answers: SQLite has one writer), the outcome is written after."""
         assert self._deliver is not None
@@ -176,6 +229,8 @@ class OutboxSender:
         with self.db.session() as s:
             row = s.get(OutboxMessage, row_id)
             assert row is not None
+            if row.status != OutboxStatus.sending.value:
+                return 0  # handed back at shutdown meanwhile: the next sender decides
             match outcome:
                 case Sent(channel=channel, ts=ts):
                     row.status = OutboxStatus.sent.value
@@ -184,26 +239,32 @@ class OutboxSender:
                     row.slack_channel = channel or row.slack_channel
                     row.slack_ts = ts
                     row.last_error = None
-                case RetryLater(error=error, delay=delay):
-                    self._retry_later(row, backoff(row.attempts) if delay is None else delay, error)
+                    row.uncertain = False
+                    metrics.DELIVERIES.labels(outcome="sent").inc()
+                case RetryLater():
+                    self._retry_or_give_up(row, outcome)
                 case Failed(error=error):
-                    self._fail(row, error)
+                    park(row, self.clock.now(), error, label=error if error in PERMANENT else "undeliverable")
             s.commit()
             return 1 if isinstance(outcome, Sent) else 0
 
     def _attempt(self, row: OutboxMessage, deliver: Deliver) -> Outcome:
         waiting_on = row.updates or row.thread_of
         if waiting_on is not None and waiting_on.slack_ts is None:
-            if waiting_on.status == OutboxStatus.failed.value:
+            if waiting_on.status in GIVEN_UP:
                 return Failed("the message it follows could not be sent")
             # The message it follows is not out yet: try again in a moment.
-            return RetryLater("waiting for the earlier message", dt.timedelta(seconds=2))
+            return RetryLater("waiting for the earlier message", dt.timedelta(seconds=2), waiting=True)
         try:
             locale, tz = self._reader(row)
             outcome = deliver(row, render(row.template, row.data, locale=locale, tz=tz))
-        except Exception as exc:  # noqa: BLE001 - keep the row; the sweep retries
-            log.exception("outbox %s failed", row.id)
-            return RetryLater(f"{type(exc).__name__}: {exc}"[:500])
+        except Undeliverable as exc:
+            return Failed(str(exc) or type(exc).__name__)
+        except Exception as exc:
+            # No answer (a time-out, a dropped connection): Slack may have posted it.
+            log.warning("outbox %s: no answer from Slack (%s); will check and retry", row.id, type(exc).__name__,
+                        exc_info=not isinstance(exc, OSError))
+            return RetryLater(f"{type(exc).__name__}: {exc}"[:500], uncertain=True)
         if isinstance(outcome, Sent) and outcome.ts is None and row.updates is not None:
             return Sent(outcome.channel, row.updates.slack_ts)  # an update keeps its message's ts
         return outcome
@@ -215,14 +276,18 @@ class OutboxSender:
             return i18n.normalize_locale(person.locale, settings.locale_default), person.timezone or settings.tz_default
         return settings.locale_default, settings.tz_default
 
-    def _retry_later(self, row: OutboxMessage, delay: dt.timedelta, error: str) -> None:
+    def _retry_or_give_up(self, row: OutboxMessage, outcome: RetryLater) -> None:
+        """Again after the wait, or a dead letter once the tries (or the row's time) are spent."""
+        now = self.clock.now()
+        if outcome.uncertain:
+            row.uncertain = True
+        if outcome.rate_limited and outcome.delay is not None:
+            metrics.RETRY_AFTER.observe(outcome.delay.total_seconds())
+        if gives_up(row, now, rate_limited=outcome.rate_limited or outcome.waiting):
+            park(row, now, outcome.error, label="tries_exhausted")
+            return
         row.status = OutboxStatus.pending.value
         row.lease_until = None
-        row.next_attempt_at = self.clock.now() + delay
-        row.last_error = error
-
-    def _fail(self, row: OutboxMessage, error: str) -> None:
-        row.status = OutboxStatus.failed.value
-        row.lease_until = None
-        row.last_error = error
-        log.error("outbox %s (%s) gave up: %s", row.id, row.template, error)
+        row.next_attempt_at = now + (backoff(row.attempts) if outcome.delay is None else outcome.delay)
+        row.last_error = outcome.error
+        metrics.DELIVERIES.labels(outcome="rate_limited" if outcome.rate_limited else "retry").inc()

@@ -145,8 +145,10 @@ class Registry:
         self.outbox_kinds: dict[str, Callable[..., dict]] = {}
         self.privacy_parts: list[Any] = []  # models.core.privacy.PrivacyPart, one per desk with personal data
         self.routes: dict[str, Route] = {}
+        self.outbox_files: dict[str, Callable[[dict, str], list[dict]]] = {}
+        # *:history: the outbox looks for a message it may have posted before posting it again.
         self.scopes: set[str] = {"commands", "chat:write", "users:read", "users:read.email", "im:write",
-                                 "app_mentions:read", "im:history"}
+                                 "app_mentions:read", "im:history", "channels:history", "groups:history"}
         self.bot_events: set[str] = {"app_mention", "message.im"}
 
     def command(self, name: str, *, summary: str, usage_hint: str = "help") -> Command:
@@ -243,15 +245,20 @@ class Registry:
 
         return deco
 
-    def outbox_kind(self, kind: str) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
+    def outbox_kind(self, kind: str, *, files: Callable[[dict, str], list[dict]] | None = None,
+                    ) -> Callable[[Callable[..., dict]], Callable[..., dict]]:
         """Deliver outbox rows of a desk-specific ``kind`` (e.g. creating an incident channel).
 
         ``fn(runtime, client, row, content) -> {"channel": ..., "ts": ...}`` runs in the sender,
-        after commit, with Slack errors retried like any other notification.
+        after commit, with Slack errors retried like any other notification. ``files(data,
+        locale)`` gives the files such a row carries (``{"filename", "base64", "title"}``), for
+        a transport without Slack's upload (the console saves them).
         """
 
         def deco(fn: Callable[..., dict]) -> Callable[..., dict]:
             self.outbox_kinds[kind] = fn
+            if files is not None:
+                self.outbox_files[kind] = files
             return fn
 
         return deco
@@ -301,7 +308,7 @@ class Registry:
             case declare.Series():
                 self.series(mark.label)(fn)
             case declare.OutboxKind():
-                self.outbox_kind(mark.kind)(fn)
+                self.outbox_kind(mark.kind, files=mark.files)(fn)
             case declare.Route():
                 self.route(mark.prefix)(fn)
 

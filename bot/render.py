@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined,
 from bot import assets, blocks, i18n
 from models.core.errors import DomainError, Terms
 
+
 @pass_context
 def _date(ctx, value, fmt="medium"):  # type: ignore[no-untyped-def]
     if isinstance(value, str) and value:
@@ -107,6 +108,16 @@ def render_text(message: str | tuple[str, str], locale: str, *, plain: bool = Fa
         return translated
 
 
+def render_plural(singular: str, plural: str, n: int, locale: str, **params: Any) -> str:
+    """:func:`render_text` of ``NP_(singular, plural)`` with ``count`` = ``n``."""
+    return render_text((singular, plural), locale, **{**params, "count": n})
+
+
+def error_text(err: DomainError, locale: str) -> str:
+    """A domain error's message in ``locale`` (in the form its ``count`` calls for, if plural)."""
+    return render_text(err.message, locale, **err.params)
+
+
 def format_value(value: Any, locale: str, *, plain: bool = False) -> str:
     if isinstance(value, Terms):
         words = [i18n.gettext(locale, v) for v in value]
@@ -120,7 +131,7 @@ def format_value(value: Any, locale: str, *, plain: bool = False) -> str:
 
 def render_error(err: DomainError, *, locale: str, tz: str | None = None) -> dict:
     """A domain error as a short ephemeral message (with its hint, if any)."""
-    text = render_text(err.message, locale, **err.params)
+    text = error_text(err, locale)
     hint = render_text(err.hint, locale, **err.params) if err.hint else None
     return render("platform/error", {"text": text, "hint": hint, "kind": err.kind}, locale=locale, tz=tz)
 

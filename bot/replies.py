@@ -18,7 +18,7 @@ class Reply:
     data: dict[str, Any] = field(default_factory=dict)
     public: bool = False
     replace_original: bool = False
-    files: list["Attachment"] = field(default_factory=list)
+    files: list[Attachment] = field(default_factory=list)
 
 
 @dataclass

@@ -47,7 +47,7 @@ class Request:
 
     @property
     def tz(self) -> str:
-        return self.actor.timezone or self.runtime.settings.tz_default
+        return i18n.safe_zone(self.actor.timezone, self.runtime.settings.tz_default)
 
     @property
     def today(self) -> dt.date:

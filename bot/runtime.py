@@ -5,18 +5,21 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from bot.channels import ChannelDirectory
 from bot.clock import Clock
 from bot.db import Database
 from bot.outbox import Deliver, OutboxSender
 from bot.registry import Registry
 from bot.settings import Settings
 from bot.slack.api import WebClient
+from bot.slack.channels import SlackChannels
 from bot.slack.client import make_web_client
 from models.core.context import Ctx
 from models.core.people import Person
@@ -68,9 +71,15 @@ class Runtime:
         return Runtime(self.settings, registry=self.registry, db=self.db, clock=self.clock,
                        delivery=lambda _runtime: deliver, sender_workers=workers)
 
-    def web_client(self) -> WebClient:
-        """A Web API client on ``SLACK_API_URL`` that retries rate limits and server errors."""
-        return make_web_client(self.settings)
+    @cached_property
+    def channels(self) -> ChannelDirectory:
+        """Channel names to ids; Slack's by default, the console sets its own."""
+        return SlackChannels(self.web_client())
+
+    def web_client(self, *, retry_connection_errors: bool = True) -> WebClient:
+        """A Web API client on ``SLACK_API_URL`` that retries rate limits and server errors
+        (and dropped connections, unless ``retry_connection_errors`` is off: see the outbox)."""
+        return make_web_client(self.settings, retry_connection_errors=retry_connection_errors)
 
     @contextlib.contextmanager
     def unit_of_work(self, *, actor: Person | int | None = None, source: str = "cli",

@@ -19,6 +19,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import metrics
 from bot.registry import Job
 from bot.runtime import Runtime
 from models.core.scheduling import Claim, RunStatus, claim, finish
@@ -30,7 +31,7 @@ TICK_SECONDS = 60
 
 def period_start(now: dt.datetime, every_minutes: int) -> dt.datetime:
     """The start of the ``every_minutes`` period holding ``now`` (periods counted from midnight UTC)."""
-    now = now.astimezone(dt.timezone.utc).replace(second=0, microsecond=0)
+    now = now.astimezone(dt.UTC).replace(second=0, microsecond=0)
     every = max(1, int(every_minutes))
     minutes = now.hour * 60 + now.minute
     return now.replace(hour=0, minute=0) + dt.timedelta(minutes=minutes - minutes % every)
@@ -56,14 +57,17 @@ def run_job(runtime: Runtime, job: Job, now: dt.datetime) -> str | None:
         won = claim(ctx.session, Claim(key, f"job:{job.name}", f"{start:%Y-%m-%dT%H:%M}", start), now)
     if not won:
         return None
+    metrics.JOB_RUNS.labels(job=job.name, outcome="claimed").inc()
     try:
         summary = job.run(runtime, now)
-    except Exception as exc:  # noqa: BLE001 - one failing job must not stop the clock
+    except Exception as exc:
         log.exception("job %s failed for %s", job.name, start.isoformat())
         _finish(runtime, key, RunStatus.failed, f"{type(exc).__name__}: {exc}")
+        metrics.JOB_RUNS.labels(job=job.name, outcome="failed").inc()
         return f"failed: {type(exc).__name__}"
     text = str(summary) if summary is not None else "done"
     _finish(runtime, key, RunStatus.done, text)
+    metrics.JOB_RUNS.labels(job=job.name, outcome="done").inc()
     log.info("job %s (%s): %s", job.name, start.strftime("%H:%M"), text)
     return text
 
@@ -73,8 +77,9 @@ def run_every_tick(runtime: Runtime, job: Job, now: dt.datetime) -> str | None:
     and a summary only when it did something (``None`` otherwise)."""
     try:
         summary = job.run(runtime, now)
-    except Exception:  # noqa: BLE001 - e.g. the database went away: try again next minute
+    except Exception:
         log.exception("%s failed at %s; will try again next minute", job.name, now.isoformat())
+        metrics.JOB_RUNS.labels(job=job.name, outcome="failed").inc()
         return "error"
     return str(summary) if summary else None
 
@@ -95,7 +100,7 @@ def tick(runtime: Runtime, now: dt.datetime | None = None) -> dict[str, str]:
     for job in list(runtime.registry.jobs.values()):
         try:
             summary = run_job(runtime, job, now)
-        except Exception:  # noqa: BLE001 - e.g. the database went away: try again next minute
+        except Exception:
             log.exception("could not claim job %s", job.name)
             summary = "error"
         if summary is not None:
@@ -104,7 +109,7 @@ def tick(runtime: Runtime, now: dt.datetime | None = None) -> dict[str, str]:
         sent = runtime.sender.sweep()
         if sent:
             done["outbox"] = f"{sent} sent"
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("outbox sweep failed")
         done["outbox"] = "error"
     return done
@@ -112,11 +117,11 @@ def tick(runtime: Runtime, now: dt.datetime | None = None) -> dict[str, str]:
 
 def _scheduler(runtime: Runtime, background: bool) -> BaseScheduler:
     cls = BackgroundScheduler if background else BlockingScheduler
-    sched = cls(timezone=dt.timezone.utc, job_defaults={"coalesce": True, "max_instances": 1,
+    sched = cls(timezone=dt.UTC, job_defaults={"coalesce": True, "max_instances": 1,
                                                         "misfire_grace_time": None})
     # The first tick runs at once: a period missed while the clock was down is caught up now.
     sched.add_job(_safe_tick, IntervalTrigger(seconds=TICK_SECONDS), args=[runtime], id="tick", name="clock tick",
-                  next_run_time=dt.datetime.now(dt.timezone.utc))
+                  next_run_time=dt.datetime.now(dt.UTC))
     # One "Running job..." line a minute says nothing; the tick logs what it did.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     return sched
@@ -125,7 +130,7 @@ def _scheduler(runtime: Runtime, background: bool) -> BaseScheduler:
 def _safe_tick(runtime: Runtime) -> None:
     try:
         tick(runtime)
-    except Exception:  # noqa: BLE001 - the clock keeps ticking
+    except Exception:
         log.exception("tick failed")
 
 
@@ -150,7 +155,7 @@ def run_forever(runtime: Runtime) -> None:
         sched.start()
     except (KeyboardInterrupt, SystemExit):
         pass
-    runtime.sender.wait_idle(timeout=30)
+    runtime.sender.stop(runtime.settings.shutdown_grace)  # deliveries under way finish, the rest go back
     log.info("clock stopped")
 
 

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_timeout: int = Field(default=10, ge=1, le=120)  # seconds a Web API call may take
     port: int = Field(default=3000, ge=1, le=65535)
     web_threads: int = Field(default=16, ge=1, le=256)  # request threads of one `serve` process
     tz_default: str = "America/Sao_Paulo"
@@ -73,6 +74,10 @@ class Settings(BaseSettings):
     privacy_audit_horizon_days: int = Field(default=1825, ge=30, le=36500)
     run_scheduler: bool = False  # run the clock inside serve/socket (single-process deployments)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)  # scheduler and socket worker: /metrics
+    socket_ping_interval: float = Field(default=10.0, gt=0, le=60)  # Socket Mode: ping, and notice a dropped socket
+    shutdown_grace: float = Field(default=20.0, ge=0, le=300)  # seconds to finish in-flight work on SIGTERM
 
     @field_validator("tz_default", "trades_tz")
     @classmethod

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -23,7 +23,7 @@ from tests.slack_standin import SlackStandIn
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 DATA = Path(__file__).resolve().parent.parent / "bot" / "demo_data"
 # Wednesday 25 November 2026, 09:00 in São Paulo.
-NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
 
 def _pg_url() -> str:

@@ -107,13 +107,7 @@ class BotServer:
     def command(self, command: str, text: str = "", *, user: str = "U070000023", channel: str = "C0GENERAL",
                 trigger_id: str | None = None, **kw: Any) -> Response:
         """A slash command, e.g. ``bot.command("/stock", "parafuso m8", user=...)``."""
-        trigger_id = trigger_id or f"trigger.{next(_triggers)}"
-        form = {
-            "token": "legacy", "team_id": TEAM["id"], "team_domain": TEAM["domain"], "channel_id": channel,
-            "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command,
-            "text": text, "api_app_id": "A0000001", "is_enterprise_install": "false",
-            "response_url": self.standin.response_url(trigger_id), "trigger_id": trigger_id,
-        }
+        form = command_payload(self.standin, command, text, user=user, channel=channel, trigger_id=trigger_id)
         return self.post(urllib.parse.urlencode(form), "application/x-www-form-urlencoded", **kw)
 
     def _interactive(self, payload: dict, **kw: Any) -> Response:
@@ -124,56 +118,13 @@ class BotServer:
               message_ts: str = "1764000000.000100", trigger_id: str | None = None, view: dict | None = None,
               **kw: Any) -> Response:
         """Click a button: a button element as the bot rendered it, or ``(action_id, value)``."""
-        if isinstance(button, tuple):
-            button = {"type": "button", "action_id": button[0], "value": button[1], "text": {"type": "plain_text",
-                                                                                              "text": button[0]}}
-        trigger_id = trigger_id or f"trigger.{next(_triggers)}"
-        action = {**button, "block_id": "b", "action_ts": f"{time.time():.6f}"}
-        payload: dict[str, Any] = {
-            "type": "block_actions", "team": TEAM, "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
-            "api_app_id": "A0000001", "token": "legacy", "trigger_id": trigger_id, "actions": [action],
-        }
-        if view is not None:
-            payload.update(container={"type": "view", "view_id": view.get("id", "V1")}, view=view)
-        else:
-            payload.update(
-                container={"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
-                channel={"id": channel, "name": "general"},
-                message={"type": "message", "ts": message_ts, "text": "", "blocks": []},
-                response_url=self.standin.response_url(trigger_id),
-            )
-        return self._interactive(payload, **kw)
+        return self._interactive(click_payload(self.standin, button, user=user, channel=channel, message_ts=message_ts,
+                                               trigger_id=trigger_id, view=view), **kw)
 
     def submit(self, view: dict, answers: dict[str, Any], *, user: str = "U070000023",
                trigger_id: str | None = None, **kw: Any) -> Response:
         """Submit a modal the bot opened, answering its inputs by block id (types taken from the view)."""
-        state: dict[str, dict] = {}
-        for block in view.get("blocks", []):
-            if block.get("type") != "input":
-                continue
-            el = block["element"]
-            bid, aid, kind = block["block_id"], el.get("action_id", "value"), el["type"]
-            value = answers.get(bid)
-            if kind == "plain_text_input":
-                entry = {"type": kind, "value": value}
-            elif kind in ("static_select", "radio_buttons"):
-                entry = {"type": kind, "selected_option": {"value": value} if value is not None else None}
-            elif kind == "checkboxes":
-                entry = {"type": kind, "selected_options": [{"value": v} for v in (value or [])]}
-            elif kind == "datepicker":
-                entry = {"type": kind, "selected_date": value}
-            elif kind == "users_select":
-                entry = {"type": kind, "selected_user": value}
-            else:
-                entry = {"type": kind, "value": value}
-            state[bid] = {aid: entry}
-        payload = {
-            "type": "view_submission", "team": TEAM, "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
-            "api_app_id": "A0000001", "token": "legacy", "trigger_id": trigger_id or f"trigger.{next(_triggers)}",
-            "view": {**view, "id": view.get("id", "V1"), "state": {"values": state}},
-            "response_urls": [],
-        }
-        return self._interactive(payload, **kw)
+        return self._interactive(submit_payload(view, answers, user=user, trigger_id=trigger_id), **kw)
 
     def shortcut(self, callback_id: str, message: dict, *, user: str = "U070000023", channel: str = "C0GENERAL",
                  **kw: Any) -> Response:
@@ -187,18 +138,10 @@ class BotServer:
 
     def event(self, event: dict, *, event_id: str | None = None, **kw: Any) -> Response:
         """An Events API delivery (``app_mention``, ``message``, ``reaction_added``...)."""
-        body = {
-            "token": "legacy", "team_id": TEAM["id"], "api_app_id": "A0000001", "event": event,
-            "type": "event_callback", "event_id": event_id or f"Ev{next(_triggers):08d}",
-            "event_time": int(time.time()), "authorizations": [{"team_id": TEAM["id"], "user_id": "UBOT00001",
-                                                                "is_bot": True}],
-        }
-        return self.post(json.dumps(body), "application/json", **kw)
+        return self.post(json.dumps(event_payload(event, event_id=event_id)), "application/json", **kw)
 
     def mention(self, text: str, *, user: str = "U070000023", channel: str = "C0GENERAL", **kw: Any) -> Response:
-        ts = f"{time.time():.6f}"
-        return self.event({"type": "app_mention", "user": user, "text": f"<@UBOT00001> {text}", "ts": ts,
-                           "channel": channel, "event_ts": ts}, **kw)
+        return self.event(mention_event(text, user=user, channel=channel), **kw)
 
     def dm(self, text: str, *, user: str = "U070000023", **kw: Any) -> Response:
         ts = f"{time.time():.6f}"
@@ -206,10 +149,91 @@ class BotServer:
                            "channel": "D0DIRECT01", "event_ts": ts}, **kw)
 
 
+# -- what Slack sends, over HTTP or in a Socket Mode envelope -------------------------------------
+def command_payload(standin: Any, command: str, text: str = "", *, user: str = "U070000023",
+                    channel: str = "C0GENERAL", trigger_id: str | None = None) -> dict[str, str]:
+    trigger_id = trigger_id or f"trigger.{next(_triggers)}"
+    return {
+        "token": "legacy", "team_id": TEAM["id"], "team_domain": TEAM["domain"], "channel_id": channel,
+        "channel_name": "general", "user_id": user, "user_name": user.lower(), "command": command,
+        "text": text, "api_app_id": "A0000001", "is_enterprise_install": "false",
+        "response_url": standin.response_url(trigger_id), "trigger_id": trigger_id,
+    }
+
+
+def click_payload(standin: Any, button: dict | tuple[str, str], *, user: str = "U070000023",
+                  channel: str = "C0GENERAL", message_ts: str = "1764000000.000100", trigger_id: str | None = None,
+                  view: dict | None = None) -> dict[str, Any]:
+    if isinstance(button, tuple):
+        button = {"type": "button", "action_id": button[0], "value": button[1], "text": {"type": "plain_text",
+                                                                                          "text": button[0]}}
+    trigger_id = trigger_id or f"trigger.{next(_triggers)}"
+    action = {**button, "block_id": "b", "action_ts": f"{time.time():.6f}"}
+    payload: dict[str, Any] = {
+        "type": "block_actions", "team": TEAM, "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+        "api_app_id": "A0000001", "token": "legacy", "trigger_id": trigger_id, "actions": [action],
+    }
+    if view is not None:
+        payload.update(container={"type": "view", "view_id": view.get("id", "V1")}, view=view)
+    else:
+        payload.update(
+            container={"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
+            channel={"id": channel, "name": "general"},
+            message={"type": "message", "ts": message_ts, "text": "", "blocks": []},
+            response_url=standin.response_url(trigger_id),
+        )
+    return payload
+
+
+def submit_payload(view: dict, answers: dict[str, Any], *, user: str = "U070000023",
+                   trigger_id: str | None = None) -> dict[str, Any]:
+    state: dict[str, dict] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        el = block["element"]
+        bid, aid, kind = block["block_id"], el.get("action_id", "value"), el["type"]
+        value = answers.get(bid)
+        if kind == "plain_text_input":
+            entry = {"type": kind, "value": value}
+        elif kind in ("static_select", "radio_buttons"):
+            entry = {"type": kind, "selected_option": {"value": value} if value is not None else None}
+        elif kind == "checkboxes":
+            entry = {"type": kind, "selected_options": [{"value": v} for v in (value or [])]}
+        elif kind == "datepicker":
+            entry = {"type": kind, "selected_date": value}
+        elif kind == "users_select":
+            entry = {"type": kind, "selected_user": value}
+        else:
+            entry = {"type": kind, "value": value}
+        state[bid] = {aid: entry}
+    return {
+        "type": "view_submission", "team": TEAM, "user": {"id": user, "username": user.lower(), "team_id": TEAM["id"]},
+        "api_app_id": "A0000001", "token": "legacy", "trigger_id": trigger_id or f"trigger.{next(_triggers)}",
+        "view": {**view, "id": view.get("id", "V1"), "state": {"values": state}},
+        "response_urls": [],
+    }
+
+
+def event_payload(event: dict, *, event_id: str | None = None) -> dict[str, Any]:
+    return {
+        "token": "legacy", "team_id": TEAM["id"], "api_app_id": "A0000001", "event": event,
+        "type": "event_callback", "event_id": event_id or f"Ev{next(_triggers):08d}",
+        "event_time": int(time.time()), "authorizations": [{"team_id": TEAM["id"], "user_id": "UBOT00001",
+                                                            "is_bot": True}],
+    }
+
+
+def mention_event(text: str, *, user: str = "U070000023", channel: str = "C0GENERAL") -> dict[str, Any]:
+    ts = f"{time.time():.6f}"
+    return {"type": "app_mention", "user": user, "text": f"<@UBOT00001> {text}", "ts": ts, "channel": channel,
+            "event_ts": ts}
+
+
 class RemoteBot(BotServer):
     """The same signed requests, sent to a bot running elsewhere (another process, e.g. `serve`)."""
 
-    def __init__(self, url: str, standin: Any) -> None:  # noqa: D107 - no server of our own
+    def __init__(self, url: str, standin: Any) -> None:
         self.standin = standin
         self._url = url.rstrip("/")
 

@@ -2,7 +2,10 @@
 
 Point the bot's ``SLACK_API_URL`` at ``standin.api_url``. It can be told to fail: HTTP 500,
 429 with ``Retry-After``, or an ``ok: false`` error code, for some calls or for a while.
-Response URLs (``standin.response_url(...)``) and file uploads land here too.
+Response URLs (``standin.response_url(...)``) and file uploads land here too. Posted messages
+go into ``history`` (with their ``metadata``), so ``conversations.history`` finds them; ``hang``
+makes a method answer late (or never), after it has taken effect, as a slow Slack does.
+A Socket Mode server (``tests.socket_standin``) is handed out by ``apps.connections.open``.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import json
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass
@@ -74,6 +78,9 @@ class SlackStandIn:
         self.history: dict[str, list[dict]] = {}  # channel id -> messages, for conversations.history/replies
         self.failures: list[Failure] = []
         self.delays: dict[str, float] = {}  # method -> seconds before answering (Slack being slow)
+        self.hangs: dict[str, list[float]] = {}  # method -> late answers still to give, one per call
+        self.socket_url: str | None = None  # what apps.connections.open answers (a tests.socket_standin)
+        self._released = threading.Event()
         self.rejected: list[Call] = []
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -84,11 +91,12 @@ class SlackStandIn:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True, name="slack-standin")
 
     # -- lifecycle ----------------------------------------------------------------------------
-    def start(self) -> "SlackStandIn":
+    def start(self) -> SlackStandIn:
         self.thread.start()
         return self
 
     def stop(self) -> None:
+        self._released.set()  # hung answers end now
         self.server.shutdown()
         self.server.server_close()
 
@@ -123,6 +131,26 @@ class SlackStandIn:
         """Answer these methods only after ``seconds`` (a slow or hanging Slack)."""
         with self._lock:
             self.delays.update({m: seconds for m in methods})
+
+    def hang(self, method: str, seconds: float, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` take effect at once but answer after ``seconds``."""
+        with self._lock:
+            self.hangs.setdefault(method, []).extend([seconds] * times)
+
+    def _hang_for(self, method: str) -> float:
+        with self._lock:
+            delays = self.hangs.get(method)
+            return delays.pop(0) if delays else 0.0
+
+    def conversation(self, channel: str) -> str:
+        """Where a message to ``channel`` lands: a user id means their DM (a stable D id here)."""
+        return "D" + channel[1:] if channel[:1] in ("U", "W") else channel
+
+    def posted(self, outbox_id: int) -> list[dict]:
+        """Messages in any channel carrying this outbox id in their metadata."""
+        with self._lock:
+            return [m for msgs in self.history.values() for m in msgs
+                    if (m.get("metadata") or {}).get("event_payload", {}).get("outbox_id") == outbox_id]
 
     def heal(self) -> None:
         with self._lock:
@@ -206,6 +234,16 @@ class SlackStandIn:
         if method == "chat.postMessage":
             ts = f"{1764000000 + next(self._ts)}.000100"
             channel = args.get("channel", "")
+            message = {"type": "message", "text": args.get("text"), "ts": ts, "user": "UBOT00001"}
+            if args.get("thread_ts"):
+                message["thread_ts"] = args["thread_ts"]
+            metadata = args.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            if metadata:
+                message["metadata"] = metadata
+            with self._lock:
+                self.history.setdefault(self.conversation(channel), []).append(message)
             return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
         if method == "chat.update":
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
@@ -223,7 +261,13 @@ class SlackStandIn:
             self.taken_channels.add(name)
             return {"ok": True, "channel": {"id": f"C{n:08d}", "name": name}}
         if method == "conversations.open":
-            return {"ok": True, "channel": {"id": f"D{n:08d}"}}
+            users = str(args.get("users", ""))
+            return {"ok": True, "channel": {"id": self.conversation(users) if "," not in users and users
+                                            else f"D{n:08d}"}}
+        if method == "apps.connections.open":
+            if self.socket_url is None:
+                return {"ok": False, "error": "invalid_auth"}
+            return {"ok": True, "url": self.socket_url}
         if method == "chat.getPermalink":
             return {"ok": True, "permalink": f"https://acme.slack.com/archives/{args.get('channel')}/p{n}"}
         if method == "files.getUploadURLExternal":
@@ -233,6 +277,21 @@ class SlackStandIn:
             if isinstance(files, str):
                 files = json.loads(files)
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in files or []]}
+        if method == "conversations.history" and not args.get("latest"):
+            # The newest first, threads' replies left out, metadata only when asked for (as Slack).
+            oldest = float(args.get("oldest") or 0)
+            with_meta = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+            with self._lock:
+                found = [m for m in self.history.get(args.get("channel", ""), [])
+                         if float(m["ts"]) >= oldest and m.get("thread_ts") in (None, m["ts"])]
+            found = [m if with_meta else {k: v for k, v in m.items() if k != "metadata"} for m in reversed(found)]
+            limit = int(args.get("limit") or 100)
+            return {"ok": True, "messages": found[:limit], "has_more": len(found) > limit}
+        if method == "conversations.replies" and args.get("include_all_metadata"):
+            with self._lock:
+                found = [m for m in self.history.get(args.get("channel", ""), [])
+                         if args.get("ts") in (m.get("thread_ts"), m["ts"])]
+            return {"ok": True, "messages": found, "has_more": False}
         if method in ("conversations.history", "conversations.replies"):
             ts = args.get("ts") or args.get("latest")
             found = [m for m in self.history.get(args.get("channel", ""), []) if not ts or m.get("ts") == ts]
@@ -315,6 +374,9 @@ class SlackStandIn:
                     standin._record(Call(method, args))
                 else:
                     standin._record(Call(method, args), rejected=True)
+                late = standin._hang_for(method)
+                if late and standin._released.wait(late):
+                    return  # stopped while hanging: the answer never comes
                 self._send(200, answer)
 
         return Handler

@@ -12,10 +12,14 @@ events (acked by Bolt before ``submit``) are not waited for at all.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 from slack_bolt.context.ack import Ack
+
+from bot.slack.observe import acked
 
 ACK_WAIT = 3.0  # Slack's own deadline; past it Bolt's poll takes over and gives up as before
 
@@ -25,20 +29,24 @@ _pending = threading.local()
 class SignallingAck(Ack):
     """Bolt's ``ack`` that also wakes the request thread waiting in :meth:`AckAwareExecutor.submit`."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "request", started: float | None = None) -> None:
         super().__init__()
         self.done = threading.Event()
+        self.kind = kind
+        self.started = time.monotonic() if started is None else started
 
     def __call__(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         try:
             return super().__call__(*args, **kwargs)
         finally:
+            if not self.done.is_set():
+                acked(self.kind, self.started)  # the ack latency metric: arrival to answer
             self.done.set()
 
 
-def install_ack(context: Any) -> None:
+def install_ack(context: Any, kind: str = "request", started: float | None = None) -> None:
     """Give this request (in the request thread, before its listener runs) a signalling ack."""
-    ack = SignallingAck()
+    ack = SignallingAck(kind, started)
     context["ack"] = ack
     _pending.ack = ack
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,9 +25,10 @@ from bot.render import render, render_error, warm_up
 from bot.replies import Attachment
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
-from bot.slack.ack import AckAwareExecutor, install_ack
 from bot.slack import profiles
+from bot.slack.ack import AckAwareExecutor, install_ack
 from bot.slack.gate import BoundedLog
+from bot.slack.observe import kind_of, observed
 from bot.slack.payloads import error_text, field_block, message_args, request_key, view_values
 from models.core.errors import DomainError
 
@@ -55,6 +57,8 @@ class Refused:
 
 Outcome = Answered | Duplicate | Refused | FieldErrors
 """What :meth:`SlackAdapter.run` returns; :class:`FieldErrors` is a domain error inside a modal."""
+OUTCOME_LABELS: dict[type, str] = {Answered: "ok", Duplicate: "duplicate", Refused: "error",
+                                   FieldErrors: "field_error"}  # the metrics' and logs' words
 
 
 class SlackAdapter:
@@ -67,6 +71,7 @@ class SlackAdapter:
     # -- middleware -----------------------------------------------------------------------
     def middleware(self, req: BoltRequest, body: dict, context: Any, next: Callable[[], BoltResponse],
                    client: Any) -> BoltResponse | None:
+        started = time.monotonic()
         key = request_key(body)
         context["request_key"] = key
         # Only Slack's own retries are looked up before acting; any other duplicate (a race) is
@@ -77,12 +82,19 @@ class SlackAdapter:
         user_id = context.get("user_id")
         if user_id and not body.get("event", {}).get("bot_id"):
             context["person_id"] = profiles.person_id(self.runtime, user_id, client, profiles.name_in_request(body))
-        install_ack(context)
+        install_ack(context, kind_of(body), started)
         return next()
 
     # -- the recipe -----------------------------------------------------------------------
     def run(self, context: Any, build: Callable[[Request], None], handle: Callable[[Request], Any],
             view_blocks: list | None = None, remember: bool = False) -> Outcome:
+        """:meth:`run_unit`, its outcome noted in the context for the request's log line and metrics."""
+        outcome = self.run_unit(context, build, handle, view_blocks, remember)
+        context["outcome"] = OUTCOME_LABELS.get(type(outcome), "ok")
+        return outcome
+
+    def run_unit(self, context: Any, build: Callable[[Request], None], handle: Callable[[Request], Any],
+                 view_blocks: list | None = None, remember: bool = False) -> Outcome:
         """Run a handler in a unit of work and render its answer, or the error, for the asker.
 
         ``remember`` records the request as handled even if it changed nothing, for requests
@@ -112,7 +124,7 @@ class SlackAdapter:
             if view_blocks is not None:
                 return FieldErrors({field_block(err.field, view_blocks): error_text(err, locale)})
             return Refused(render_error(err, locale=locale, tz=tz))
-        except Exception:  # noqa: BLE001 - the user gets an apology with a reference, the log the details
+        except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error, reference %s", ref)
             return Refused(render("platform/apology", {"ref": ref}, locale=locale, tz=tz))
@@ -343,15 +355,20 @@ def create_app(runtime: Runtime) -> App:
         logger=logging.getLogger("slack_bolt"),
     )
     app.middleware(adapter.middleware)
-    for name in runtime.registry.commands:
-        app.command("/" + name)(adapter.on_command)
-    app.action(re.compile(".+"))(adapter.on_action)
-    app.view(re.compile(".+"))(adapter.on_view)
-    if runtime.registry.shortcuts:
-        app.shortcut(re.compile(".+"))(adapter.on_shortcut)
-    app.event("app_mention")(adapter.on_text)
-    app.event({"type": "message", "channel_type": "im"})(adapter.on_text)
-    for event_type in runtime.registry.events:
-        app.event(event_type)(adapter.on_event(event_type))
+    registry = runtime.registry
+
+    def watch(listener: Callable) -> Callable:  # log fields, summary line and metrics (bot.slack.observe)
+        return observed(listener, registry)
+
+    for name in registry.commands:
+        app.command("/" + name)(watch(adapter.on_command))
+    app.action(re.compile(".+"))(watch(adapter.on_action))
+    app.view(re.compile(".+"))(watch(adapter.on_view))
+    if registry.shortcuts:
+        app.shortcut(re.compile(".+"))(watch(adapter.on_shortcut))
+    app.event("app_mention")(watch(adapter.on_text))
+    app.event({"type": "message", "channel_type": "im"})(watch(adapter.on_text))
+    for event_type in registry.events:
+        app.event(event_type)(watch(adapter.on_event(event_type)))
     app.event("message")(lambda: None)  # channel chatter: acknowledged and ignored
     return app

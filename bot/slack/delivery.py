@@ -1,8 +1,10 @@
 """Outbox rows delivered through Slack's Web API, and Slack's errors read as outcomes.
 
-A rate limit waits for ``Retry-After``; a permanent error (``channel_not_found``...) or too many
-attempts fail the row; any other Slack error retries with the back-off. A desk's own kinds
-(``registry.outbox_kinds``: an incident's channel, a digest chart) are called with the client.
+A rate limit waits for ``Retry-After``; a permanent error (``channel_not_found``...) fails the
+row (a dead letter); any other Slack error retries with the back-off, as long as the outbox's
+bounds allow (:mod:`bot.outbox_dead`). A desk's own kinds (``registry.outbox_kinds``: an
+incident's channel, a digest chart) are called with the client. Every client call goes through
+:class:`bot.slack.once.OnceClient`, so a post after an uncertain try is never a second post.
 """
 
 from __future__ import annotations
@@ -11,15 +13,11 @@ import base64
 import datetime as dt
 
 from bot.outbox import Failed, Outcome, RetryLater, Sent
+from bot.outbox_dead import PERMANENT
 from bot.runtime import Runtime
 from bot.slack.api import SlackApiError, WebClient
+from bot.slack.once import OnceClient
 from models.core.outbox import OutboxKind, OutboxMessage
-
-MAX_ATTEMPTS = 12
-PERMANENT = {
-    "channel_not_found", "not_in_channel", "is_archived", "invalid_blocks", "msg_too_long", "user_not_found",
-    "cant_update_message", "message_not_found", "no_text", "user_disabled",
-}
 
 
 def slack_outcome(row: OutboxMessage, exc: SlackApiError) -> Outcome:
@@ -32,8 +30,8 @@ def slack_outcome(row: OutboxMessage, exc: SlackApiError) -> Outcome:
             delay = dt.timedelta(seconds=max(1, int(float(retry_after if isinstance(retry_after, str) else retry_after[0]))))
         except ValueError:
             delay = dt.timedelta(seconds=5)
-        return RetryLater(f"rate limited ({code})", delay)
-    if code in PERMANENT or row.attempts >= MAX_ATTEMPTS:
+        return RetryLater(f"rate limited ({code})", delay, rate_limited=True)
+    if code in PERMANENT:
         return Failed(code)
     return RetryLater(code)
 
@@ -47,7 +45,9 @@ class SlackDelivery:
 
     def client(self) -> WebClient:
         if self._client is None:
-            self._client = self.runtime.web_client()
+            # No automatic retry of a dropped connection here: a post may have landed, and only
+            # the next try (which checks the conversation first) may send it again.
+            self._client = self.runtime.web_client(retry_connection_errors=False)
         return self._client
 
     def __call__(self, row: OutboxMessage, content: dict) -> Outcome:
@@ -59,7 +59,7 @@ class SlackDelivery:
 
     def send(self, row: OutboxMessage, content: dict) -> dict:
         """One Web API call (or a desk kind's few) for ``row``: ``{"channel", "ts"}``."""
-        client = self.client()
+        client = OnceClient(self.client(), row.id, uncertain=row.uncertain)
         text, blocks = content.get("text", ""), content.get("blocks")
         kind = row.kind
         custom = self.runtime.registry.outbox_kinds.get(kind)

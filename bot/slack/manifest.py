@@ -7,6 +7,16 @@ from typing import Any
 from bot.registry import Registry
 
 
+def usage_hint(cmd: Any) -> str:
+    """``help | balance | list | cancel <number> | ...``: every entry's usage, from the registry."""
+    parts = ["help"]
+    for entry in cmd.entries():
+        usage = entry.usage.removeprefix(cmd.slash).strip()
+        if usage and usage not in parts:
+            parts.append(usage)
+    return " | ".join(parts)[:1000]
+
+
 def build_manifest(registry: Registry, *, url: str | None = None, socket: bool = False) -> dict[str, Any]:
     """A manifest for an HTTP app at ``url`` (``/slack/events``) or a Socket Mode app."""
     endpoint = (url.rstrip("/") + "/slack/events") if url else None
@@ -15,7 +25,7 @@ def build_manifest(registry: Registry, *, url: str | None = None, socket: bool =
         entry: dict[str, Any] = {
             "command": cmd.slash,
             "description": cmd.summary[:100],
-            "usage_hint": cmd.usage_hint[:1000],
+            "usage_hint": usage_hint(cmd),
             "should_escape": False,
         }
         if endpoint:

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from bot.registry import Registry
 from handlers.digest import commands, events, jobs, outbox
-from models.digest.privacy import PART as DIGEST_PRIVACY
 from models.core.errors import N_
+from models.digest.privacy import PART as DIGEST_PRIVACY
+
+
+def chart_files(data: dict, locale: str) -> list[dict]:
+    """The chart a ``digest_chart`` row carries, drawn for ``locale`` (the console saves it)."""
+    from handlers.digest.chart import chart_file  # matplotlib only where a chart is drawn
+
+    return [chart_file(data.get("series") or {}, locale)]
 
 
 def register(registry: Registry) -> None:

@@ -45,26 +45,11 @@ def _channel(req: Request, word: str | None, *, usage: str) -> tuple[str, str | 
     m = CHANNEL.match(word)
     if m:
         return m.group(1), m.group(2) or None
-    found = _find_by_name(req, word.lstrip("#"))
+    found = req.runtime.channels.find(word.lstrip("#"))
     if found is None:
         raise ValidationError(N_("I cannot find the channel “{word}”. Pick it from the list as you type # so Slack links it."),
                               hint=usage, word=word)
     return found, word.lstrip("#")
-
-
-def _find_by_name(req: Request, name: str) -> str | None:
-    """A public channel by name, for commands whose channel Slack did not escape into an id."""
-    client = req.runtime.web_client()
-    cursor = None
-    for _page in range(10):
-        resp = client.conversations_list(types="public_channel", exclude_archived=True, limit=1000, cursor=cursor)
-        for ch in resp.get("channels") or []:
-            if ch.get("name") == name.lower():
-                return ch["id"]
-        cursor = (resp.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            return None
-    return None
 
 
 @subcommand("digest", "subscribe", usage=USAGE_SUBSCRIBE,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from bot import metrics
 from bot.declare import job
 from bot.i18n import normalize_locale
 from bot.registry import DigestScope
@@ -80,6 +81,11 @@ def channel_digests(runtime: Runtime, now: dt.datetime) -> str | None:
 
 
 def _reported(part: str, outcome: Outcome) -> str | None:
+    # Each digest sent is a run done; one past its grace window is a run missed (an alert).
+    if outcome.sent:
+        metrics.JOB_RUNS.labels(job=part, outcome="done").inc(outcome.sent)
+    if outcome.missed:
+        metrics.JOB_RUNS.labels(job=part, outcome="missed").inc(len(outcome.missed))
     if not outcome:
         return None
     log.info("%s: %s", part, outcome)

@@ -11,12 +11,17 @@ from bot import i18n
 from bot.declare import outbox_kind
 from bot.runtime import Runtime
 from bot.slack.api import SlackApiError, WebClient
-from handlers.digest.chart import FILENAME, TITLE, cached_png
+from handlers.digest.chart import FILENAME, TITLE, cached_png, chart_file
 from handlers.digest.jobs import CHART_KIND
 from models.core.outbox import OutboxMessage
 
 
-@outbox_kind(CHART_KIND)
+def chart_files(data: dict, locale: str) -> list[dict]:
+    """The chart a ``digest_chart`` row carries, drawn for ``locale`` (the console saves it)."""
+    return [chart_file(data.get("series") or {}, locale)]
+
+
+@outbox_kind(CHART_KIND, files=chart_files)
 def deliver_chart(runtime: Runtime, client: WebClient, row: OutboxMessage, content: dict) -> dict:
     """Draw the chart in the reader's language and upload it into their DM."""
     person = row.person

@@ -9,7 +9,7 @@ from bot.request import Request
 from handlers.incidents.common import changed, take_incident
 from handlers.incidents.forms import report_form
 from models.core.errors import N_, ValidationError
-from models.core.people import get_person
+from models.core.people import take_person
 from models.incidents import flow
 from models.incidents.tables import get_incident, incident_data, open_incidents, parse_ref
 
@@ -63,8 +63,7 @@ def assign(req: Request) -> Reply:
     inc, rest = take_incident(req, req.args)
     if not rest:
         raise ValidationError(N_("Say who: `/incident assign {ref} @name` (or `me`)."), ref=inc.ref)
-    who = rest[0]
-    person = req.actor if who.lower() in ("me", "eu", "mim") else get_person(req.ctx.session, who)
+    person = req.actor if rest[0].lower() in ("me", "eu", "mim") else take_person(req.ctx.session, rest)[0]
     done = flow.assign(req.ctx, inc, person)
     return changed("assigned", done, granted=not flow.is_responder(person))
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import object_session
 
 from bot.declare import outbox_kind
+from bot.outbox_dead import Undeliverable
 from bot.runtime import Runtime
 from bot.slack.api import SlackApiError, WebClient, error_code
 from models.core.outbox import OutboxMessage
@@ -49,7 +50,9 @@ def create_channel(runtime: Runtime, client: WebClient, row: OutboxMessage, cont
                 if error_code(exc) != "name_taken":
                     raise
         else:
-            raise RuntimeError(f"no free channel name for {data['ref']}")
+            # Every name taken: another sweep would find them taken too (issue 14 item 9). The row
+            # becomes a dead letter that an admin retries once a name is freed.
+            raise Undeliverable(f"no free channel name for {data['ref']} after {MAX_NAME_TRIES} tries")
         remember_channel(runtime, row, data["id"], channel, name)
     if data.get("invite"):
         _quietly(client.conversations_invite, channel=channel, users=",".join(data["invite"]))

@@ -13,7 +13,7 @@ from bot.replies import OpenModal, Reply
 from bot.request import Request
 from handlers.leave.forms import open_form
 from models.core.errors import N_, ValidationError
-from models.core.people import Person, Role, get_person
+from models.core.people import Person, Role, get_person, take_person
 from models.leave import flow as leave_requests
 from models.leave.balance import balance, set_allowance
 from models.leave.calendar import local_today
@@ -178,17 +178,19 @@ def allowance_cmd(req: Request) -> Reply:
     words = req.args
     if len(words) < 3:
         raise ValidationError(N_("Say who, which type and how many days: `/leave allowance @ana vacation 25 [2027]`."))
-    person = get_person(req.ctx.session, words[0])
-    leave_type = get_type(req.ctx.session, words[1], field=None)
+    person, rest = take_person(req.ctx.session, words)
+    if len(rest) < 2:
+        raise ValidationError(N_("Say who, which type and how many days: `/leave allowance @ana vacation 25 [2027]`."))
+    leave_type = get_type(req.ctx.session, rest[0], field=None)
     try:
-        days = Decimal(words[2].replace(",", "."))
+        days = Decimal(rest[1].replace(",", "."))
     except InvalidOperation:
-        raise ValidationError(N_("“{days}” is not a number of days."), days=words[2]) from None
+        raise ValidationError(N_("“{days}” is not a number of days."), days=rest[1]) from None
     year = today_of(req, person).year
-    if len(words) > 3:
-        if not words[3].isdigit():
-            raise ValidationError(N_("“{year}” is not a year I can set an allowance for."), year=words[3])
-        year = int(words[3])
+    if len(rest) > 2:
+        if not rest[2].isdigit():
+            raise ValidationError(N_("“{year}” is not a year I can set an allowance for."), year=rest[2])
+        year = int(rest[2])
     set_allowance(req.ctx, person, leave_type, year, days)
     now = balance(req.ctx.session, person, leave_type, year, req.ctx.now)
     return Reply("leave/allowance_set", {"name": person.name, "type": leave_type.code, "type_name": leave_type.name,

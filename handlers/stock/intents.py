@@ -1,7 +1,8 @@
 """Questions about stock in mentions and DMs, in English and Portuguese.
 
 "do we have PRD-1042?", "is the blue chair available?", "tem parafuso M8 no estoque?",
-"quantas cadeiras azuis temos?" get the same answer as `/stock`, in the thread.
+"quantas cadeiras azuis temos?", "quanto custa a cadeira azul?" get the same answer as `/stock`,
+in the thread.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ STOCK_WORDS = {"estoque", "estoques", "stock", "disponivel", "disponiveis", "ava
 ASKING = ("do we have", "have any", "how many", "how much", "any left", "still have", "tem algum", "tem alguma",
           "ainda tem", "a gente tem")
 ASKING_WORDS = {"temos", "quantas", "quantos", "sobrou", "restam"}
+# "quanto custa a cadeira azul?", "what's the price of PRD-1042?": the product card has the price.
+PRICE_WORDS = {"custa", "custam", "custo", "preco", "precos", "valor", "price", "prices", "cost", "costs"}
 
 
 def about_stock(text: str) -> float:
@@ -35,6 +38,8 @@ def about_stock(text: str) -> float:
     if found & STOCK_WORDS:
         score = max(score, 0.7)
     if any(phrase in folded for phrase in ASKING) or found & ASKING_WORDS:
+        score = max(score, 0.55)
+    if found & PRICE_WORDS:
         score = max(score, 0.55)
     if "tem" in found:
         score = max(score, 0.35)

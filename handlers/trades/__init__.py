@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.registry import Registry
 from handlers.trades import breaks, buttons, commands, forms, imports, intents, jobs, sections
-from models.trades.privacy import PART as TRADES_PRIVACY
 from models.core.errors import N_
+from models.trades.privacy import PART as TRADES_PRIVACY
 
 
 def register(registry: Registry) -> None:

@@ -42,7 +42,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def record(
-    ctx: "Ctx",
+    ctx: Ctx,
     action: str,
     entity: Any,
     *,

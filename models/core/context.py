@@ -23,12 +23,12 @@ class Ctx:
     """
 
     session: Session
-    actor: "Person | None"
+    actor: Person | None
     now: dt.datetime
     config: Any
     source: str = "cli"
     request_id: str | None = None
-    outbox: list["OutboxMessage"] = field(default_factory=list)
+    outbox: list[OutboxMessage] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:

@@ -15,6 +15,7 @@ class RowError:
     column: str | None
     message: str | tuple[str, str]  # a message id, or a (singular, plural) pair (NP_) with a count
     params: dict = field(default_factory=dict)
+    plural: str | None = None  # the message's plural form, chosen by ``params["count"]``
 
 
 class ImportRefused(ValidationError):

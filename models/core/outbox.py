@@ -26,7 +26,8 @@ class OutboxStatus(str, enum.Enum):
     pending = "pending"
     sending = "sending"
     sent = "sent"
-    failed = "failed"  # gave up: a permanent Slack error such as channel_not_found
+    dead = "dead"  # a dead letter: Slack refused it for good, or it kept failing; an admin retries or drops it
+    dropped = "dropped"  # a dead letter an admin chose to drop (kept for the record)
 
 
 class OutboxKind(str, enum.Enum):
@@ -64,21 +65,25 @@ class OutboxMessage(Base):
     slack_channel: Mapped[str | None] = mapped_column(String(40))
     slack_ts: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(Text)
+    dead_at: Mapped[dt.datetime | None]  # when it became a dead letter
+    # The last try may have reached Slack without our hearing back (a time-out, a process
+    # killed mid-send): the next try looks for the message in the channel before posting.
+    uncertain: Mapped[bool] = mapped_column(default=False)
     request_id: Mapped[str | None] = mapped_column(String(120))
 
-    person: Mapped["Person | None"] = relationship(lazy="joined")
-    updates: Mapped["OutboxMessage | None"] = relationship(remote_side="OutboxMessage.id", foreign_keys=[updates_id])
-    thread_of: Mapped["OutboxMessage | None"] = relationship(
+    person: Mapped[Person | None] = relationship(lazy="joined")
+    updates: Mapped[OutboxMessage | None] = relationship(remote_side="OutboxMessage.id", foreign_keys=[updates_id])
+    thread_of: Mapped[OutboxMessage | None] = relationship(
         remote_side="OutboxMessage.id", foreign_keys=[thread_of_id]
     )
 
 
 def notify(
-    ctx: "Ctx",
+    ctx: Ctx,
     template: str,
     data: dict[str, Any] | None = None,
     *,
-    person: "Person | None" = None,
+    person: Person | None = None,
     channel: str | None = None,
     kind: OutboxKind | str = OutboxKind.post,
     updates: OutboxMessage | None = None,

@@ -8,9 +8,10 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from models.core import places
 from models.core.base import Base
 from models.core.errors import N_, NotFound, PermissionDenied, Terms, ValidationError
 
@@ -34,7 +35,7 @@ class Role(str, enum.Enum):
         return ROLE_LABELS[self.value]
 
     @classmethod
-    def parse(cls, text: str) -> "Role":
+    def parse(cls, text: str) -> Role:
         """The role named by ``text``: its code or its name in English or Portuguese (case, accents
         and spaces ignored), or a ValidationError listing the roles."""
         key = re.sub(r"[\s_-]+", "", unicodedata.normalize("NFKD", text.strip().lower()).encode("ascii", "ignore")
@@ -159,17 +160,38 @@ def _lock_admins(session: Session) -> set[int]:
     return set(session.scalars(stmt))
 
 
+MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+NAME_WORDS = 4  # the longest name ``take_person`` tries to read from the words typed
+
+
 def find_person(session: Session, key: str) -> Person | None:
-    """A person by Slack id (``U123``, ``<@U123>``, ``<@U123|name>``), e-mail or exact name."""
+    """The one resolver of a person as typed or sent: a Slack mention (``<@U123>``, ``<@U123|ana>``),
+    a Slack id with or without ``@`` (``U123``, ``@U123``), an e-mail, a handle (``@ana.silva``,
+    the e-mail's first part) or a name (``@Ana Silva``, any case)."""
     key = key.strip()
-    m = re.fullmatch(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>", key)
+    m = MENTION_RE.fullmatch(key)
     if m:
         key = m.group(1)
+    key = key.removeprefix("@").strip()
+    if not key:
+        return None
     if SLACK_ID_RE.match(key):
         return session.scalar(select(Person).where(Person.slack_user_id == key))
     if "@" in key:
         return session.scalar(select(Person).where(Person.email == key.lower()))
-    return session.scalar(select(Person).where(Person.name == key))
+    found = session.scalar(select(Person).where(Person.name == key))
+    if found is None:
+        same = list(session.scalars(select(Person).where(func.lower(Person.name) == key.lower())
+                                    .order_by(Person.active.desc(), Person.id).limit(2)))
+        found = same[0] if len(same) == 1 else None
+    if found is None and " " not in key:
+        found = session.scalar(select(Person).where(Person.email.like(f"{_escape_like(key.lower())}@%", escape="\\"))
+                               .order_by(Person.active.desc(), Person.id).limit(1))
+    return found
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def get_person(session: Session, key: str) -> Person:
@@ -178,6 +200,21 @@ def get_person(session: Session, key: str) -> Person:
     if person is None:
         raise NotFound(N_("I don't know “{who}”. Mention them as @name, or use their e-mail."), who=key)
     return person
+
+
+def take_person(session: Session, words: list[str]) -> tuple[Person, list[str]]:
+    """The person named by the first words (``@Ana Silva manager`` -> Ana, ``["manager"]``) and the
+    words after; a one-word mention, id or e-mail first, then the longest name that matches."""
+    if not words:
+        raise NotFound(N_("Say who: mention them as @name, or use their e-mail."))
+    first = find_person(session, words[0])
+    if first is not None:
+        return first, words[1:]
+    for n in range(min(NAME_WORDS, len(words)), 1, -1):
+        person = find_person(session, " ".join(words[:n]))
+        if person is not None:
+            return person, words[n:]
+    return get_person(session, words[0]), words[1:]
 
 
 def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Person:
@@ -208,6 +245,25 @@ def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Per
             from models.core.outbox import notify
 
             notify(ctx, "admin/role_granted_dm", {"admin": ctx.actor.name, "role": role.value}, person=target)
+        ctx.session.flush()
+    return target
+
+
+def set_preferences(ctx: Ctx, target: Person, *, locale: str | None = None,
+                    timezone: str | None = None) -> Person:
+    """Change a person's language and/or time zone: their own, or anyone's for an admin."""
+    from models.core.audit import record  # audit rows point at people: imported when used, like set_role
+
+    if ctx.actor is None or (ctx.actor.id != target.id and not ctx.actor.is_admin):
+        raise PermissionDenied(N_("Only an admin can change someone else's language or time zone."))
+    before = {"locale": target.locale, "timezone": target.timezone}
+    if locale is not None:
+        target.locale = places.check_locale(locale)
+    if timezone is not None:
+        target.timezone = places.check_timezone(timezone)
+    after = {"locale": target.locale, "timezone": target.timezone}
+    if before != after:
+        record(ctx, "person.preferences", target, before=before, after=after)
         ctx.session.flush()
     return target
 

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-import zoneinfo
+import functools
+from collections.abc import Callable
+
 import pandas as pd
 from sqlalchemy import select
 
+from models.core import places
 from models.core.audit import record
 from models.core.context import Ctx
-from models.core.errors import N_
+from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
 from models.core.people import EMAIL_RE, SLACK_ID_RE, Person, Role
 
 REQUIRED = ["email", "name"]
 OPTIONAL = ["slack_user_id", "manager_email", "team", "country", "subdivision", "timezone", "locale", "roles"]
+
+
+def _refusal(row: int, column: str, check: Callable[[str], str], value: str) -> list[RowError]:
+    """No error if ``check`` accepts ``value``; else the check's reason, on this row and column."""
+    try:
+        check(value)
+    except ValidationError as err:
+        return [RowError(row, column, err.message, err.params)]
+    return []
 
 
 def validate(ctx: Ctx, df: pd.DataFrame) -> list[RowError]:
@@ -44,21 +56,19 @@ def validate(ctx: Ctx, df: pd.DataFrame) -> list[RowError]:
                                        {"value": sid, "other": ids_in_file[sid]}))
             else:
                 ids_in_file[sid] = row
-        tz = rec.get("timezone", "")
-        if tz:
-            try:
-                zoneinfo.ZoneInfo(tz)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                errors.append(RowError(row, "timezone", N_("“{value}” is not a time zone (like America/Sao_Paulo)."),
-                                       {"value": tz}))
+        for column, check in (("timezone", places.check_timezone), ("locale", places.check_locale)):
+            if rec.get(column, ""):
+                errors.extend(_refusal(row, column, check, rec[column]))
         for role in filter(None, (r.strip().lower() for r in rec.get("roles", "").replace(",", ";").split(";"))):
             if role not in Role._value2member_map_:
                 errors.append(RowError(row, "roles", N_("Unknown role “{value}”. Roles are: {roles}."),
                                        {"value": role, "roles": ", ".join(r.value for r in Role)}))
-        country = rec.get("country", "")
-        if country and (len(country) != 2 or not country.isalpha()):
-            errors.append(RowError(row, "country", N_("“{value}” is not a two-letter country code (like BR)."),
-                                   {"value": country}))
+        country = rec.get("country", "") or ctx.config.country_default
+        bad_country = _refusal(row, "country", places.check_country, country)
+        errors.extend(bad_country)
+        if rec.get("subdivision", "") and not bad_country:
+            errors.extend(_refusal(row, "subdivision", functools.partial(places.check_subdivision, country),
+                                   rec["subdivision"]))
     # Managers: known in the file or already in the database, and no cycles.
     manager_of: dict[str, str] = {}
     for rec in df.to_dict("records"):
@@ -117,7 +127,7 @@ def import_people(ctx: Ctx, df: pd.DataFrame) -> ImportSummary:
             "country": (rec.get("country") or ctx.config.country_default).upper(),
             "subdivision": (rec.get("subdivision") or "").upper() or None,
             "timezone": rec.get("timezone") or ctx.config.tz_default,
-            "locale": rec.get("locale") or None,
+            "locale": places.check_locale(rec["locale"]) if rec.get("locale") else None,
         }
         if person is None:
             person = Person(created_at=ctx.now, **values)

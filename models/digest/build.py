@@ -12,7 +12,8 @@ import datetime as dt
 import logging
 import time
 import zoneinfo
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -99,7 +100,7 @@ def assemble(session: Session, sections: Iterable[Any], frame: pd.DataFrame, now
         started = time.perf_counter()
         try:
             built = section.build(session, make_scope(managers=readers, now=now)) or {}
-        except Exception:  # noqa: BLE001 - one desk's bug must not cancel everyone's digest
+        except Exception:
             log.exception("digest section %s failed; leaving it out", section.desk)
             session.rollback()
             continue
@@ -122,7 +123,7 @@ def series_data(session: Session, series: Iterable[Any], first: dt.date, last: d
     for s in series:
         try:
             counts = s.build(session, first, last) or {}
-        except Exception:  # noqa: BLE001 - a chart is a nicety, never a reason to fail the digest
+        except Exception:
             log.exception("digest series %s failed; leaving it out", s.label)
             session.rollback()
             continue

@@ -32,7 +32,7 @@ class Frequency(str, enum.Enum):
     weekly = "weekly"  # Mondays (or the first business day of the week)
 
     @classmethod
-    def parse(cls, word: str) -> "Frequency":
+    def parse(cls, word: str) -> Frequency:
         aliases = {"diario": "daily", "diário": "daily", "dias-uteis": "weekdays", "dias-úteis": "weekdays",
                    "uteis": "weekdays", "úteis": "weekdays", "semanal": "weekly"}
         word = aliases.get(word.lower(), word.lower())
@@ -86,7 +86,7 @@ class Subscription(Base):
                 "by": self.person.name if self.person else None}
 
 
-def subscribe(ctx: "Ctx", channel: str, *, channel_name: str | None, frequency: Frequency, at_time: str,
+def subscribe(ctx: Ctx, channel: str, *, channel_name: str | None, frequency: Frequency, at_time: str,
               timezone: str) -> tuple[Subscription, bool]:
     """Subscribe ``channel`` (or change its schedule). Managers and admins. Returns (row, created)."""
     ctx.actor.require(Role.manager)
@@ -109,7 +109,7 @@ def subscribe(ctx: "Ctx", channel: str, *, channel_name: str | None, frequency: 
     return sub, False
 
 
-def unsubscribe(ctx: "Ctx", channel: str) -> dict:
+def unsubscribe(ctx: Ctx, channel: str) -> dict:
     """Stop a channel's digest. The subscriber, any manager or an admin."""
     ctx.actor.require(Role.manager)
     sub = ctx.session.scalar(select(Subscription).where(Subscription.channel == channel).with_for_update(of=Subscription))
@@ -137,7 +137,7 @@ def _holidays(country: str, subdivision: str | None, year: int) -> dict:
         return dict(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
     except NotImplementedError:  # unknown country: weekends only
         return {}
-    except Exception:  # an unknown state code: the country's national holidays
+    except Exception:  # noqa: BLE001 - the holidays package raises several types for an unknown state code
         return dict(holidays.country_holidays(country, years=year))
 
 
@@ -173,7 +173,7 @@ def due_today(now: dt.datetime, tz: str, at_time: str, grace: dt.timedelta) -> D
     due_local = dt.datetime.combine(local.date(), dt.time(hh, mm), zone)
     if local < due_local:
         return None
-    due_at = due_local.astimezone(dt.timezone.utc)
+    due_at = due_local.astimezone(dt.UTC)
     behind = now - due_at
     # A minute of slack: the tick of the due minute itself is on time.
     return Due(local.date(), due_at, late=behind >= dt.timedelta(minutes=2), missed=behind > grace)

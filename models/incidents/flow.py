@@ -13,15 +13,19 @@ from typing import Any
 from models.core.audit import record
 from models.core.context import Ctx
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
+from models.core.outbox import OutboxMessage, notify
+from models.core.people import Person, PersonRole, Role
+from models.core.text import slack_permalink
+from models.incidents.jobs import ack_deadline, schedule_update
 from models.incidents.tables import (
     CHANNEL_SEVERITIES,
-    SUMMARY_SEVERITIES,
     DESCRIPTION_MAX,
     KIND_ARCHIVE,
     KIND_CHANNEL,
     KIND_INVITE,
     NOTE_MAX,
     SERVICE_MAX,
+    SUMMARY_SEVERITIES,
     TITLE_MAX,
     Incident,
     Status,
@@ -34,10 +38,6 @@ from models.incidents.tables import (
     next_number,
     parse_severity,
 )
-from models.incidents.jobs import ack_deadline, schedule_update
-from models.core.outbox import OutboxMessage, notify
-from models.core.people import Person, PersonRole, Role
-from models.core.text import slack_permalink
 
 STATUS_WORDS = {
     "investigating": Status.acknowledged, "investigando": Status.acknowledged, "acknowledged": Status.acknowledged,

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from models.core.audit import record
 from models.core.context import Ctx
-from models.incidents.tables import ACTIVE, Incident, Status, incident_data
 from models.core.outbox import notify
 from models.core.people import Person, PersonRole, Role, admins
+from models.incidents.tables import ACTIVE, Incident, Status, incident_data
 
 END_OF_BUSINESS = dt.time(18, 0)  # a "next business day" deadline falls at the end of that day
 

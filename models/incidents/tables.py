@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core.base import Base
-from models.core.text import clean_text
 from models.core.errors import N_, NotFound, ValidationError
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
+from models.core.text import clean_text
 
 SEVERITIES = (1, 2, 3, 4)
 CHANNEL_SEVERITIES = (1, 2)  # SEV1 and SEV2 get their own channel

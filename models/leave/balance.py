@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from models.core.audit import record
 from models.core.errors import N_, ValidationError
+from models.core.outbox import notify
+from models.core.people import Person, Role
 from models.leave.tables import (
     ACTIVE,
     LeaveAllocation,
@@ -30,8 +32,6 @@ from models.leave.tables import (
     leave_types,
     plain_days,
 )
-from models.core.outbox import notify
-from models.core.people import Person, Role
 
 CARRY_BACK_YEARS = 3  # how far back carry-over chains are followed
 

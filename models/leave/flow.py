@@ -13,6 +13,11 @@ from sqlalchemy import select
 
 from models.core.audit import record
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
+from models.core.outbox import notify
+from models.core.people import Person, approvers_for
+from models.leave.balance import balance
+from models.leave.calendar import local_today
+from models.leave.policy import check_request
 from models.leave.tables import (
     ACTIVE,
     LeaveApprovalMessage,
@@ -23,11 +28,6 @@ from models.leave.tables import (
     get_request,
     plain_days,
 )
-from models.leave.balance import balance
-from models.leave.calendar import local_today
-from models.leave.policy import check_request
-from models.core.outbox import notify
-from models.core.people import Person, approvers_for
 
 if TYPE_CHECKING:
     from models.core.context import Ctx

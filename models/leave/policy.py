@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from models.core.errors import N_, ValidationError
-from models.leave.tables import ACTIVE, LeaveRequest, LeaveType, plain_days
+from models.core.people import Person
 from models.leave.balance import balance, carried_over
 from models.leave.calendar import WEEKLY_REST, Calendar, local_today
-from models.core.people import Person
+from models.leave.tables import ACTIVE, LeaveRequest, LeaveType, plain_days
 
 if TYPE_CHECKING:
     from models.core.context import Ctx

@@ -14,13 +14,8 @@ from sqlalchemy.orm import Session
 
 from models.core.audit import record
 from models.core.errors import N_, PermissionDenied
-from models.leave.tables import (
-    LeaveRequest,
-    LeaveStatus,
-    decides_for,
-    get_request,
-    leave_types,
-)
+from models.core.outbox import notify
+from models.core.people import Person, admins
 from models.leave.balance import balances
 from models.leave.calendar import Calendar, local_today
 
@@ -31,8 +26,13 @@ from models.leave.sections import (  # noqa: F401
     next_weekday,
     waiting_for,
 )
-from models.core.outbox import notify
-from models.core.people import Person, admins
+from models.leave.tables import (
+    LeaveRequest,
+    LeaveStatus,
+    decides_for,
+    get_request,
+    leave_types,
+)
 
 if TYPE_CHECKING:
     from models.core.context import Ctx

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Row, and_, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from models.leave.tables import LeaveRequest, LeaveStatus, LeaveType, plain_days
 from models.core.people import Person, PersonRole, Role
+from models.leave.tables import LeaveRequest, LeaveStatus, LeaveType, plain_days
 
 Requester = aliased(Person, name="requester")
 Boss = aliased(Person, name="boss")

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from models.core.audit import record
 from models.core.errors import N_, ValidationError
-from models.leave.tables import LeaveType, leave_types
 from models.core.people import Role
+from models.leave.tables import LeaveType, leave_types
 
 if TYPE_CHECKING:
     from models.core.context import Ctx

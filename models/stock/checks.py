@@ -121,14 +121,14 @@ def _date(text: str) -> str | None:
 def _snapshot(text: str, now: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime | None:
     """A snapshot time in UTC: with an offset as given, without one in the company's zone, empty = now."""
     if not text:
-        return now.astimezone(dt.timezone.utc)
+        return now.astimezone(dt.UTC)
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00") if _OFFSET.search(text) else text)
     except ValueError:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Paulo") -> tuple[pd.DataFrame, list[RowError]]:
@@ -173,7 +173,7 @@ def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Pau
     snap = cols["snapshot_at"]
     problems.add(snap.where(lambda v: _snapshot(v, now, tz) is None), "snapshot_at",
                  N_("“{value}” is not a date and time (like 2026-11-23T08:00:00-03:00)."))
-    out["snapshot"] = snap.map(lambda v: _snapshot(v, now, tz) or now.astimezone(dt.timezone.utc))
+    out["snapshot"] = snap.map(lambda v: _snapshot(v, now, tz) or now.astimezone(dt.UTC))
     _duplicates(out, cols, problems)
     _consistent(df, cols, problems)
     return out, problems.items

@@ -9,21 +9,21 @@ crossing) and DMs people watching a product that is back in stock.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select
 
 from models.core.audit import record
+from models.core.bulk import insert_frame, read_frame, timestamps, update_frame
 from models.core.context import Ctx
 from models.core.imports import ImportRefused, ImportSummary
 from models.core.outbox import notify
 from models.core.people import Person, Role
-from models.stock.tables import StockWatch, Warehouse, bump_catalogue
-from models.core.bulk import insert_frame, read_frame, timestamps, update_frame
 from models.stock.checks import validate
+from models.stock.tables import StockWatch, Warehouse, bump_catalogue
 
 PRODUCT_COLUMNS = ["name", "barcode", "unit", "unit_price", "currency", "reorder_level", "reorder_qty"]
 LEVEL_COLUMNS = ["on_hand", "reserved", "incoming", "eta"]

@@ -29,6 +29,7 @@ QUESTION = FILLER | frozenset(
     quantos quantas ainda voce voces pode podem ver consultar consulta diz diga me mostra mostre qual quais
     saldo sobrou sobraram sobra restam resta tenho temos vende vendemos algum alguma alguns algumas
     item itens produto produtos unidade unidades sobre o que
+    custa custam custo preco precos valor price prices cost costs whats
     """.split()
 )
 

@@ -8,8 +8,8 @@ from models.core.audit import record
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.core.outbox import notify
 from models.core.people import Role
-from models.trades.queries import breaks, history, pending  # noqa: F401 - long called from here
-from models.trades.tables import (break_names, Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, get_trade)
+from models.trades.queries import breaks, history, pending
+from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, break_names, get_trade
 
 REASON_MAX = 500
 __all__ = ["confirm", "dispute", "accept_broker_values", "reopen", "pending", "breaks", "history"]

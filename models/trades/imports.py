@@ -18,11 +18,21 @@ from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
 from models.core.people import Person, Role, find_person
 from models.trades.flow import reopen
-from models.trades.tables import (Confirmation, ConfirmationStatus, status_name, Trade, TradeStatus, add_event,
-                                  in_chunks)
 from models.trades.matching import MatchOutcome, rematch
-from models.trades.rows import (CONF_OPTIONAL, CONF_REQUIRED, ECONOMIC, REF_RE, TRADE_OPTIONAL,  # noqa: F401 - the API
-                                TRADE_REQUIRED, TRANS_TYPES, free_text_refused, isin_valid, parse_row)
+from models.trades.rows import (  # noqa: F401 - the API
+    CONF_OPTIONAL,
+    CONF_REQUIRED,
+    ECONOMIC,
+    REF_RE,
+    TRADE_OPTIONAL,
+    TRADE_REQUIRED,
+    TRANS_TYPES,
+    free_text_refused,
+    isin_valid,
+    parse_row,
+)
+from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, in_chunks, status_name
+
 
 def _may_import(ctx) -> None:  # type: ignore[no-untyped-def]
     if ctx.actor is not None:

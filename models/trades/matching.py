@@ -12,8 +12,15 @@ from sqlalchemy import bindparam, or_, select, update
 
 from models.core.audit import record
 from models.trades.pairing import BREAK_COLUMNS, COLUMNS, KEYS, UNIT, Pairing, pair  # noqa: F401 - the API
-from models.trades.tables import (OPEN_STATUSES, Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event,
-                                  in_chunks)
+from models.trades.tables import (
+    OPEN_STATUSES,
+    Confirmation,
+    ConfirmationStatus,
+    Trade,
+    TradeStatus,
+    add_event,
+    in_chunks,
+)
 
 
 def units(values) -> np.ndarray:  # type: ignore[no-untyped-def]

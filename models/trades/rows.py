@@ -166,6 +166,6 @@ def _moment(text: str, tz: str) -> dt.datetime | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zoneinfo.ZoneInfo(tz))
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 

@@ -111,9 +111,9 @@ class Trade(EconomicTerms, Base):
     booked_by: Mapped[Person | None] = relationship(foreign_keys=[booked_by_id], lazy="joined")
     imported_by: Mapped[Person | None] = relationship(foreign_keys=[imported_by_id])
     confirmed_by: Mapped[Person | None] = relationship(foreign_keys=[confirmed_by_id], lazy="joined")
-    confirmation: Mapped["Confirmation | None"] = relationship(foreign_keys=[confirmation_id], lazy="joined")
+    confirmation: Mapped[Confirmation | None] = relationship(foreign_keys=[confirmation_id], lazy="joined")
     # Partial fills (two or more), read only where a card shows them.
-    fills: Mapped[list["Confirmation"]] = relationship(foreign_keys="Confirmation.fill_of_id", viewonly=True,
+    fills: Mapped[list[Confirmation]] = relationship(foreign_keys="Confirmation.fill_of_id", viewonly=True,
                                                        order_by="Confirmation.confirm_id")
 
     @property

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import pytest
 from sqlalchemy import func, select
@@ -31,7 +31,7 @@ MANAGERS = (TIAGO, GABRIELA, SOFIA, ISABELA)
 
 
 def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.timezone.utc)
+    return dt.datetime(*args, tzinfo=dt.UTC)
 
 
 @dataclass

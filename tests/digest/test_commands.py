@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from bot.scheduler import tick
 from models.core.audit import AuditRecord
-from models.digest.tables import Subscription
 from models.core.outbox import OutboxMessage
+from models.digest.tables import Subscription
 from tests.digest.conftest import EDUARDA, GABRIELA, MARIANA, TIAGO, deliver, utc
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models.incidents.tables import KIND_CHANNEL
 from models.core.outbox import OutboxMessage
+from models.incidents.tables import KIND_CHANNEL
 from tests.incidents.helpers import (
     HENRIQUE,
     INCIDENTS,

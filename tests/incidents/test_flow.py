@@ -153,9 +153,9 @@ def test_who_may_do_what(bot, standin, people, runtime):
 
 
 def test_the_domain_refuses_too_when_called_directly(bot, standin, people, runtime):
+    from models.core.people import get_person
     from models.incidents import flow
     from models.incidents.tables import get_incident
-    from models.core.people import get_person
 
     report(bot, standin)
     card_posts(standin)

@@ -6,8 +6,8 @@ import threading
 
 from sqlalchemy import select
 
-from models.incidents.tables import Incident, IncidentCounter
 from models.core.people import Person
+from models.incidents.tables import Incident, IncidentCounter
 
 REPORTERS = 50
 
@@ -49,10 +49,10 @@ def test_a_refused_report_does_not_use_up_a_number(bot, standin, people, runtime
 
 
 def test_two_people_acknowledging_at_once_decide_once(bot, standin, people, runtime):
-    from models.incidents import flow
     from models.core.errors import Conflict
-    from models.incidents.tables import get_incident
     from models.core.people import get_person
+    from models.incidents import flow
+    from models.incidents.tables import get_incident
     from tests.incidents.helpers import (
         HENRIQUE,
         KARINA,

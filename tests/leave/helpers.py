@@ -42,7 +42,9 @@ def field_errors(resp: Any) -> dict:
 
 
 def dms(standin: Any, user: str, count: int = 1, contains: str | None = None) -> list:
-    where = (lambda c: c.get("channel") == user and (contains is None or contains in c.text))
+    def where(c: Any) -> bool:
+        return bool(c.get("channel") == user and (contains is None or contains in c.text))
+
     return standin.wait_for("chat.postMessage", count, where=where)
 
 

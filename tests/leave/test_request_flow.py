@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from models.core.audit import AuditRecord
-from models.leave.tables import LeaveRequest
 from models.core.outbox import OutboxMessage
+from models.leave.tables import LeaveRequest
 from tests.leave.helpers import (
     ADMIN,
     ISABELA,
@@ -124,8 +124,8 @@ def test_someone_else_cannot_decide_and_the_domain_refuses_too(bot, standin, peo
     import pytest
 
     from models.core.errors import PermissionDenied
-    from models.leave.flow import approve
     from models.core.people import get_person
+    from models.leave.flow import approve
 
     request_leave(bot, standin, MARIANA, "2026-12-07", "2026-12-07")
     dm = dms(standin, TIAGO)[0]

@@ -21,7 +21,7 @@ ENGLISH = {
     "week", "breaks", "warehouse", "warehouses", "products", "product", "problem", "problems", "file",
     "row", "column", "columns", "missing", "expected", "days", "day", "leave", "request", "incident",
     "trade", "trades", "stock", "late", "summary", "nobody", "out", "yes", "error", "unknown",
-    "updated", "subscribed", "digest", "people", "person", "role", "roles", "vacation", "sick",
+    "subscribed", "digest", "people", "person", "role", "roles", "vacation", "sick",
 }
 PORTUGUESE = {
     "de", "não", "você", "para", "com", "pedido", "pedidos", "estoque", "férias", "dela", "dele", "está",

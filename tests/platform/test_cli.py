@@ -67,6 +67,28 @@ def test_manifest_lists_every_command_scope_and_endpoint():
 def test_manifest_without_a_target_explains_the_choice():
     result = cli("manifest")
     assert result.returncode == 2 and "--url" in result.stderr and "--socket" in result.stderr
+    assert "Diga como o Slack chega ao bot" in result.stderr  # the default language, pt-BR
+
+
+@pytest.mark.parametrize("url", ["example.com", "http://bot.example.com", "https://", "ftp://bot.example.com"])
+def test_manifest_wants_an_https_address_with_a_host(url):
+    result = cli("manifest", "--url", url)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "https" in result.stderr and url in result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_usage_hints_list_every_subcommand_of_the_registry():
+    from bot.compose import build_registry
+
+    manifest = json.loads(cli("manifest", "--socket").stdout)
+    hints = {c["command"]: c["usage_hint"] for c in manifest["features"]["slash_commands"]}
+    assert "pending" in hints["/leave"] and "types" in hints["/leave"]
+    assert "accept" in hints["/trade"]
+    for name, cmd in build_registry().commands.items():
+        for entry in cmd.entries():
+            if entry.name:
+                assert entry.name in hints["/" + name], (name, entry.name)
 
 
 def test_the_readme_console_command_works_on_a_fresh_directory(tmp_path):
@@ -78,13 +100,76 @@ def test_the_readme_console_command_works_on_a_fresh_directory(tmp_path):
     assert (tmp_path / "backoffice.db").exists()
     again = cli("console", "--as", "U070000004", cwd=tmp_path, stdin="/backoffice whoami\n")
     assert "Mariana Souza" in again.stdout and "Tiago Costa" in again.stdout
+    unknown = cli("console", "--as", "x@y.z", cwd=tmp_path, stdin="/backoffice whoami\n")
+    assert unknown.returncode == 2 and unknown.stdout == ""
+    assert unknown.stderr.strip().splitlines() == [
+        "backoffice-bot: Não conheço ninguém como “x@y.z”: use um e-mail ou um id de usuário do Slack do arquivo "
+        "de pessoas."]
+
+
+def test_demo_on_a_used_database_says_so_in_one_line(tmp_path):
+    first = cli("demo", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "Demonstração: people.csv importado: 24 criados" in first.stdout
+    again = cli("demo", cwd=tmp_path)
+    assert again.returncode == 1
+    assert again.stderr.strip().splitlines() == [
+        "backoffice-bot: Este banco de dados já tem pessoas, então a demonstração não foi carregada (ela se "
+        "misturaria aos dados reais). Aponte DATABASE_URL para um banco novo, ou rode `backoffice-bot console` "
+        "para usar este."]
+
+
+def test_a_corrupt_or_empty_spreadsheet_is_refused_in_one_clear_line(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
+    assert cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    corrupt = tmp_path / "people.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 this is not really a zip")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    for path, expected in ((corrupt, "não é uma planilha XLSX legível"), (empty, "O arquivo está vazio")):
+        result = cli("import", "people", str(path), env=env, cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "O arquivo foi recusado e nada foi alterado: 1 problema." in result.stderr
+        assert expected in result.stderr
+
+
+@pytest.mark.parametrize("args,code,expected", [
+    (["job", "leave.reminders", "--at", "garbage"], 2, "--at “garbage” não é um horário"),
+    (["job", "leave.reminders", "--at", "2026-11-25T09:00"], 2, "--at precisa de fuso horário"),
+    (["job", "no.such.job"], 2, "Não existe a tarefa “no.such.job”"),
+    (["import", "widgets", "x.csv"], 2, "widgets"),
+    (["import", "people", "x.csv", "--as", "ghost@empresa.com.br"], 2, "Não conheço ninguém como"),
+    (["import", "people", "missing.csv"], 1, "missing.csv"),
+    (["serve", "--port", "abc"], 2, "invalid int value"),
+    (["frobnicate"], 2, "invalid choice"),
+])
+def test_usage_errors_exit_2_and_refusals_exit_1_with_no_traceback(tmp_path, args, code, expected):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'j.db'}"}
+    assert cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    result = cli(*args, env=env, cwd=tmp_path)
+    assert result.returncode == code, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_job_list_shows_every_registered_job(tmp_path):
+    from bot.compose import build_registry
+
+    result = cli("job", "list", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in build_registry().jobs:
+        assert name in result.stdout
+    assert "a cada 60 min" in result.stdout
 
 
 def test_db_upgrade_then_current(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
-    assert "needs" in cli("db", "current", env=env, cwd=tmp_path).stdout
+    assert "precisa de `backoffice-bot db upgrade`" in cli("db", "current", env=env, cwd=tmp_path).stdout
     assert cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
-    assert cli("db", "current", env=env, cwd=tmp_path).stdout.strip() == "up to date"
+    assert cli("db", "current", env=env, cwd=tmp_path).stdout.strip() == "atualizado"
+    english = cli("db", "current", env={**env, "LOCALE_DEFAULT": "en"}, cwd=tmp_path)
+    assert english.stdout.strip() == "up to date"
 
 
 def test_serve_refuses_a_database_that_is_behind(tmp_path):

@@ -29,7 +29,7 @@ def test_money_dates_and_numbers_follow_the_readers_language():
     assert i18n.format_money(Decimal("1234.56"), "BRL", "en") == "R$1,234.56"
     assert i18n.format_date(dt.date(2026, 11, 25), "pt-BR", "short") == "25/11/2026"
     assert i18n.format_date(dt.date(2026, 11, 25), "en", "short") == "11/25/26"
-    when = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
     assert i18n.format_datetime(when, "pt-BR", "America/Sao_Paulo") == "25/11/2026 09:00"
     assert i18n.format_number(Decimal("1234567.891"), "pt-BR", 2) == "1.234.567,89"
 

@@ -19,15 +19,15 @@ from typing import Any
 
 import jinja2
 import pytest
-from sqlalchemy import select
 from babel.messages.extract import extract_from_dir
+from sqlalchemy import select
 
 from bot import i18n
 from bot.render import environment, render, render_text
 from bot.scheduler import tick
+from models.trades.tables import Trade
 from tests.platform.languages import data_strings, problems, visible_text
 from tests.reliability.world import DESKS, ROLES, build_world
-from models.trades.tables import Trade
 from tests.stock.conftest import CATALOGUE, Importer
 from tests.trades.conftest import import_file
 from tests.trades.test_amendments import resend
@@ -216,6 +216,7 @@ def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:  # type: ign
                  f"close {sev1.ref} certificado renovado; alerta de validade criado"):
         bot.command("/incident", line, user=KARINA)
     bot.command("/backoffice", "role <@U070000008> oncall", user=ADMIN)
+    _dead_letters(bot, standin, runtime)
     bot.command("/digest", "now", user=GABRIELA)
     for user in (ADMIN, MANAGER, ONCALL, BACKOFFICE, SALES):
         bot.event({"type": "app_home_opened", "user": user, "tab": "home", "channel": "D0HOME0001"})
@@ -235,6 +236,26 @@ def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:  # type: ign
         bot.submit(view, {}, user=ADMIN)
     runtime.sender.wait_idle(timeout=30)
     standin.settle()
+
+
+def _dead_letters(bot, standin, runtime) -> None:  # type: ignore[no-untyped-def]
+    """/backoffice outbox, empty then with two dead letters; one retried, one dropped; the admin's digest."""
+    from models.core.outbox import notify
+
+    runtime.sender.wait_idle(timeout=30)  # what is on its way goes first: only these two are refused
+    standin.settle()
+    bot.command("/backoffice", "outbox", user=ADMIN)
+    standin.fail("chat.postMessage", error="not_in_channel", times=2)
+    with runtime.unit_of_work(source="test") as ctx:
+        for n in range(2):
+            notify(ctx, "admin/role_changed", {"name": f"Canal {n}", "roles": ["sales"]}, channel=f"C0PRIVATE{n}")
+    runtime.sender.wait_idle(timeout=30)
+    listing = bot.command("/backoffice", "outbox", user=ADMIN).json
+    buttons = [e for b in listing.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+    bot.command("/digest", "now", user=ADMIN)
+    for prefix in ("outbox_retry", "outbox_drop"):
+        bot.click(next(b for b in buttons if b["action_id"].startswith(prefix)), user=ADMIN)
+    runtime.sender.wait_idle(timeout=30)
 
 
 def _incident_by_title(runtime, title: str):  # type: ignore[no-untyped-def]

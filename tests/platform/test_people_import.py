@@ -83,6 +83,14 @@ BAD_FILES = {
                      ["linha 2", "chef"]),
     "bad time zone": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,BR,SP,America/Sao_Pablo,pt-BR,employee\n",
                       ["linha 2", "America/Sao_Pablo"]),
+    "unknown country": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,ZZ,SP,America/Sao_Paulo,pt-BR,employee\n",
+                        ["linha 2 [country]", "“ZZ” não é um país com calendário de feriados"]),
+    "unknown state": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,BR,XX,America/Sao_Paulo,pt-BR,employee\n",
+                      ["linha 2 [subdivision]", "“XX” não é um estado de BR", "SP"]),
+    "unknown language": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,BR,SP,America/Sao_Paulo,klingon,employee\n",
+                         ["linha 2 [locale]", "“klingon” não é um código de idioma: use pt-BR ou en"]),
+    "language not spoken": (HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,BR,SP,America/Sao_Paulo,ja-JP,employee\n",
+                            ["linha 2 [locale]", "Ainda não falo “ja-JP”"]),
 }
 
 
@@ -103,3 +111,33 @@ def test_a_bad_file_is_refused_whole_with_row_numbered_reasons(runtime, tmp_path
 def test_a_missing_file_says_so(runtime, tmp_path):
     code, _, err = _import(runtime, tmp_path / "nope.csv")
     assert code == 1 and "nope.csv" in err
+
+
+def test_every_problem_is_listed_by_row_before_anything_is_written_with_natural_plurals(runtime, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,ZZ,,America/Sao_Paulo,klingon,employee\n"
+                    "U0AAAAAAA2,bia@empresa.com.br,Bia,,TI,BR,XX,Mars/Olympus,pt-BR,employee\n", encoding="utf-8")
+    code, out, err = _import(runtime, path)
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert lines[0] == "O arquivo foi recusado e nada foi alterado: 4 problemas."
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        "linha 2 [country]", "linha 2 [locale]", "linha 3 [subdivision]", "linha 3 [timezone]"]
+    assert _people(runtime) == 0
+    one = tmp_path / "one.csv"
+    one.write_text("email,nome\nana@empresa.com.br,Ana\n", encoding="utf-8")
+    code, _, err = _import(runtime, one)
+    assert "O arquivo foi recusado e nada foi alterado: 1 problema." in err
+    assert "Falta a coluna name. Esperadas: email, name." in err
+
+
+def test_languages_are_stored_as_the_bot_speaks_them(runtime, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(HEADER + "\nU0AAAAAAA1,ana@empresa.com.br,Ana,,TI,BR,sp,America/Manaus,en-US,employee\n"
+                    "U0AAAAAAA2,bia@empresa.com.br,Bia,,TI,BR,RJ,America/Sao_Paulo,pt_BR,employee\n", encoding="utf-8")
+    code, _, err = _import(runtime, path)
+    assert code == 0, err
+    with runtime.db.session() as s:
+        stored = {p.email: (p.locale, p.subdivision, p.timezone) for p in s.scalars(select(Person))}
+    assert stored == {"ana@empresa.com.br": ("en", "SP", "America/Manaus"),
+                      "bia@empresa.com.br": ("pt-BR", "RJ", "America/Sao_Paulo")}

@@ -48,3 +48,21 @@ def test_import_killed_halfway_writes_nothing(runtime, tmp_path):
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     assert _count(runtime) == 24
+
+
+def test_import_stopped_by_sigterm_rolls_back_and_says_so(runtime, tmp_path):
+    big = tmp_path / "people.csv"
+    _big_people_file(big, 20_000)
+    env = {**os.environ, "DATABASE_URL": runtime.settings.database_url}
+    env.pop("SLACK_BOT_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", "people", str(big)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    time.sleep(2.5)
+    assert proc.poll() is None, "the import finished before it could be stopped; make the file bigger"
+    proc.send_signal(signal.SIGTERM)  # what a platform sends first on a deploy
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143
+    assert err.decode().strip().splitlines()[-1] == ("backoffice-bot: stopped by SIGTERM; what had not finished "
+                                                     "was rolled back.")
+    assert "Traceback" not in err.decode()
+    assert _count(runtime) == 0

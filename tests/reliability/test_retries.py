@@ -107,6 +107,8 @@ ENTRIES: list[Entry] = [
     # /backoffice
     Entry("/backoffice role: an admin makes Wesley back office", "backoffice",
           cmd("/backoffice role <@U070000008> backoffice", ADMIN), "person.roles"),
+    Entry("Retry button on a dead letter", "backoffice", click("outbox_retry", "{dead1}", ADMIN), "outbox.retry"),
+    Entry("Drop button on a dead letter", "backoffice", click("outbox_drop", "{dead2}", ADMIN), "outbox.drop"),
     # /stock
     Entry("/stock watch", "stock", cmd("/stock watch PRD-2008", SALES), "stock.watch_started"),
     Entry("/stock unwatch", "stock", cmd("/stock unwatch PRD-2008", SALES), "stock.watch_stopped"),
@@ -180,13 +182,21 @@ def world_for(runtime, standin, tmp_path, desks: str | set[str]) -> dict[str, An
     import datetime as dt
 
     from models.incidents import flow as incidents_flow
-
-    from models.leave import flow as leave_requests
     from models.incidents.tables import get_incident
+    from models.leave import flow as leave_requests
     from models.leave.tables import get_type
 
     desks = {desks} if isinstance(desks, str) else desks
     w = build_world(runtime, standin, tmp_path, desks)
+    if "backoffice" in desks:
+        from models.core.outbox import notify
+
+        with runtime.unit_of_work(source="test") as ctx:  # two dead letters (parked before any send)
+            for n in (1, 2):
+                row = notify(ctx, "admin/role_changed", {"name": f"N{n}", "roles": ["sales"]}, channel="C0GONE0001")
+                row.status, row.dead_at, row.last_error = "dead", ctx.now, "not_in_channel"
+                ctx.session.flush()
+                w[f"dead{n}"] = str(row.id)
     if "leave" in desks:
         with as_person(runtime, EMPLOYEE) as ctx:
             vacation = get_type(ctx.session, "vacation")
@@ -396,6 +406,7 @@ def test_the_table_lists_every_command_button_form_and_event_that_changes_someth
 
 READ_ONLY = {
     ("/backoffice", "whoami"): "who am I", ("/backoffice", "people"): "lists people",
+    ("/backoffice", "outbox"): "lists dead letters",
     ("/stock", "low"): "lists low stock", ("button", "stock_open"): "shows a product card",
     ("/leave", "balance"): "shows balances", ("/leave", "list"): "lists my requests",
     ("/leave", "who"): "who is out", ("/leave", "pending"): "what waits for me", ("/leave", "show"): "one request",

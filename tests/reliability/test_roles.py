@@ -35,22 +35,22 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from models.digest import tables as digest_domain
-from models.incidents import flow as incidents_flow
-from models.leave import flow as leave_requests
-from models.leave import queries as leave_views
-from models.trades import flow as trades_flow
-from models.trades import report as trades_report
-from models.core import people as people_domain
 from bot.render import render_text
+from models.core import people as people_domain
 from models.core.errors import DomainError, PermissionDenied
 from models.core.people import ROLE_LABELS
-from models.incidents.tables import get_incident
-from models.leave.tables import get_type
-from models.leave.balance import set_allowance
-from models.leave.types import configure_type
 from models.core.platform import ProcessedRequest
+from models.digest import tables as digest_domain
+from models.incidents import flow as incidents_flow
+from models.incidents.tables import get_incident
+from models.leave import flow as leave_requests
+from models.leave import queries as leave_views
+from models.leave.balance import set_allowance
+from models.leave.tables import get_type
+from models.leave.types import configure_type
 from models.stock.flow import watch
+from models.trades import flow as trades_flow
+from models.trades import report as trades_report
 from tests.reliability.world import (
     DESKS,
     OTHERS,

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 import zoneinfo
 
 import pytest
@@ -22,6 +20,7 @@ from sqlalchemy import select
 
 from tests.conftest import pg_only
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, RemoteBot
+from tests.processes import free_port, wait_http
 
 pytestmark = [pytest.mark.long, pg_only()]
 
@@ -31,38 +30,18 @@ INCIDENTS = "C0INCIDNT"
 DIGEST_CHANNEL = "C0DIGEST1"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"{url} exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url} never became healthy")
-
-
 def test_two_web_processes_and_one_clock_nothing_twice_nothing_lost(people, standin, database_url, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     env.update(DATABASE_URL=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                SLACK_API_URL=standin.api_url, WEB_CONCURRENCY="2", INCIDENTS_CHANNEL=INCIDENTS,
                ONCALL_CHANNEL="C0ONCALL1", STOCK_CHANNEL="C0STOCK01", TRADES_CHANNEL="C0TRADES1", LOG_LEVEL="WARNING")
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     procs = [subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--port", str(p)], env=env, cwd=tmp_path,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for p in ports]
     try:
         bots = [RemoteBot(f"http://127.0.0.1:{p}", standin) for p in ports]
         for bot, proc in zip(bots, procs):
-            _wait_healthy(bot.url, proc)
+            wait_http(bot.url + "/healthz", proc)
         clock_proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "scheduler"], env=env, cwd=tmp_path,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         procs.append(clock_proc)

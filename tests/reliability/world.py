@@ -6,11 +6,10 @@ import concurrent.futures
 import datetime as dt
 from typing import Any
 
-from models.incidents import flow as incidents_flow
-
-from models.leave import flow as leave_requests
 from models.core import people as people_domain
+from models.incidents import flow as incidents_flow
 from models.incidents.tables import get_incident
+from models.leave import flow as leave_requests
 from models.leave.tables import get_type
 from tests.stock.conftest import CATALOGUE, Importer
 from tests.trades.conftest import DATA as TRADES_DATA

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from bot.registry import DigestScope
 from bot.render import environment
-from models.trades.tables import Trade
 from models.trades.imports import book_trade
+from models.trades.tables import Trade
 from tests.trades.conftest import ANA, GABRIELA, QUESIA, channel_posts, trade
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def run_cutoff(runtime, at: dt.datetime) -> str:  # type: ignore[no-untyped-def]

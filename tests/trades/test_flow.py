@@ -12,8 +12,18 @@ from models.core.audit import AuditRecord
 from models.core.errors import PermissionDenied
 from models.trades.tables import TradeEvent
 from tests.conftest import pg_only
-from tests.trades.conftest import (ANA, DATA, GABRIELA, MARIANA, NICOLAS, QUESIA, channel_posts, import_file,
-                                   opened_view, trade)
+from tests.trades.conftest import (
+    ANA,
+    DATA,
+    GABRIELA,
+    MARIANA,
+    NICOLAS,
+    QUESIA,
+    channel_posts,
+    import_file,
+    opened_view,
+    trade,
+)
 
 
 def test_a_second_person_confirms_a_matched_trade_and_the_booker_hears_of_it(bot, desk, standin):
@@ -37,8 +47,8 @@ def test_the_booker_may_not_confirm_their_own_trade_nor_may_the_domain(bot, desk
     assert resp.json["response_type"] == "ephemeral"
     assert "Você registrou T20261123-0001" in resp.text and "quatro olhos" in resp.text
     assert trade(desk, "T20261123-0001").status == "matched"
-    from models.trades import flow as trades_flow
     from models.core.people import get_person
+    from models.trades import flow as trades_flow
 
     with pytest.raises(PermissionDenied):
         with desk.unit_of_work(source="test") as ctx:
@@ -158,9 +168,9 @@ def test_pending_lists_what_is_open_with_confirm_buttons(bot, desk, standin):
 
 @pg_only()
 def test_two_people_confirming_one_trade_at_once_decide_once(desk):
-    from models.trades import flow as trades_flow
     from models.core.errors import Conflict
     from models.core.people import get_person
+    from models.trades import flow as trades_flow
 
     outcomes: list[str] = []
     barrier = threading.Barrier(2)

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from models.trades.tables import Confirmation, Trade
 from models.trades.imports import isin_valid
+from models.trades.tables import Confirmation, Trade
 from tests.trades.conftest import DATA, import_file, trade, write_csv
 
 
