@@ -32,15 +32,19 @@ def refuse(message: str, row: int = 0, column: str | None = None, **params: Any)
     return ImportRefused([RowError(row, column, message, params)])
 
 
-def check_csv_size(raw: bytes) -> None:
-    """Refuse a CSV larger or longer than any the bot imports (before it is parsed)."""
-    if len(raw) > MAX_CSV_BYTES:
+def read_csv_bytes(path: Path) -> bytes:
+    """The CSV's bytes, if it is no larger or longer than any the bot imports (its size is
+    checked on disk, before it is read)."""
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
         raise refuse(N_("The file is {size} MB; the most the bot imports is {limit} MB."),
-                     size=len(raw) // 2**20, limit=MAX_CSV_BYTES // 2**20)
+                     size=size // 2**20, limit=MAX_CSV_BYTES // 2**20)
+    raw = path.read_bytes()
     lines = raw.count(b"\n")
     if lines > MAX_ROWS + 1:
         raise refuse(N_("The file has {count} lines; the most the bot imports is {limit} rows."),
                      count=lines, limit=MAX_ROWS)
+    return raw
 
 
 def read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bot.import_files import MAX_COLUMNS, check_cells, check_columns, check_csv_size, read_xlsx
+from bot.import_files import MAX_COLUMNS, check_cells, check_columns, read_csv_bytes, read_xlsx
 from models.core.errors import N_, NP_
 from models.core.imports import ImportRefused, RowError
 
@@ -49,8 +49,7 @@ def read_table(path: str | Path, required: list[str], optional: list[str] = ()) 
             raw_header, rows = read_xlsx(path)
             df = pd.DataFrame(rows, columns=range(len(raw_header)), dtype=object)
         else:
-            raw = path.read_bytes()
-            check_csv_size(raw)
+            raw = read_csv_bytes(path)
             text_head = raw[:65536].decode("utf-8-sig", errors="replace")
             sep = sniff_separator(text_head)
             df = _read_csv(raw, sep)
