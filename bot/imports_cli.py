@@ -27,7 +27,7 @@ FIGURES = {
     "disputed": NP_("{count} disputed trade", "{count} disputed trades"),
 }
 
-MAX_ECHOED = 80  # characters of a cell quoted back in a reason (a 20 MB cell must not flood the terminal)
+MAX_ECHOED = 160  # characters of a cell quoted back in a reason (a 20 MB cell must not flood the terminal)
 
 
 def run_import(runtime: Runtime, kind: str, path: Path, *, actor_id: int | None = None,
