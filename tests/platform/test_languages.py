@@ -225,6 +225,9 @@ def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:  # type: ign
 
     # LGPD and the calendar feed: an export of mine and of someone else's, a feed link and its reset,
     # then (last: that person is gone afterwards) an erasure confirmed in its modal.
+    bot.command("/backoffice", "me timezone America/Manaus", user=SALES)  # preferences, then back
+    bot.command("/backoffice", "me timezone America/Sao_Paulo", user=SALES)
+    bot.mention("xyzzy qwerty plugh", user=SALES)  # understood by no desk: a pointer to help
     bot.command("/backoffice", "privacy export", user=SALES)
     bot.command("/backoffice", "privacy export <@U070000008>", user=ADMIN)
     bot.command("/leave", "calendar", user=MANAGER)
