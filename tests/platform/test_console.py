@@ -136,8 +136,10 @@ def test_files_are_saved_in_a_temporary_folder_and_their_path_printed(people, tm
     from bot.imports_cli import run_import
     from tests.conftest import DATA
 
+    importer = people.person_id_for_slack_user("U070000001")  # Gabriela: imports say who ran them (four eyes)
     for kind in ("trades", "confirmations"):
-        assert run_import(people, kind, DATA / f"{kind}.csv", out=load, err=load) == 0, load.getvalue()
+        assert run_import(people, kind, DATA / f"{kind}.csv", actor_id=importer, out=load,
+                          err=load) == 0, load.getvalue()
     text = session(people, ":as quesia.almeida@empresa.com.br\n/trade report 24/11/2026\n")
     saved = [line.split("Arquivo salvo: ", 1)[1].strip() for line in text.splitlines() if "Arquivo salvo: " in line]
     assert saved, text
