@@ -126,7 +126,7 @@ def test_a_corrupt_or_empty_spreadsheet_is_refused_in_one_clear_line(tmp_path):
     corrupt.write_bytes(b"PK\x03\x04 this is not really a zip")
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    for path, expected in ((corrupt, "não é uma planilha XLSX legível"), (empty, "O arquivo está vazio")):
+    for path, expected in ((corrupt, "não é uma pasta de trabalho XLSX"), (empty, "O arquivo está vazio")):
         result = cli("import", "people", str(path), env=env, cwd=tmp_path)
         assert result.returncode == 1, result.stderr
         assert "Traceback" not in result.stderr

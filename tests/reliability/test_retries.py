@@ -107,6 +107,8 @@ ENTRIES: list[Entry] = [
     # /backoffice
     Entry("/backoffice role: an admin makes Wesley back office", "backoffice",
           cmd("/backoffice role <@U070000008> backoffice", ADMIN), "person.roles"),
+    Entry("/backoffice me timezone: an employee moves to Manaus time", "backoffice",
+          cmd("/backoffice me timezone America/Manaus", EMPLOYEE), "person.preferences"),
     Entry("Retry button on a dead letter", "backoffice", click("outbox_retry", "{dead1}", ADMIN), "outbox.retry"),
     Entry("Drop button on a dead letter", "backoffice", click("outbox_drop", "{dead2}", ADMIN), "outbox.drop"),
     # /stock

@@ -54,9 +54,15 @@ def test_a_question_without_a_product_asks_which(bot, standin, catalogue):
 
 
 def test_text_not_about_stock_gets_a_pointer_to_help(bot, standin, catalogue):
+    bot.mention("qual é a capital da França?", user=MARIANA, channel="C0SALES01")
+    msg = replies(standin, "C0SALES01")[-1]
+    assert "Não entendi" in msg.text and "`help`" in msg.text
+
+
+def test_small_talk_gets_a_greeting_that_points_to_help(bot, standin, catalogue):
     bot.mention("bom dia, tudo bem?", user=MARIANA, channel="C0SALES01")
     msg = replies(standin, "C0SALES01")[-1]
-    assert "help" in msg.text and "Não entendi" in msg.text
+    assert msg.text.startswith("Oi, Mariana Souza!") and "`help`" in msg.text and "Não entendi" not in msg.text
 
 
 def test_intent_scores_stock_questions_and_ignores_other_talk():
