@@ -22,7 +22,7 @@ from pydantic import SecretStr
 from bot import logs
 from bot.clock import Clock, FrozenClock
 from bot.settings import Settings, SettingsError, load_settings
-from models.core.errors import N_
+from models.core.errors import N_, NP_
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -206,23 +206,48 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_job(args: argparse.Namespace, settings: Settings) -> int:
     from bot.compose import build_registry  # lazy: see the module docstring
+    from bot.registry import JobSummary  # lazy: see the module docstring
     from bot.render import render_text  # lazy: see the module docstring
 
     at = _aware_time(args.at) if args.at else None
     registry = build_registry()
+    locale = settings.locale_default
+    names = [*registry.jobs, SWEEP]
     if args.name in (None, "list"):
         for job in registry.jobs.values():
-            every = render_text("every {minutes} min", settings.locale_default, minutes=job.every_minutes)
-            print(f"{job.name:28} {every:18} {render_text(job.help, settings.locale_default) if job.help else ''}")
+            _print_job(job.name, job.every_minutes, job.help, locale)
+        _print_job(SWEEP, 1, SWEEP_HELP, locale)
         return 0
     job = registry.jobs.get(args.name)
-    if job is None:
-        raise CliError(N_("There is no job “{name}”. Jobs: {jobs}."), name=args.name, jobs=", ".join(registry.jobs))
+    if job is None and args.name != SWEEP:
+        raise CliError(N_("There is no job “{name}”. Jobs: {jobs}."), name=args.name, jobs=", ".join(names))
     runtime = _runtime(settings, clock=FrozenClock(at) if at is not None else None)
-    print(job.run(runtime, runtime.clock.now()) or render_text("done", settings.locale_default))
-    runtime.sender.sweep()
+    if job is not None:
+        summary = job.run(runtime, runtime.clock.now())
+        print(summary.text(locale) if isinstance(summary, JobSummary) else render_text(N_("Done."), locale))
+    sent = runtime.sender.sweep()
     runtime.sender.wait_idle()
+    if job is None and not sent:
+        print(render_text(N_("Nothing was waiting in the outbox."), locale))
+    elif job is None:
+        print(render_text(NP_("{count} queued message sent.", "{count} queued messages sent."), locale, count=sent))
     return 0
+
+
+SWEEP = "outbox.sweep"
+SWEEP_HELP = N_("Send what waits in the outbox: retries that are due and whatever a stopped process left behind.")
+
+
+def _print_job(name: str, every_minutes: int, help: str, locale: str) -> None:
+    from bot.render import render_text  # lazy: see the module docstring
+
+    if every_minutes % (60 * 24) == 0:
+        every = render_text(NP_("every day", "every {count} days"), locale, plain=True, count=every_minutes // (60 * 24))
+    elif every_minutes % 60 == 0:
+        every = render_text(NP_("every hour", "every {count} hours"), locale, plain=True, count=every_minutes // 60)
+    else:
+        every = render_text(NP_("every minute", "every {count} min"), locale, plain=True, count=every_minutes)
+    print(f"{name:28} {every:18} {render_text(help, locale, plain=True) if help else ''}")
 
 
 def _aware_time(text: str) -> dt.datetime:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 from bot import declare
 from bot.commands import Command, Handler
+from bot.render import render_text
 from models.core.people import Role
 
 Route = Callable[..., Any]  # (runtime, WSGI environ) -> bot.replies.HttpReply
@@ -54,11 +55,33 @@ class Importer:
     help: str = ""
 
 
+@dataclass(frozen=True)
+class JobSummary:
+    """What one pass of a job did, sayable in any language: the log and ``job_runs`` keep the
+    English (``str``), ``backoffice-bot job <name>`` prints it in the operator's language.
+
+    ``message`` is an English message id (``N_``) or a plural pair (``NP_``, with ``count``);
+    ``lines`` are more such summaries, one per thing done (a reminder sent...).
+    """
+
+    message: str | tuple[str, str]
+    params: dict[str, Any] = field(default_factory=dict)
+    lines: tuple[JobSummary, ...] = ()
+
+    def text(self, locale: str = "en") -> str:
+        head = render_text(self.message, locale, plain=True, **self.params)
+        return "\n".join([head, *(f"  {line.text(locale)}" for line in self.lines)])
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
 @dataclass
 class Job:
     """A periodic job (leave reminders, trade cut-off, SLA checks...), run by the scheduler or the CLI.
 
-    ``run(runtime, now)`` does one pass and returns a short text of what it did.
+    ``run(runtime, now)`` does one pass and returns a :class:`JobSummary` of what it did (or
+    ``None``: nothing to report).
     ``once_per_period``: see :class:`bot.declare.Job`.
     """
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.declare import form, job, subcommand
+from bot.registry import JobSummary
 from bot.replies import Attachment, CloseModal, OpenModal, Reply
 from bot.request import Request
 from models.core.errors import N_, NotFound, ValidationError
@@ -90,12 +91,15 @@ def erase_submit(req: Request) -> CloseModal:
 
 
 @job("privacy.retention", every_minutes=60 * 24,
-     help="remove sick-leave notes past PRIVACY_HEALTH_RETENTION_DAYS; summarise old audit records")
-def retention_job(runtime: Any, now: Any) -> str:
+     help=N_("Remove sick-leave notes past PRIVACY_HEALTH_RETENTION_DAYS and summarise old audit records."))
+def retention_job(runtime: Any, now: Any) -> JobSummary:
     """Remove expired health details and fold old audit records into monthly counts."""
     s = runtime.settings
     with runtime.unit_of_work(source="scheduler") as ctx:
         ctx.now = now
         done = apply_retention(ctx, runtime.registry.privacy_parts, health_days=s.privacy_health_retention_days,
                                audit_days=s.privacy_audit_horizon_days)
-    return "privacy retention: " + ", ".join(f"{k} {v}" for k, v in done.items())
+    removed = sum(v for k, v in done.items() if k not in ("copies", "audit_summarised"))
+    return JobSummary(N_("Health details removed: {removed} (copies in queued messages: {copies}); "
+                         "audit records summarised: {summarised}."),
+                      {"removed": removed, "copies": done.get("copies", 0), "summarised": done.get("audit_summarised", 0)})

@@ -17,10 +17,11 @@ import pandas as pd
 from bot import metrics
 from bot.declare import job
 from bot.i18n import normalize_locale
-from bot.registry import DigestScope
+from bot.registry import DigestScope, JobSummary
 from bot.runtime import Runtime
 from handlers.digest.chart import chart_file
 from models.core.audit import record
+from models.core.errors import N_
 from models.core.outbox import OutboxKind, notify
 from models.core.people import Person, admins
 from models.core.scheduling import Claim, RunStatus, claim_many, finish_many, taken
@@ -58,8 +59,9 @@ class Outcome:
     empty: int = 0
     missed: list[str] = field(default_factory=list)
 
-    def __str__(self) -> str:
-        return f"{self.sent} sent ({self.late} late), {self.empty} empty, {len(self.missed)} missed"
+    def summary(self) -> JobSummary:
+        return JobSummary(N_("Digests sent: {sent} ({late} late); empty: {empty}; missed: {missed}."),
+                          {"sent": self.sent, "late": self.late, "empty": self.empty, "missed": len(self.missed)})
 
     def __bool__(self) -> bool:
         """Whether there is anything to report (a digest sent, found empty or missed)."""
@@ -67,20 +69,20 @@ class Outcome:
 
 
 @job("digest.manager", every_minutes=1, once_per_period=False,
-     help="send the managers' digests that are due (business mornings, at DIGEST_TIME in their zone)")
-def manager_digests(runtime: Runtime, now: dt.datetime) -> str | None:
+     help=N_("Send the managers' digests that are due (business mornings, at DIGEST_TIME in their zone)."))
+def manager_digests(runtime: Runtime, now: dt.datetime) -> JobSummary | None:
     """The clock's pass over the managers' digests; each reader's day is claimed, so it runs every tick."""
     return _reported("digest.manager", run_managers(runtime, now))
 
 
 @job("digest.channel", every_minutes=1, once_per_period=False,
-     help="post the subscribed channels' digests that are due (/digest subscribe)")
-def channel_digests(runtime: Runtime, now: dt.datetime) -> str | None:
+     help=N_("Post the subscribed channels' digests that are due (/digest subscribe)."))
+def channel_digests(runtime: Runtime, now: dt.datetime) -> JobSummary | None:
     """The clock's pass over the channels' digests (claimed per channel and day, like the managers')."""
     return _reported("digest.channel", run_channels(runtime, now))
 
 
-def _reported(part: str, outcome: Outcome) -> str | None:
+def _reported(part: str, outcome: Outcome) -> JobSummary | None:
     # Each digest sent is a run done; one past its grace window is a run missed (an alert).
     if outcome.sent:
         metrics.JOB_RUNS.labels(job=part, outcome="done").inc(outcome.sent)
@@ -88,8 +90,9 @@ def _reported(part: str, outcome: Outcome) -> str | None:
         metrics.JOB_RUNS.labels(job=part, outcome="missed").inc(len(outcome.missed))
     if not outcome:
         return None
-    log.info("%s: %s", part, outcome)
-    return str(outcome)
+    summary = outcome.summary()
+    log.info("%s: %s", part, summary)
+    return summary
 
 
 def _grace(runtime: Runtime) -> dt.timedelta:

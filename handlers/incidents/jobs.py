@@ -8,14 +8,16 @@ import logging
 from sqlalchemy.exc import IntegrityError
 
 from bot.declare import job
+from bot.registry import JobSummary
 from bot.runtime import Runtime
+from models.core.errors import N_
 from models.incidents import jobs as sla
 
 log = logging.getLogger(__name__)
 
 
-@job("incidents.sla", every_minutes=1, help="escalate unacknowledged incidents, remind overdue updates")
-def run_sla(runtime: Runtime, now: dt.datetime) -> str:
+@job("incidents.sla", every_minutes=1, help=N_("Escalate unacknowledged incidents and remind overdue updates."))
+def run_sla(runtime: Runtime, now: dt.datetime) -> JobSummary:
     """Escalate missed acknowledge deadlines and remind overdue updates, each once."""
     with runtime.db.session(readonly=True) as s:
         late_acks = sla.due_for_escalation(s, now)
@@ -34,4 +36,5 @@ def run_sla(runtime: Runtime, now: dt.datetime) -> str:
                 escalated += 1
             elif done:
                 reminded += 1
-    return f"incidents.sla: {escalated} escalated, {reminded} reminded"
+    return JobSummary(N_("Incidents escalated: {escalated}; updates reminded: {reminded}."),
+                      {"escalated": escalated, "reminded": reminded})

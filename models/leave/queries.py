@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -94,10 +95,19 @@ def approver_ids(req: LeaveRequest, admin_ids: set[int]) -> set[int]:
     return admin_ids - {req.person_id}
 
 
-def send_reminders(ctx: Ctx) -> list[str]:
+@dataclass(frozen=True)
+class Reminded:
+    """A reminder sent about one undecided request: to its approver, or escalated to the admins."""
+
+    request_id: int
+    to_admins: bool
+    waited: int  # business days since it was filed
+
+
+def send_reminders(ctx: Ctx) -> list[Reminded]:
     """Remind approvers of requests left undecided (after 1 and 3 business days), then the admins
     (after 5). Each reminder once: the level reached is kept on the request."""
-    done = []
+    done: list[Reminded] = []
     pending = list(ctx.session.scalars(select(LeaveRequest).where(
         LeaveRequest.status == LeaveStatus.pending.value).order_by(LeaveRequest.id)
         .with_for_update(of=LeaveRequest)).unique())
@@ -123,7 +133,7 @@ def send_reminders(ctx: Ctx) -> list[str]:
         req.reminders_sent = due
         record(ctx, "leave.reminded", req, before={"reminders_sent": before},
                after={"reminders_sent": due, "waited": waited, "to": sorted(r.id for r in readers)})
-        done.append(f"#{req.id}: {who} after {waited} business day(s)")
+        done.append(Reminded(req.id, who == "admins", waited))
     return done
 
 

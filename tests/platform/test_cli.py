@@ -158,9 +158,20 @@ def test_job_list_shows_every_registered_job(tmp_path):
 
     result = cli("job", "list", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    for name in build_registry().jobs:
+    for name in [*build_registry().jobs, "outbox.sweep"]:
         assert name in result.stdout
-    assert "a cada 60 min" in result.stdout
+    assert "leave.reminders              a cada hora" in result.stdout and "todo dia" in result.stdout
+    assert "Lembra quem aprova" in result.stdout  # each job's help in the operator's language
+    english = cli("job", "list", env={"LOCALE_DEFAULT": "en"}, cwd=tmp_path).stdout
+    assert "every hour" in english and "Remind approvers" in english and "a cada" not in english
+
+
+def test_the_outbox_sweep_runs_from_the_command_line(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'j.db'}"}
+    assert cli("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    result = cli("job", "outbox.sweep", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Nada esperava na fila de saída."
 
 
 def test_db_upgrade_then_current(tmp_path):
