@@ -14,7 +14,7 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from pydantic import SecretStr
@@ -36,7 +36,7 @@ class CliError(Exception):
 
     code = 2
 
-    def __init__(self, message: str, **params: object) -> None:
+    def __init__(self, message: str, **params: Any) -> None:
         super().__init__(message)
         self.message = message
         self.params = params
@@ -48,7 +48,7 @@ class CliRefused(CliError):
     code = 1
 
 
-def say(settings: Settings, message: str, **params: object) -> None:
+def say(settings: Settings, message: str, **params: Any) -> None:
     """Print a message id in the default language (``LOCALE_DEFAULT``)."""
     from bot.render import render_text  # Jinja and Babel load only for commands that print
 
@@ -214,8 +214,8 @@ def cmd_job(args: argparse.Namespace, settings: Settings) -> int:
     locale = settings.locale_default
     names = [*registry.jobs, SWEEP]
     if args.name in (None, "list"):
-        for job in registry.jobs.values():
-            _print_job(job.name, job.every_minutes, job.help, locale)
+        for listed in registry.jobs.values():
+            _print_job(listed.name, listed.every_minutes, listed.help, locale)
         _print_job(SWEEP, 1, SWEEP_HELP, locale)
         return 0
     job = registry.jobs.get(args.name)

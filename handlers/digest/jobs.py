@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -231,7 +232,8 @@ def _commit(runtime: Runtime, now: dt.datetime, candidates: list[Candidate], par
         sending = [c for c in mine if parts.get(c.reader)]
         rows = [row for c in sending for row in _rows(ctx, runtime, c, people[c.person_id], parts[c.reader], chart)]
         queued = insert_outbox(s, rows)
-        results = {c.claim.key: {"sent": 0, "empty": True} for c in mine if not parts.get(c.reader)}
+        results: dict[str, dict[str, Any]] = {c.claim.key: {"sent": 0, "empty": True} for c in mine
+                                              if not parts.get(c.reader)}
         for c in sending:
             ids = [queued[k] for k in (c.claim.key, c.claim.key + ":chart") if k in queued]
             results[c.claim.key] = {"sent": 1, "late": c.late, "outbox": ids,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -80,6 +81,9 @@ class Base(DeclarativeBase):
     """Base of every model; shares one MetaData with a constraint naming convention."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        # Every model maps one table (no joins, no inheritance), so Core statements may take it.
+        __table__: ClassVar[Table]
     type_annotation_map = {
         dt.datetime: UTCDateTime(),
         Decimal: Money(),

@@ -168,7 +168,7 @@ def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Pau
     problems.add(eta.where(lambda v: v != "" and _date(v) is None), "incoming_eta",
                  N_("“{value}” is not a date (like 2026-12-15 or 15/12/2026)."))
     # An ETA only means something while goods are on their way.
-    out["eta"] = np.where(out["incoming"].to_numpy() > 0, eta.map(lambda v: _date(v) if v else None), None)
+    out["eta"] = np.where(out["incoming"].to_numpy() > 0, eta.map(lambda v: _date(v) if v else None), np.asarray(None))
     tz = zoneinfo.ZoneInfo(zone)
     snap = cols["snapshot_at"]
     problems.add(snap.where(lambda v: _snapshot(v, now, tz) is None), "snapshot_at",

@@ -116,7 +116,7 @@ def _write(ctx, changed: list[int], wanted: dict, current: dict, fills_now: dict
     moves = [{"cid": cid, "tid": tid} for tid in changed for cid in fills_wanted.get(tid, ())]
     if moves:
         table = Confirmation.__table__
-        s.connection().execute(update(table).where(table.c.id == bindparam("cid"))  # type: ignore[arg-type]
+        s.connection().execute(update(table).where(table.c.id == bindparam("cid"))
                                .values(fill_of_id=bindparam("tid")), moves)
         for obj in list(s.identity_map.values()):  # the bulk update bypassed the ORM: reload what it holds
             if isinstance(obj, Confirmation):
