@@ -18,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 from slack_bolt.context.ack import Ack
+from slack_bolt.response import BoltResponse
 
 from bot.slack.observe import acked
 
@@ -35,7 +36,7 @@ class SignallingAck(Ack):
         self.kind = kind
         self.started = time.monotonic() if started is None else started
 
-    def __call__(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         try:
             return super().__call__(*args, **kwargs)
         finally:
