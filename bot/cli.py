@@ -14,7 +14,8 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlparse
 
 from pydantic import SecretStr
@@ -96,7 +97,7 @@ class Terminated(BaseException):
     and the open unit of work rolls back."""
 
 
-def _terminate(signum, _frame):  # type: ignore[no-untyped-def]
+def _terminate(signum: int, _frame: FrameType | None) -> NoReturn:
     raise Terminated()
 
 
