@@ -10,6 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models.core.audit import record
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
@@ -71,7 +72,7 @@ def file_request(ctx: Ctx, leave_type: LeaveType, start: dt.date, end: dt.date, 
     return req
 
 
-def may_decide(session, person: Person, req: LeaveRequest) -> bool:  # type: ignore[no-untyped-def]
+def may_decide(session: Session, person: Person, req: LeaveRequest) -> bool:
     """The requester's approvers and any admin decide; nobody decides their own leave."""
     return decides_for(session, person, req.person)
 
@@ -178,7 +179,7 @@ def _state(req: LeaveRequest) -> dict:
             "end": req.end, "days": str(req.days), "decided_by": req.decided_by_id, "reason": req.reason}
 
 
-def team_of(session, person: Person) -> list[Person]:  # type: ignore[no-untyped-def]
+def team_of(session: Session, person: Person) -> list[Person]:
     """The person's team: same team name, or else the same manager (themselves excluded)."""
     stmt = select(Person).where(Person.active.is_(True), Person.id != person.id)
     if person.team:
@@ -190,7 +191,7 @@ def team_of(session, person: Person) -> list[Person]:  # type: ignore[no-untyped
     return list(session.scalars(stmt).unique())
 
 
-def overlapping(session, people_ids: list[int], start: dt.date, end: dt.date,  # type: ignore[no-untyped-def]
+def overlapping(session: Session, people_ids: list[int], start: dt.date, end: dt.date,
                 statuses: tuple[str, ...] = ACTIVE) -> list[LeaveRequest]:
     if not people_ids:
         return []

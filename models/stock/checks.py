@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -55,13 +56,13 @@ class Column:
             self.codes = np.zeros(len(df), dtype=np.intp)
             self.uniques = np.asarray([""], dtype=object)
 
-    def map(self, fn) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def map(self, fn: Callable[[str], object]) -> np.ndarray:
         """``fn`` applied to each distinct value, spread back to the rows."""
         done = np.empty(len(self.uniques), dtype=object)
         done[:] = [fn(v) for v in self.uniques]
         return done[self.codes]
 
-    def where(self, test) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def where(self, test: Callable[[str], object]) -> np.ndarray:
         """Rows whose value passes ``test`` (a boolean mask)."""
         return np.fromiter((bool(test(v)) for v in self.uniques), dtype=bool, count=len(self.uniques))[self.codes]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from models.stock.tables import Product, catalogue_stamp, compact_code
@@ -177,7 +177,7 @@ def _load(session: Session, stamp: str) -> CatalogueIndex:
     return CatalogueIndex(stamp, [(pid, sku, barcode, name) for pid, sku, barcode, name in rows])
 
 
-def _rebuild(engine, key: str, stamp: str) -> None:  # type: ignore[no-untyped-def]
+def _rebuild(engine: Engine | Connection, key: str, stamp: str) -> None:
     try:
         with Session(engine.execution_options(readonly=True)) as session:  # SQLite: no write lock
             fresh = _load(session, catalogue_stamp(session))
