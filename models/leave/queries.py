@@ -21,7 +21,7 @@ from models.leave.balance import balances
 from models.leave.calendar import Calendar, local_today
 
 # Batched reads (approvals waiting, digests) are re-exported: handlers import leave reads from here.
-from models.leave.sections import (  # noqa: F401
+from models.leave.sections import (  # noqa: F401 - re-exported for handlers
     digest_approvals,
     digest_team_out,
     next_weekday,
