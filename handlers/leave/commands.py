@@ -15,7 +15,7 @@ from models.core.errors import N_, ValidationError
 from models.core.people import Person, Role, get_person, take_person
 from models.leave import flow as leave_requests
 from models.leave.balance import balance, set_allowance
-from models.leave.calendar import local_today, parse_day
+from models.leave.days import local_today, parse_day
 from models.leave.queries import (
     balance_report,
     my_requests,

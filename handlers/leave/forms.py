@@ -11,7 +11,7 @@ from models.core.errors import N_
 from models.core.people import approvers_for
 from models.leave import flow as leave_requests
 from models.leave.balance import balance, balances
-from models.leave.calendar import local_today, parse_day
+from models.leave.days import local_today, parse_day
 from models.leave.tables import get_type, leave_types, plain_days
 
 

@@ -4,15 +4,14 @@ when a deadline is missed and reminders when an update is overdue. Each deadline
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import zoneinfo
 from typing import Any
 
-import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core.audit import record
+from models.core.calendar import BusinessCalendar
 from models.core.context import Ctx
 from models.core.outbox import notify
 from models.core.people import Person, PersonRole, Role, admins
@@ -21,23 +20,10 @@ from models.incidents.tables import ACTIVE, Incident, Status, incident_data
 END_OF_BUSINESS = dt.time(18, 0)  # a "next business day" deadline falls at the end of that day
 
 
-@functools.cache
-def _holidays(country: str, subdivision: str | None, year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays(country, subdiv=subdivision, years=year)
-
-
-def is_business_day(day: dt.date, config: Any) -> bool:
-    if day.weekday() >= 5 or day in config.days_off:
-        return False
-    return day not in _holidays(config.country_default, config.subdivision_default or None, day.year)
-
-
 def next_business_day_end(config: Any, now: dt.datetime) -> dt.datetime:
-    """The end of the business day after ``now``'s day, in the company's zone (weekends and holidays skipped)."""
+    """The end of the business day after ``now``'s day, in the company's zone and calendar."""
     zone = zoneinfo.ZoneInfo(config.tz_default)
-    day = now.astimezone(zone).date() + dt.timedelta(days=1)
-    while not is_business_day(day, config):
-        day += dt.timedelta(days=1)
+    day = BusinessCalendar.of_company(config).next_business_day(now.astimezone(zone).date())
     return dt.datetime.combine(day, END_OF_BUSINESS, tzinfo=zone).astimezone(dt.UTC)
 
 

@@ -1,8 +1,8 @@
 """Leave: types, yearly allocations, requests and the approval messages that track them.
 
-The rules live next door: ``leave_calendar`` (business days), ``leave_balance`` (allowances,
-carry-over), ``leave_policy`` (what a valid request is), ``leave_requests`` (file, approve,
-reject, cancel) and ``leave_views`` (who is out, reminders, digest and home data).
+The rules live next door: ``days`` (leave counted in business days), ``balance`` (allowances,
+carry-over), ``policy`` (what a valid request is), ``flow`` (file, approve, reject, cancel),
+``queries`` (who is out, reminders) and ``sections`` (digest and home data).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def test_company_days_off_are_not_counted(bot, standin, people, runtime):
 
 def test_the_domain_counts_business_days(people):
     from models.core.people import get_person
-    from models.leave.calendar import business_days
+    from models.leave.days import business_days
 
     with people.unit_of_work(source="test") as ctx:
         yasmin = get_person(ctx.session, YASMIN)
