@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from models.core import places
 from models.core.base import Base
 from models.core.errors import N_, NotFound, PermissionDenied, Terms, ValidationError
+from models.core.text import fold
 
 if TYPE_CHECKING:
     from models.core.context import Ctx
@@ -38,8 +38,7 @@ class Role(str, enum.Enum):
     def parse(cls, text: str) -> Role:
         """The role named by ``text``: its code or its name in English or Portuguese (case, accents
         and spaces ignored), or a ValidationError listing the roles."""
-        key = re.sub(r"[\s_-]+", "", unicodedata.normalize("NFKD", text.strip().lower()).encode("ascii", "ignore")
-                     .decode())
+        key = re.sub(r"[\s_-]+", "", fold(text.strip()))
         found = ROLE_WORDS.get(key)
         if found is None:
             raise ValidationError(N_("Unknown role “{role}”. Roles are: {roles}."), role=text,
