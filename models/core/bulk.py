@@ -8,13 +8,22 @@ all or nothing.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-IN_CHUNK = 900  # below SQLite's bound-parameter limit
+IN_CHUNK = 900  # below SQLite's bound-parameter limit (999 in older builds), far below PostgreSQL's
+
+T = TypeVar("T")
+
+
+def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> list[Sequence[T]]:
+    """``values`` in slices small enough for one ``IN (...)`` each (none for no values)."""
+    return [values[start:start + size] for start in range(0, len(values), size)]
 
 
 def is_postgres(session: Session) -> bool:
@@ -30,8 +39,7 @@ def read_frame(session: Session, sql: str, columns: list[str], *, keys: list | N
     conn = session.connection()
     if keys is not None and len(keys) <= 20 * IN_CHUNK:
         parts = []
-        for start in range(0, len(keys), IN_CHUNK):
-            chunk = keys[start:start + IN_CHUNK]
+        for chunk in in_chunks(keys):
             names = [f"k{i}" for i in range(len(chunk))]
             where = f" WHERE {key_column} IN (" + ", ".join(":" + n for n in names) + ")"
             parts.extend(conn.execute(text(sql + where), dict(zip(names, chunk))).all())

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models.core.audit import _jsonable
+from models.core.bulk import in_chunks
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from models.core.people import Person
 
@@ -42,7 +43,7 @@ def readers(session: Session, ids: set[int]) -> dict[int, Any]:
     """Name and language of these people (one query; rows, not ORM objects)."""
     out: dict[int, Any] = {}
     ordered = sorted(ids)
-    for start in range(0, len(ordered), 900):
+    for chunk in in_chunks(ordered):
         out.update((r.id, r) for r in session.execute(
-            select(Person.id, Person.name, Person.locale).where(Person.id.in_(ordered[start:start + 900]))))
+            select(Person.id, Person.name, Person.locale).where(Person.id.in_(chunk))))
     return out

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import or_, select
 
 from models.core.audit import record
+from models.core.bulk import in_chunks
 from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
 from models.core.people import Person, Role, find_person
@@ -31,7 +32,7 @@ from models.trades.rows import (  # noqa: F401 - the API
     isin_valid,
     parse_row,
 )
-from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, in_chunks, status_name
+from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, status_name
 
 
 def _may_import(ctx) -> None:  # type: ignore[no-untyped-def]
