@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zoneinfo
 from decimal import Decimal
 from typing import Any
@@ -51,23 +50,3 @@ def local_today(person: Person, config: Any, now: dt.datetime) -> dt.date:
         return now.astimezone(zoneinfo.ZoneInfo(zone)).date()
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return now.date()
-
-
-def parse_day(text: str, today: dt.date) -> dt.date | None:
-    """A day as people type it: ``2026-12-24``, ``24/12/2026`` or ``24/12`` (the next such day); None if not a day."""
-    text = text.strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?", text)
-    if not m:
-        return None
-    day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
-    try:
-        if year:
-            return dt.date(int(year) + (2000 if len(year) == 2 else 0), month, day)
-        found = dt.date(today.year, month, day)
-        return found if found >= today else dt.date(today.year + 1, month, day)
-    except ValueError:
-        return None
