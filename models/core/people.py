@@ -7,12 +7,14 @@ import enum
 import re
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, String, UniqueConstraint, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core import places
+from models.core.audit import record
 from models.core.base import Base
 from models.core.errors import N_, NotFound, PermissionDenied, Terms, ValidationError
+from models.core.outbox import notify
 from models.core.text import fold
 
 if TYPE_CHECKING:
@@ -218,8 +220,6 @@ def take_person(session: Session, words: list[str]) -> tuple[Person, list[str]]:
 
 def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Person:
     """Grant (or revoke) a role. Admins only; the last admin cannot drop their own admin role."""
-    from models.core.audit import record
-
     ctx.actor.require(Role.admin)
     before = sorted(target.roles)
     roles = target.roles
@@ -241,8 +241,6 @@ def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Per
     if before != after:
         record(ctx, "person.roles", target, before={"roles": before}, after={"roles": after})
         if grant and target.id != ctx.actor.id:
-            from models.core.outbox import notify
-
             notify(ctx, "admin/role_granted_dm", {"admin": ctx.actor.name, "role": role.value}, person=target)
         ctx.session.flush()
     return target
@@ -251,8 +249,6 @@ def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Per
 def set_preferences(ctx: Ctx, target: Person, *, locale: str | None = None,
                     timezone: str | None = None) -> Person:
     """Change a person's language and/or time zone: their own, or anyone's for an admin."""
-    from models.core.audit import record  # audit rows point at people: imported when used, like set_role
-
     if ctx.actor is None or (ctx.actor.id != target.id and not ctx.actor.is_admin):
         raise PermissionDenied(N_("Only an admin can change someone else's language or time zone."))
     before = {"locale": target.locale, "timezone": target.timezone}
@@ -277,8 +273,6 @@ def approvers_for(session: Session, person: Person) -> list[Person]:
 
 def list_people(ctx: Ctx, query: str = "", limit: int = 60, offset: int = 0) -> tuple[list[Person], int]:
     """People whose name, e-mail, team or role contains ``query`` (case-insensitive), and how many in all. Admins only."""
-    from sqlalchemy import func, or_
-
     ctx.actor.require(Role.admin)
     session = ctx.session
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String
+from sqlalchemy import String, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.core.base import Base
@@ -25,7 +25,5 @@ class ProcessedRequest(Base):
 
 def prune_processed_requests(session, now: dt.datetime, keep: dt.timedelta = dt.timedelta(days=7)) -> int:  # type: ignore[no-untyped-def]
     """Forget request keys older than ``keep``: Slack retries within minutes, never after days."""
-    from sqlalchemy import delete
-
     result = session.execute(delete(ProcessedRequest).where(ProcessedRequest.at < now - keep))
     return result.rowcount or 0

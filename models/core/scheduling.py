@@ -15,6 +15,8 @@ import socket
 from dataclasses import dataclass
 
 from sqlalchemy import Index, String, Text, bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.core.base import Base
@@ -64,11 +66,8 @@ def worker_name() -> str:
 
 
 def _insert(session: Session):  # type: ignore[no-untyped-def]
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+    """The dialect's INSERT (both have ``on_conflict_do_nothing``)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def claim_many(session: Session, claims: list[Claim], now: dt.datetime, *,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from models.core.base import Base, Money
 from models.core.errors import N_, NotFound, ValidationError
 from models.core.outbox import OutboxMessage
-from models.core.people import Person
+from models.core.people import Person, approvers_for
 
 
 class LeaveStatus(str, enum.Enum):
@@ -197,8 +197,6 @@ def plain_days(value: Decimal | int | str) -> str:
 
 def decides_for(session: Session, actor: Person, person: Person) -> bool:
     """May ``actor`` decide ``person``'s leave? Their approvers and admins may; nobody for themselves."""
-    from models.core.people import approvers_for
-
     if actor.id == person.id:
         return False
     return actor.is_admin or any(a.id == actor.id for a in approvers_for(session, person))

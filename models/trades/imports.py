@@ -17,6 +17,7 @@ from models.core.audit import record
 from models.core.bulk import in_chunks
 from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
+from models.core.outbox import notify
 from models.core.people import Person, Role, find_person
 from models.trades.flow import reopen
 from models.trades.matching import MatchOutcome, rematch
@@ -292,8 +293,6 @@ def _finish(ctx, summary: ImportSummary, kind: str) -> ImportSummary:  # type: i
 
 def _announce(ctx, kind: str, summary: ImportSummary, outcome: MatchOutcome) -> None:  # type: ignore[no-untyped-def]
     """Tell the trades channel how the book stands after an import (only when something moved)."""
-    from models.core.outbox import notify
-
     if summary.created == summary.updated == 0 and outcome.changed == 0:
         return
     notify(ctx, "trades/import_summary", {
