@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.leave.helpers import MARIANA, YASMIN, field_errors, request_leave
+from tests.cast import MARIANA, YASMIN
+from tests.leave.helpers import field_errors, request_leave
 
 
 def told(standin, user):  # type: ignore[no-untyped-def]

@@ -7,19 +7,8 @@ from sqlalchemy import func, select
 from models.core.audit import AuditRecord
 from models.core.outbox import OutboxMessage
 from models.leave.tables import LeaveRequest
-from tests.leave.helpers import (
-    ADMIN,
-    ISABELA,
-    MARIANA,
-    TIAGO,
-    WESLEY,
-    button,
-    dms,
-    field_errors,
-    only_request,
-    open_form,
-    request_leave,
-)
+from tests.cast import ADMIN, ISABELA, MARIANA, TIAGO, WESLEY
+from tests.leave.helpers import button, dms, field_errors, only_request, open_form, request_leave
 
 
 def test_leave_opens_a_form_with_types_dates_half_days_and_the_balance(bot, standin, people):

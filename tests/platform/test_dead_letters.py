@@ -9,9 +9,8 @@ from sqlalchemy import select
 from models.core.outbox import OutboxMessage, notify
 from models.core.people import Person
 from models.incidents.tables import channel_name
+from tests.cast import ADMIN, MARIANA
 from tests.incidents.helpers import report
-
-ADMIN, MARIANA = "U070000023", "U070000004"
 
 
 def _queue(runtime, *channels: str) -> list[int]:

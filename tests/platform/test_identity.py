@@ -6,9 +6,7 @@ from sqlalchemy import func, select
 
 from models.core.audit import AuditRecord
 from models.core.people import Person
-
-ADMIN = "U070000023"  # Eduarda Silva
-MARIANA = "U070000004"  # sales, manager Tiago Costa
+from tests.cast import ADMIN, MARIANA
 
 
 def test_whoami_answers_in_the_persons_language_with_manager_and_approver(bot, people):

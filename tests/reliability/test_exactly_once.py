@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from models.core.outbox import OutboxMessage, notify
 from models.core.people import Person
+from tests.cast import MARIANA
 from tests.processes import bot_env, start
-
-MARIANA = "U070000004"
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from models.core.errors import DomainError
 from models.core.people import Person, Role, admins, set_role
+from tests.cast import EDUARDA, SOFIA
 
-EDUARDA, SOFIA = "U070000023", "U070000002"
 ROUNDS = 6
 
 

@@ -11,7 +11,8 @@ from bot.registry import DigestScope
 from bot.render import environment
 from models.trades.imports import book_trade
 from models.trades.tables import Trade
-from tests.trades.conftest import ANA, GABRIELA, QUESIA, channel_posts, trade
+from tests.cast import ANA, GABRIELA, QUESIA
+from tests.trades.conftest import channel_posts, trade
 
 UTC = dt.UTC
 
