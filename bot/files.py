@@ -24,7 +24,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from models.core.outbox import OutboxKind, OutboxMessage, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxKind, OutboxMessage
 
 LIVE_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")

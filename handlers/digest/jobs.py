@@ -24,7 +24,8 @@ from handlers.digest.chart import chart_file
 from models.core.audit import record
 from models.core.calendar import BusinessCalendar
 from models.core.errors import N_
-from models.core.outbox import OutboxKind, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxKind
 from models.core.people import Person, admins
 from models.core.scheduling import Claim, RunStatus, claim_many, finish_many, taken
 from models.digest import tables as subs

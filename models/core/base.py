@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, TypeDecorator
 from sqlalchemy.engine import Dialect
@@ -86,3 +87,14 @@ class Base(DeclarativeBase):
         dict: JSON(),
         list: JSON(),
     }
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as JSON can hold it (audit and outbox data): containers kept, anything else as text."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

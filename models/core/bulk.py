@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,15 +37,14 @@ def read_frame(session: Session, sql: str, columns: list[str], *, keys: list | N
     Few keys: ``IN`` lists in chunks; many: the whole table (one scan beats thousands of lookups).
     """
     conn = session.connection()
+    rows: list[Any] = []
     if keys is not None and len(keys) <= 20 * IN_CHUNK:
-        parts = []
         for chunk in in_chunks(keys):
             names = [f"k{i}" for i in range(len(chunk))]
             where = f" WHERE {key_column} IN (" + ", ".join(":" + n for n in names) + ")"
-            parts.extend(conn.execute(text(sql + where), dict(zip(names, chunk))).all())
-        rows = parts
+            rows.extend(conn.execute(text(sql + where), dict(zip(names, chunk))).all())
     else:
-        rows = conn.execute(text(sql)).all()
+        rows.extend(conn.execute(text(sql)).all())
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 

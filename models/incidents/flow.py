@@ -15,7 +15,8 @@ from sqlalchemy import select
 from models.core.audit import record
 from models.core.context import Ctx
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
-from models.core.outbox import OutboxMessage, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxMessage
 from models.core.people import Person, PersonRole, Role
 from models.core.text import slack_permalink
 from models.incidents.sla import ack_deadline, schedule_update

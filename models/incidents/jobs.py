@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.core.audit import record
 from models.core.context import Ctx
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, PersonRole, Role, admins
 from models.incidents.flow import add_entry
 from models.incidents.sla import update_interval

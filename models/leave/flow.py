@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models.core.audit import record
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, approvers_for
 from models.leave.balance import balance
 from models.leave.days import local_today

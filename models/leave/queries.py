@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models.core.audit import record
 from models.core.calendar import BusinessCalendar
 from models.core.errors import N_, PermissionDenied
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, admins
 from models.leave.balance import balances
 from models.leave.days import local_today

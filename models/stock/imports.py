@@ -20,7 +20,7 @@ from models.core.audit import record
 from models.core.bulk import in_chunks, insert_frame, read_frame, timestamps, update_frame
 from models.core.context import Ctx
 from models.core.imports import ImportRefused, ImportSummary
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, Role
 from models.stock.checks import validate
 from models.stock.tables import StockWatch, Warehouse, bump_catalogue

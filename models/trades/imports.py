@@ -17,7 +17,7 @@ from models.core.audit import record
 from models.core.bulk import in_chunks
 from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, Role, find_person
 from models.trades.flow import reopen
 from models.trades.matching import MatchOutcome, rematch

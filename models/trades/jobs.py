@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from models.core.audit import record
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.trades.tables import OPEN_STATUSES, Confirmation, Trade, TradeStatus, add_event, alleged_condition
 
 SHOWN = 15

@@ -6,7 +6,8 @@ from __future__ import annotations
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
-from models.core.outbox import OutboxMessage, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxMessage
 from models.core.people import Person
 from models.incidents.tables import channel_name
 from tests.cast import ADMIN, MARIANA

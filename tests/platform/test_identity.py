@@ -60,7 +60,8 @@ def test_the_domain_refuses_role_changes_by_non_admins_too(people):
     import pytest
 
     from models.core.errors import PermissionDenied
-    from models.core.people import Role, get_person, set_role
+    from models.core.people import Role, get_person
+    from models.core.people_flow import set_role
 
     with pytest.raises(PermissionDenied):
         with people.unit_of_work(actor=None, source="test") as ctx:

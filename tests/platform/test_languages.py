@@ -242,7 +242,7 @@ def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:  # type: ign
 
 def _dead_letters(bot, standin, runtime) -> None:  # type: ignore[no-untyped-def]
     """/backoffice outbox, empty then with two dead letters; one retried, one dropped; the admin's digest."""
-    from models.core.outbox import notify
+    from models.core.notify import notify
 
     runtime.sender.wait_idle(timeout=30)  # what is on its way goes first: only these two are refused
     standin.settle()

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot import logs
 from bot.imports_cli import run_import
 from bot.scheduler import tick
-from models.core.outbox import notify
+from models.core.notify import notify
 from tests.cast import MARIANA
 from tests.conftest import DATA
 from tests.harness import BOT_TOKEN, SIGNING_SECRET

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from models.core.outbox import OutboxMessage, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxMessage
 from models.core.people import Person
 from tests.cast import MARIANA
 
