@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    import psycopg
 
 IN_CHUNK = 900  # below SQLite's bound-parameter limit (999 in older builds), far below PostgreSQL's
 
@@ -37,7 +40,7 @@ def read_frame(session: Session, sql: str, columns: list[str], *, keys: list | N
     Few keys: ``IN`` lists in chunks; many: the whole table (one scan beats thousands of lookups).
     """
     conn = session.connection()
-    rows: list[Any] = []
+    rows: list[Row[Any]] = []
     if keys is not None and len(keys) <= 20 * IN_CHUNK:
         for chunk in in_chunks(keys):
             names = [f"k{i}" for i in range(len(chunk))]
@@ -76,7 +79,8 @@ def insert_frame(session: Session, table: str, frame: pd.DataFrame) -> None:
     if is_postgres(session):
         buf = io.StringIO()
         frame.to_csv(buf, header=False, index=False)
-        raw = session.connection().connection.dbapi_connection
+        # Only psycopg 3 is used on PostgreSQL; SQLAlchemy types the driver's connection generically.
+        raw = cast("psycopg.Connection[Any]", session.connection().connection.dbapi_connection)
         with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
             copy.write(buf.getvalue())
         return

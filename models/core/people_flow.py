@@ -26,18 +26,10 @@ def _lock_admins(session: Session) -> set[int]:
     return set(session.scalars(stmt))
 
 
-def _admin(ctx: Ctx) -> Person:
-    """The acting admin (nobody acting is refused like a non-admin)."""
-    if ctx.actor is None:
-        raise PermissionDenied(N_("This needs the {roles} role; ask an admin if you should have it."),
-                               roles=Role.admin.value)
-    ctx.actor.require(Role.admin)
-    return ctx.actor
-
-
 def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Person:
     """Grant (or revoke) a role. Admins only; the last admin cannot drop their own admin role."""
-    admin = _admin(ctx)
+    admin = ctx.person
+    admin.require(Role.admin)
     before = sorted(target.roles)
     roles = target.roles
     if grant:
@@ -82,7 +74,7 @@ def set_preferences(ctx: Ctx, target: Person, *, locale: str | None = None,
 
 def list_people(ctx: Ctx, query: str = "", limit: int = 60, offset: int = 0) -> tuple[list[Person], int]:
     """People whose name, e-mail, team or role contains ``query`` (case-insensitive), and how many in all. Admins only."""
-    _admin(ctx)
+    ctx.person.require(Role.admin)
     session = ctx.session
 
     stmt = select(Person).where(Person.active.is_(True))

@@ -231,7 +231,7 @@ def _back_in_stock(ctx: Ctx, levels: pd.DataFrame) -> int:
     if back.empty:
         return 0
     back = back.set_index("product_id")
-    watches = []
+    watches: list[tuple[StockWatch, Person]] = []
     ids = [int(i) for i in back.index]
     for chunk in in_chunks(ids):
         watches.extend(ctx.session.execute(

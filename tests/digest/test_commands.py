@@ -12,7 +12,7 @@ from tests.cast import EDUARDA, GABRIELA, MARIANA, TIAGO
 from tests.digest.conftest import deliver, utc
 
 
-def subscriptions(runtime) -> list[Subscription]:  # type: ignore[no-untyped-def]
+def subscriptions(runtime) -> list[Subscription]:
     with runtime.db.session(readonly=True) as s:
         return list(s.scalars(select(Subscription).order_by(Subscription.channel)).unique())
 

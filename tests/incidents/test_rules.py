@@ -11,7 +11,7 @@ from tests.cast import HENRIQUE, MARIANA, QUESIA
 from tests.incidents.helpers import INCIDENTS, incident, kinds, report
 
 
-def _dms(standin, user, contains):  # type: ignore[no-untyped-def]
+def _dms(standin, user, contains):
     return standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == user and contains in c.text)
 
 

@@ -8,7 +8,7 @@ from tests.cast import MARIANA, YASMIN
 from tests.leave.helpers import field_errors, request_leave
 
 
-def told(standin, user):  # type: ignore[no-untyped-def]
+def told(standin, user):
     return standin.wait_for("chat.postEphemeral", where=lambda c: c.get("user") == user)[-1].text
 
 

@@ -9,7 +9,7 @@ from tests.cast import ADMIN, MARIANA, TIAGO, YASMIN
 from tests.leave.helpers import dms, field_errors, open_form, request_leave
 
 
-def count(runtime) -> int:  # type: ignore[no-untyped-def]
+def count(runtime) -> int:
     with runtime.db.session() as s:
         return s.scalar(select(func.count()).select_from(LeaveRequest))
 
