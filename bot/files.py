@@ -25,7 +25,8 @@ from typing import Any
 from openpyxl import Workbook
 
 from models.core.context import Ctx
-from models.core.outbox import OutboxKind, OutboxMessage, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxKind, OutboxMessage
 from models.core.people import Person
 
 LIVE_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.core.base import Base
-
-if TYPE_CHECKING:
-    from models.core.context import Ctx
+from models.core.base import Base, jsonable
+from models.core.context import Ctx
 
 
 class AuditRecord(Base):
@@ -29,16 +27,6 @@ class AuditRecord(Base):
     after: Mapped[dict | None]
     source: Mapped[str] = mapped_column(String(20))
     request_id: Mapped[str | None] = mapped_column(String(120))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 def record(
@@ -63,8 +51,8 @@ def record(
         action=action,
         entity=kind,
         entity_id=None if ident is None else str(ident),
-        before=_jsonable(before),
-        after=_jsonable(after),
+        before=jsonable(before),
+        after=jsonable(after),
         source=ctx.source,
         request_id=ctx.request_id,
     )

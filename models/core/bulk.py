@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,14 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:
     import psycopg
 
-IN_CHUNK = 900  # below SQLite's bound-parameter limit
+IN_CHUNK = 900  # below SQLite's bound-parameter limit (999 in older builds), far below PostgreSQL's
+
+T = TypeVar("T")
+
+
+def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> list[Sequence[T]]:
+    """``values`` in slices small enough for one ``IN (...)`` each (none for no values)."""
+    return [values[start:start + size] for start in range(0, len(values), size)]
 
 
 def is_postgres(session: Session) -> bool:
@@ -33,17 +40,14 @@ def read_frame(session: Session, sql: str, columns: list[str], *, keys: list | N
     Few keys: ``IN`` lists in chunks; many: the whole table (one scan beats thousands of lookups).
     """
     conn = session.connection()
-    rows: Sequence[Row[Any]]
+    rows: list[Row[Any]] = []
     if keys is not None and len(keys) <= 20 * IN_CHUNK:
-        parts: list[Row[Any]] = []
-        for start in range(0, len(keys), IN_CHUNK):
-            chunk = keys[start:start + IN_CHUNK]
+        for chunk in in_chunks(keys):
             names = [f"k{i}" for i in range(len(chunk))]
             where = f" WHERE {key_column} IN (" + ", ".join(":" + n for n in names) + ")"
-            parts.extend(conn.execute(text(sql + where), dict(zip(names, chunk))).all())
-        rows = parts
+            rows.extend(conn.execute(text(sql + where), dict(zip(names, chunk))).all())
     else:
-        rows = conn.execute(text(sql)).all()
+        rows.extend(conn.execute(text(sql)).all())
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 

@@ -17,10 +17,10 @@ import pandas as pd
 from sqlalchemy import delete, select
 
 from models.core.audit import record
-from models.core.bulk import insert_frame, read_frame, timestamps, update_frame
+from models.core.bulk import in_chunks, insert_frame, read_frame, timestamps, update_frame
 from models.core.context import Ctx
 from models.core.imports import ImportRefused, ImportSummary
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, Role
 from models.stock.checks import validate
 from models.stock.tables import StockWatch, Warehouse, bump_catalogue
@@ -233,10 +233,10 @@ def _back_in_stock(ctx: Ctx, levels: pd.DataFrame) -> int:
     back = back.set_index("product_id")
     watches: list[tuple[StockWatch, Person]] = []
     ids = [int(i) for i in back.index]
-    for start in range(0, len(ids), 900):
+    for chunk in in_chunks(ids):
         watches.extend(ctx.session.execute(
             select(StockWatch, Person).join(Person, Person.id == StockWatch.person_id)
-            .where(StockWatch.product_id.in_(ids[start:start + 900]))).all())
+            .where(StockWatch.product_id.in_(chunk))).all())
     for watch, person in watches:
         row = back.loc[watch.product_id]
         notify(ctx, "stock/back_in_stock", {"sku": row["sku"], "name": row["name"], "available": int(row["available_after"])},
