@@ -25,6 +25,20 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def plain_frame(columns: dict[str, np.ndarray | pd.Series]) -> pd.DataFrame:
+    """A DataFrame whose text columns stay numpy object arrays.
+
+    pandas 3 copies every text array given to a DataFrame into arrow strings, which are slow
+    at lookups and are copied back to objects for sqlite3 or comparisons: about a second per
+    million rows for nothing.
+    """
+    data = {}
+    for name, values in columns.items():
+        array = values.to_numpy() if isinstance(values, pd.Series) and values.dtype.kind != "O" else np.asarray(values)
+        data[name] = pd.Series(array, dtype=array.dtype, copy=False)
+    return pd.DataFrame(data)
+
+
 def _raw(session: Session):  # type: ignore[no-untyped-def]
     """The DB-API connection under the session's transaction (psycopg or sqlite3)."""
     return session.connection().connection.dbapi_connection
@@ -37,14 +51,14 @@ def _copy_out(session: Session, sql: str, columns: list[str]) -> pd.DataFrame:
         for block in copy:
             buf.write(block)
     if not buf.tell():
-        return pd.DataFrame({c: np.empty(0, dtype=object) for c in columns})
+        return plain_frame({c: np.empty(0, dtype=object) for c in columns})
     buf.seek(0)
     # Every column as text: the callers give each its type (pyarrow would guess per file).
     table = pa_csv.read_csv(buf, read_options=pa_csv.ReadOptions(column_names=columns),
                             convert_options=pa_csv.ConvertOptions(
                                 column_types={c: pa.string() for c in columns},
                                 strings_can_be_null=True, quoted_strings_can_be_null=False))
-    return pd.DataFrame({c: table.column(c).to_numpy(zero_copy_only=False) for c in columns})
+    return plain_frame({c: table.column(c).to_numpy(zero_copy_only=False) for c in columns})
 
 
 def read_frame(session: Session, sql: str, columns: list[str], *, keys: list | None = None,
@@ -86,13 +100,9 @@ def _read(session: Session, sql: str, params: dict[str, object], columns: list[s
         finally:
             cur.close()
     if not rows:
-        return pd.DataFrame({c: np.empty(0, dtype=object) for c in columns})
-    data = {}
-    for name, values in zip(columns, zip(*rows, strict=True), strict=True):
-        column = np.empty(len(rows), dtype=object)
-        column[:] = values
-        data[name] = column
-    return pd.DataFrame(data)
+        return plain_frame({c: np.empty(0, dtype=object) for c in columns})
+    grid = np.array(rows, dtype=object)  # one C pass; columns are then views, not per-value copies
+    return plain_frame({name: grid[:, i] for i, name in enumerate(columns)})
 
 
 def _plain(value: object) -> object:
@@ -106,12 +116,13 @@ def _plain_rows(frame: pd.DataFrame) -> list[tuple]:
     columns = []
     for name in frame.columns:
         series = frame[name]
-        if series.dtype.kind in "iub" or not series.isna().any():
-            values = series.tolist()
-            columns.append(values if series.dtype.kind != "O" or not values or isinstance(values[0], str)
-                           else [_plain(v) for v in values])
-        else:
-            columns.append([_plain(v) for v in series.tolist()])
+        if series.dtype.kind in "iub":
+            columns.append(series.tolist())
+            continue
+        values = series.to_numpy(dtype=object, na_value=None)  # NaN / NA -> None, in C
+        if len(values) and not isinstance(values[0], str | None):
+            values = np.asarray([_plain(v) for v in values], dtype=object)  # numpy scalars, Decimals...
+        columns.append(values.tolist())
     return list(zip(*columns, strict=True))
 
 

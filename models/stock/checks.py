@@ -18,6 +18,7 @@ import zoneinfo
 import numpy as np
 import pandas as pd
 
+from models.core.bulk import plain_frame
 from models.core.errors import N_
 from models.core.imports import RowError
 
@@ -36,6 +37,7 @@ MAX_QUANTITY = 2_000_000_000  # fits the INTEGER columns
 _WHOLE = re.compile(r"\d+(?:\.0+)?")
 _NEGATIVE = re.compile(r"-\d+(?:\.\d+)?")
 _PRICE = re.compile(r"-?\d+(?:\.\d+)?")
+_MINUS = re.compile(r"-.*")
 _BARCODE = re.compile(r"[0-9A-Za-z\-]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -49,8 +51,7 @@ class Column:
         if name in df.columns:
             codes, uniques = df[name].factorize(use_na_sentinel=False)  # arrow strings: no object copy first
             self.codes = codes
-            self.uniques = np.asarray(["" if v is None or v is pd.NA or v != v else str(v) for v in uniques],
-                                      dtype=object)
+            self.uniques = np.asarray(uniques.to_numpy(dtype=object, na_value=""), dtype=object)
         else:
             self.codes = np.zeros(len(df), dtype=np.intp)
             self.uniques = np.asarray([""], dtype=object)
@@ -64,6 +65,11 @@ class Column:
     def where(self, test) -> np.ndarray:  # type: ignore[no-untyped-def]
         """Rows whose value passes ``test`` (a boolean mask)."""
         return np.fromiter((bool(test(v)) for v in self.uniques), dtype=bool, count=len(self.uniques))[self.codes]
+
+    def fullmatch(self, pattern: re.Pattern[str]) -> np.ndarray:
+        """Rows whose value matches ``pattern`` whole (in C over the distinct values: SKU-sized columns)."""
+        distinct = pd.Series(self.uniques, dtype="string[pyarrow]").str.fullmatch(pattern.pattern)
+        return distinct.to_numpy(dtype=bool, na_value=False)[self.codes]
 
     def empty(self) -> np.ndarray:
         return (self.uniques == "")[self.codes]
@@ -139,26 +145,26 @@ def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Pau
     for column, limit in LIMITS.items():
         problems.add(cols[column].longer_than(limit), column,
                      N_("“{value}” is too long (at most {limit} characters)."), limit=str(limit))
-    out = pd.DataFrame({"_row": df["_row"].to_numpy(dtype=np.int64)})
+    out = _Typed({"_row": df["_row"].to_numpy(dtype=np.int64)})
     out["sku"] = cols["sku"].map(str.upper)
     out["name"] = cols["product_name"].values()
     out["warehouse"] = cols["warehouse"].map(str.upper)
     problems.add(cols["sku"].empty(), "sku", N_("The SKU is empty."))
     problems.add(cols["product_name"].empty(), "product_name", N_("The product name is empty."))
     problems.add(cols["warehouse"].empty(), "warehouse", N_("The warehouse is empty."))
-    problems.add(cols["barcode"].where(lambda v: v != "" and not _BARCODE.fullmatch(v)), "barcode",
+    problems.add(~cols["barcode"].empty() & ~cols["barcode"].fullmatch(_BARCODE), "barcode",
                  N_("“{value}” is not a barcode (digits, like 7890000007061)."))
     out["barcode"] = cols["barcode"].map(lambda v: v or None)
     out["unit"] = cols["uom"].map(lambda v: v.upper() or "UN")
     out["warehouse_name"] = cols["warehouse_name"].values()
     for column, name in QUANTITIES.items():
         out[name] = _whole_numbers(df, column, problems, required=column in REQUIRED)
-    problems.add((out["reserved"] > out["on_hand"]).to_numpy(), "reserved_qty",
-                 N_("Reserved ({value}) is more than on hand ({on_hand})."), on_hand=out["on_hand"].to_numpy())
+    problems.add(out["reserved"] > out["on_hand"], "reserved_qty",
+                 N_("Reserved ({value}) is more than on hand ({on_hand})."), on_hand=out["on_hand"])
     price = cols["unit_price"]
-    problems.add(price.where(lambda v: v != "" and not _PRICE.fullmatch(v)), "unit_price",
+    problems.add(~price.empty() & ~price.fullmatch(_PRICE), "unit_price",
                  N_("“{value}” is not a price (like 1.234,56 or 1234.56)."))
-    problems.add(price.where(lambda v: v.startswith("-")), "unit_price", N_("“{value}” is negative; prices are 0 or more."))
+    problems.add(price.fullmatch(_MINUS), "unit_price", N_("“{value}” is negative; prices are 0 or more."))
     out["unit_price"] = price.map(lambda v: v or None)
     currency = cols["currency"].map(lambda v: v.upper() or "BRL")
     problems.add(cols["currency"].where(lambda v: not _CURRENCY.fullmatch(v.upper() or "BRL")), "currency",
@@ -168,7 +174,7 @@ def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Pau
     problems.add(eta.where(lambda v: v != "" and _date(v) is None), "incoming_eta",
                  N_("“{value}” is not a date (like 2026-12-15 or 15/12/2026)."))
     # An ETA only means something while goods are on their way.
-    out["eta"] = np.where(out["incoming"].to_numpy() > 0, eta.map(lambda v: _date(v) if v else None), None)
+    out["eta"] = np.where(out["incoming"] > 0, eta.map(lambda v: _date(v) if v else None), None)
     tz = zoneinfo.ZoneInfo(zone)
     snap = cols["snapshot_at"]
     problems.add(snap.where(lambda v: _snapshot(v, now, tz) is None), "snapshot_at",
@@ -176,20 +182,30 @@ def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Pau
     out["snapshot"] = snap.map(lambda v: _snapshot(v, now, tz) or now.astimezone(dt.UTC))
     _duplicates(out, cols, problems)
     _consistent(df, cols, problems)
-    return out, problems.items
+    return out.frame(), problems.items
 
 
-def _duplicates(out: pd.DataFrame, cols: dict[str, Column], problems: Problems) -> None:
+class _Typed(dict[str, np.ndarray]):
+    """The typed columns being built; one DataFrame at the end, text kept as plain objects."""
+
+    def __setitem__(self, name: str, values: np.ndarray | pd.Series) -> None:
+        super().__setitem__(name, np.asarray(values))
+
+    def frame(self) -> pd.DataFrame:
+        return plain_frame(dict(self))
+
+
+def _duplicates(out: _Typed, cols: dict[str, Column], problems: Problems) -> None:
     """The same SKU twice for one warehouse (SKUs and warehouses compared as the import stores them)."""
-    sku_codes, _ = pd.factorize(out["sku"].to_numpy(dtype=object))
-    wh_codes, wh_uniques = pd.factorize(out["warehouse"].to_numpy(dtype=object))
+    sku_codes, _ = pd.factorize(out["sku"])
+    wh_codes, wh_uniques = pd.factorize(out["warehouse"])
     key = pd.Series(sku_codes.astype(np.int64) * max(len(wh_uniques), 1) + wh_codes)
     again = key.duplicated().to_numpy()
     if not again.any():
         return
     first_row = pd.Series(problems.rows).groupby(key).transform("min").to_numpy()
     problems.add(again, "sku", N_("{value} in {warehouse} appears twice (also on row {other})."),
-                 warehouse=out["warehouse"].to_numpy(), other=first_row)
+                 warehouse=out["warehouse"], other=first_row)
 
 
 def _consistent(df: pd.DataFrame, cols: dict[str, Column], problems: Problems) -> None:

@@ -11,14 +11,22 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select
 
 from models.core.audit import record
-from models.core.bulk import insert_frame, next_ids, read_frame, timestamps, update_frame, upsert_frame
+from models.core.bulk import (
+    insert_frame,
+    is_postgres,
+    next_ids,
+    plain_frame,
+    read_frame,
+    timestamps,
+    update_frame,
+    upsert_frame,
+)
 from models.core.context import Ctx
 from models.core.imports import ImportRefused, ImportSummary
 from models.core.outbox import notify
@@ -31,18 +39,19 @@ LEVEL_COLUMNS = ["on_hand", "reserved", "incoming", "eta"]
 ALERT_LIST = 20
 
 
-def _decimal_text(value: object) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA or value == "":
-        return None
-    return format(Decimal(str(value)).normalize(), "f")
+def _decimal_texts(series: pd.Series) -> np.ndarray:
+    """Prices as normalised text (``1187.080000`` -> ``1187.08``), to compare file and database exactly.
 
-
-def _decimal_texts(series: pd.Series) -> pd.Series:
-    """Prices as normalised text, to compare file and database exactly (each distinct value once)."""
-    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
-    text = np.empty(len(uniques), dtype=object)
-    text[:] = [_decimal_text(v) for v in uniques]
-    return pd.Series(text[codes] if len(series) else [], index=series.index, dtype=object)
+    Prices were checked to be plain decimals, so trailing and leading zeros go by regular
+    expression, in C, not one ``Decimal`` per product.
+    """
+    values = series.to_numpy(dtype=object)
+    if len(values) and not all(isinstance(v, str | None) for v in values[:1]):
+        values = np.asarray([None if v is None else str(v) for v in values], dtype=object)  # Decimals from a driver
+    text = pd.Series(values, dtype="string[pyarrow]")
+    text = (text.str.replace(r"^(\d+\.\d*?)0+$", r"\1", regex=True).str.replace(r"\.$", "", regex=True)
+            .str.replace(r"^0+(\d)", r"\1", regex=True))
+    return text.to_numpy(dtype=object, na_value=None)
 
 
 def _date_text(value: object) -> str | None:
@@ -114,17 +123,25 @@ def _products(ctx: Ctx, clean: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     session = ctx.session
     first = clean.drop_duplicates("sku")  # validation made every row of a SKU agree on these
     # Plain object arrays: pandas' arrow-backed strings are many times slower at lookups.
-    wanted = pd.DataFrame({c: first[c].to_numpy(dtype=np.int64 if c in ("reorder_level", "reorder_qty") else object)
-                           for c in ["sku", *PRODUCT_COLUMNS]})
-    wanted["unit_price"] = _decimal_texts(wanted["unit_price"])
+    wanted = plain_frame({c: first[c].to_numpy(dtype=np.int64 if c in ("reorder_level", "reorder_qty") else object)
+                          for c in ["sku", *PRODUCT_COLUMNS]} | {"unit_price": _decimal_texts(first["unit_price"])})
     cols = ["id", "sku", *PRODUCT_COLUMNS, "is_low", "low_crossings"]
-    stored = read_frame(session, "SELECT " + ", ".join(cols) + " FROM stock_products", cols,
+    # PostgreSQL pads prices to the column's scale (1187.080000): trimmed there, the usual price
+    # compares equal as text and only those that differ are normalised here.
+    exprs = ["trim_scale(unit_price)" if c == "unit_price" and is_postgres(session) else c for c in cols]
+    stored = read_frame(session, "SELECT " + ", ".join(exprs) + " FROM stock_products", cols,
                         keys=wanted["sku"].tolist(), key_column="sku",
                         ints=("id", "reorder_level", "reorder_qty", "low_crossings"), flags=("is_low",))
-    stored["unit_price"] = _decimal_texts(stored["unit_price"])
     pos = pd.Index(stored["sku"].to_numpy(dtype=object)).get_indexer(wanted["sku"].to_numpy(dtype=object))
     new = pos < 0
     old_pos = pos[~new]
+    prices = stored["unit_price"].to_numpy(dtype=object).copy()
+    if len(old_pos):
+        apart = np.zeros(len(prices), dtype=bool)
+        apart[old_pos] = ~_same(wanted["unit_price"].to_numpy(dtype=object)[~new], prices[old_pos])
+        if apart.any():
+            prices[apart] = _decimal_texts(pd.Series(prices[apart], dtype=object))
+    stored["unit_price"] = pd.Series(prices, dtype=object, index=stored.index)
     differs = np.zeros(len(wanted), dtype=bool)
     for column in PRODUCT_COLUMNS:
         differs[~new] |= ~_same(wanted[column].to_numpy(dtype=object)[~new],
@@ -134,8 +151,11 @@ def _products(ctx: Ctx, clean: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     ids[~new] = stored["id"].to_numpy()[old_pos]
     ids[new] = next_ids(session, "stock_products", int(new.sum()))
     if new.any():
-        insert_frame(session, "stock_products", wanted.loc[new].assign(
-            id=ids[new], is_low=False, low_crossings=0, created_at=stamp, updated_at=stamp))
+        insert_frame(session, "stock_products", plain_frame({
+            "id": ids[new], **{c: wanted[c].to_numpy()[new] for c in wanted.columns},
+            "is_low": np.zeros(int(new.sum()), dtype=bool), "low_crossings": np.zeros(int(new.sum()), dtype=np.int64),
+            "created_at": np.full(int(new.sum()), stamp, dtype=object),
+            "updated_at": np.full(int(new.sum()), stamp, dtype=object)}))
     if differs.any():
         update_frame(session, "stock_products", wanted.loc[differs, PRODUCT_COLUMNS].assign(
             id=ids[differs], updated_at=stamp), ["id"])
@@ -149,10 +169,10 @@ def _products(ctx: Ctx, clean: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     is_low[~new] = stored["is_low"].to_numpy(dtype=bool)[old_pos]
     crossings = np.zeros(len(wanted), dtype=np.int64)
     crossings[~new] = stored["low_crossings"].to_numpy()[old_pos]
-    products = pd.DataFrame({
+    products = plain_frame({
         "id": ids, "new": new, "changed": differs, "is_low": is_low, "low_crossings": crossings,
         "reorder_level": wanted["reorder_level"].to_numpy(dtype=np.int64), "name": wanted["name"].to_numpy(),
-    }, index=pd.Index(wanted["sku"].to_numpy(dtype=object), name="sku"))
+    }).set_index(pd.Index(wanted["sku"].to_numpy(dtype=object), name="sku"))
     return products, int(new.sum())
 
 
@@ -177,7 +197,8 @@ def _levels(ctx: Ctx, clean: pd.DataFrame, product_ids: np.ndarray, warehouse_id
         stored = stored.loc[stored["product_id"].isin(known_products.to_numpy())]
     else:
         stored = pd.DataFrame({c: np.empty(0, dtype=np.int64) for c in ints}).assign(incoming_eta=None)
-    stored_eta = np.asarray([_date_text(v) for v in stored["incoming_eta"].to_numpy(dtype=object)], dtype=object)
+    codes, etas = pd.factorize(stored["incoming_eta"].to_numpy(dtype=object), use_na_sentinel=False)
+    stored_eta = np.asarray([_date_text(v) for v in etas] or [None], dtype=object)[codes]  # few distinct dates
     # One int64 key per product x warehouse, so matching a million rows is one hash lookup each.
     width = int(max(warehouse_ids.max(initial=0), stored["warehouse_id"].max() if len(stored) else 0)) + 1
     file_key = product_ids * width + warehouse_ids
@@ -193,7 +214,7 @@ def _levels(ctx: Ctx, clean: pd.DataFrame, product_ids: np.ndarray, warehouse_id
                 & (incoming == stored["incoming"].to_numpy()[p]) & _same(eta, stored_eta[p]))
     changed = ~new & ~same
     write = new | changed
-    out = pd.DataFrame({
+    out = plain_frame({
         "product_id": product_ids[write], "warehouse_id": warehouse_ids[write], "on_hand": on_hand[write],
         "reserved": reserved[write], "incoming": incoming[write], "incoming_eta": eta[write],
         "updated_at": timestamps(clean["snapshot"].loc[write], session).to_numpy(),
@@ -265,7 +286,7 @@ def _back_in_stock(ctx: Ctx, products: pd.DataFrame, totals: pd.DataFrame) -> in
         return 0
     names = products.reset_index().set_index("id")
     back = back.assign(sku=names["sku"].reindex(back.index), name=names["name"].reindex(back.index))
-    watches = []
+    watches: list[tuple[StockWatch, Person]] = []
     ids = [int(i) for i in back.index]
     for start in range(0, len(ids), 900):
         watches.extend(ctx.session.execute(
