@@ -26,6 +26,7 @@ from models.core.people import EMAIL_RE, SLACK_ID_RE, Person, PersonRole, Role
 REQUIRED = ["email", "name"]
 OPTIONAL = ["slack_user_id", "manager_email", "team", "country", "subdivision", "timezone", "locale", "roles"]
 FIELDS = ["email", "name", "slack_user_id", "team", "country", "subdivision", "timezone", "locale"]
+Change = tuple[str, Any, dict | None, dict | None]  # an audit record: action, person id, before, after
 
 
 def _refusal(row: int, column: str, check: Callable[[str], str], value: str) -> list[RowError]:
@@ -165,19 +166,19 @@ def import_people(ctx: Ctx, df: pd.DataFrame) -> ImportSummary:
     session.flush()  # the bulk writes below go around the ORM: nothing of it may be pending
     records = _records(df)
     wanted = [_values(ctx, rec) for rec in records]
-    ids = [known.id_of_email.get(v["email"]) or known.id_of_slack.get(rec["slack_user_id"] or "")
-           for v, rec in zip(wanted, records, strict=True)]
-    stored = _stored(ctx, [i for i in ids if i is not None])
-    for v, pid in zip(wanted, ids, strict=True):
+    matched = [known.id_of_email.get(v["email"]) or known.id_of_slack.get(rec["slack_user_id"] or "")
+               for v, rec in zip(wanted, records, strict=True)]
+    stored = _stored(ctx, [i for i in matched if i is not None])
+    for v, pid in zip(wanted, matched, strict=True):
         if pid is not None and not v["slack_user_id"]:
             v["slack_user_id"] = stored[pid]["slack_user_id"]  # a file without Slack ids keeps the known ones
-    fresh = [i for i, pid in enumerate(ids) if pid is None]
-    for i, pid in zip(fresh, next_ids(session, "people", len(fresh)).tolist(), strict=True):
-        ids[i] = pid
+    fresh = [i for i, pid in enumerate(matched) if pid is None]
+    new_ids = iter(next_ids(session, "people", len(fresh)).tolist())
+    ids: list[int] = [next(new_ids) if pid is None else pid for pid in matched]
     now = timestamps(pd.Series([ctx.now]), session).iloc[0]
     summary = ImportSummary(created=len(fresh))
     is_fresh = set(fresh)
-    audit: list[tuple[str, int, dict | None, dict | None]] = []
+    audit: list[Change] = []
     changed: list[int] = []
     for i, (v, pid) in enumerate(zip(wanted, ids, strict=True)):
         roles = sorted(set(v["roles"]) | {Role.employee.value})
@@ -246,7 +247,8 @@ def _stored(ctx: Ctx, ids: list[int]) -> dict[int, dict[str, Any]]:
 
 def _write_roles(ctx: Ctx, ids: list[int], wanted: list[dict[str, Any]], stored: dict[int, dict[str, Any]]) -> None:
     """Add and remove role rows so each person holds exactly the file's roles (and employee)."""
-    added, removed = [], []
+    added: list[tuple[int, str]] = []
+    removed: list[dict[str, object]] = []
     for pid, v in zip(ids, wanted, strict=True):
         roles = set(v["roles"]) | {Role.employee.value}
         had = set(stored[pid]["roles"]) if pid in stored else set()
@@ -261,10 +263,11 @@ def _write_roles(ctx: Ctx, ids: list[int], wanted: list[dict[str, Any]], stored:
 
 
 def _write_managers(ctx: Ctx, records: list[dict[str, Any]], ids: list[int], known: _Known,
-                    stored: dict[int, dict[str, Any]]) -> list[tuple[str, int, dict | None, dict | None]]:
+                    stored: dict[int, dict[str, Any]]) -> list[Change]:
     """Point everyone at their manager (after every person exists); the audit of each change."""
     id_of_email = known.id_of_email | {rec["email"].lower(): pid for rec, pid in zip(records, ids, strict=True)}
-    moves, audit = [], []
+    moves: list[tuple[int, int | None]] = []
+    audit: list[Change] = []
     for rec, pid in zip(records, ids, strict=True):
         boss = rec["manager_email"].lower()
         new_id = id_of_email[boss] if boss else None
