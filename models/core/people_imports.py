@@ -22,9 +22,8 @@ from models.core.context import Ctx
 from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
 from models.core.people import EMAIL_RE, SLACK_ID_RE, Person, PersonRole, Role
+from models.core.people_columns import OPTIONAL, REQUIRED
 
-REQUIRED = ["email", "name"]
-OPTIONAL = ["slack_user_id", "manager_email", "team", "country", "subdivision", "timezone", "locale", "roles"]
 FIELDS = ["email", "name", "slack_user_id", "team", "country", "subdivision", "timezone", "locale"]
 Change = tuple[str, Any, dict | None, dict | None]  # an audit record: action, person id, before, after
 

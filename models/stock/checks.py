@@ -21,11 +21,8 @@ import pandas as pd
 from models.core.bulk import plain_frame
 from models.core.errors import N_
 from models.core.imports import RowError
+from models.stock.columns import REQUIRED
 
-REQUIRED = ["sku", "product_name", "warehouse", "on_hand_qty"]
-OPTIONAL = ["snapshot_at", "barcode", "uom", "reserved_qty", "incoming_qty", "incoming_eta", "reorder_level",
-            "reorder_qty", "unit_price", "currency", "warehouse_name"]
-NUMBER_COLUMNS = ["on_hand_qty", "reserved_qty", "incoming_qty", "reorder_level", "reorder_qty", "unit_price"]
 QUANTITIES = {"on_hand_qty": "on_hand", "reserved_qty": "reserved", "incoming_qty": "incoming",
               "reorder_level": "reorder_level", "reorder_qty": "reorder_qty"}
 # What must be the same on every row of one SKU (it describes the product, not the warehouse).
