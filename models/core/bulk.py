@@ -92,7 +92,7 @@ def _read(session: Session, sql: str, params: dict[str, object], columns: list[s
     if is_postgres(session) and not params:
         return _copy_out(session, sql, columns)  # whole tables: COPY is ~2x a fetch, and text
     if is_postgres(session):
-        rows = session.connection().execute(text(sql), params).all()
+        rows = [tuple(r) for r in session.connection().execute(text(sql), params)]  # numpy reads tuples in C
     else:
         cur = _raw(session).cursor()  # the bare sqlite3 cursor: no per-row Row objects
         try:
