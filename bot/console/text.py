@@ -129,5 +129,7 @@ def render_message(msg: dict, choices: list[Choice], names: Names | None = None,
             out.append(f"[{emojize(block.get('alt_text', ''))}]")
     lines = []
     for line in "\n".join(out).splitlines():
-        lines.extend(textwrap.wrap(line, width, replace_whitespace=False, drop_whitespace=False) or [""])
+        indent = line[:len(line) - len(line.lstrip())]  # a wrapped line keeps its paragraph's indent
+        lines.extend(textwrap.wrap(line, width, subsequent_indent=indent, replace_whitespace=False,
+                                   break_long_words=False, break_on_hyphens=False) or [""])
     return "\n".join(lines)

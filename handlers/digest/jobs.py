@@ -64,7 +64,7 @@ class Outcome:
     missed: list[str] = field(default_factory=list)
 
     def summary(self) -> JobSummary:
-        return JobSummary(N_("Digests sent: {sent} ({late} late); empty: {empty}; missed: {missed}."),
+        return JobSummary(N_("{sent} sent ({late} late), {empty} empty, {missed} missed"),
                           {"sent": self.sent, "late": self.late, "empty": self.empty, "missed": len(self.missed)})
 
     def __bool__(self) -> bool:

@@ -18,7 +18,8 @@ UTC = dt.UTC
 
 
 def _run(runtime, clock):
-    return runtime.registry.jobs["incidents.sla"].run(runtime, clock.now())
+    """What one pass of the SLA job did: how many incidents it escalated and reminded."""
+    return runtime.registry.jobs["incidents.sla"].run(runtime, clock.now()).params
 
 
 def _escalations(standin):
@@ -29,9 +30,9 @@ def test_a_missed_acknowledge_deadline_escalates_once_to_on_call_and_managers(bo
     report(bot, standin, severity="3")  # SEV3: 60 minutes to acknowledge
     card_posts(standin)
     clock.advance(minutes=59)
-    assert _run(runtime, clock) == "incidents.sla: 0 escalated, 0 reminded"
+    assert _run(runtime, clock) == {"escalated": 0, "reminded": 0}
     clock.advance(minutes=4)
-    assert _run(runtime, clock) == "incidents.sla: 1 escalated, 0 reminded"
+    assert _run(runtime, clock) == {"escalated": 1, "reminded": 0}
     posts = standin.wait_for("chat.postMessage", 2, where=lambda c: "não foi reconhecido" in c.text)
     where = {c["channel"] for c in posts}
     assert ONCALL in where and "U070000002" in where  # the on-call channel and Sofia, IT's manager
@@ -41,7 +42,7 @@ def test_a_missed_acknowledge_deadline_escalates_once_to_on_call_and_managers(bo
     assert next(e["action_id"] for b in oncall_post["blocks"] if b["type"] == "actions" for e in b["elements"]) \
         == "incident_ack"
     clock.advance(minutes=5)
-    assert _run(runtime, clock) == "incidents.sla: 0 escalated, 0 reminded"
+    assert _run(runtime, clock) == {"escalated": 0, "reminded": 0}
     runtime.sender.wait_idle()
     assert len(_escalations(standin)) == 2
     assert kinds(incident(runtime)).count("escalated") == 1
@@ -52,7 +53,7 @@ def test_an_incident_acknowledged_in_time_never_escalates(bot, standin, people, 
     clock.advance(minutes=4)
     bot.command("/incident", "ack 1", user=HENRIQUE)
     clock.advance(minutes=10)
-    assert _run(runtime, clock).startswith("incidents.sla: 0 escalated")
+    assert _run(runtime, clock)["escalated"] == 0
     runtime.sender.wait_idle()
     assert not _escalations(standin)
 
@@ -61,16 +62,16 @@ def test_an_overdue_update_reminds_the_assignee_once_per_interval(bot, standin, 
     report(bot, standin, severity="2")  # SEV2: updates every 60 minutes
     bot.command("/incident", "ack 1", user=HENRIQUE)
     clock.advance(minutes=61)
-    assert _run(runtime, clock) == "incidents.sla: 0 escalated, 1 reminded"
+    assert _run(runtime, clock) == {"escalated": 0, "reminded": 1}
     dm = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == HENRIQUE)[0]
     assert "INC-0001 precisa de uma atualização" in dm.text
     clock.advance(minutes=1)
-    assert _run(runtime, clock) == "incidents.sla: 0 escalated, 0 reminded"
+    assert _run(runtime, clock) == {"escalated": 0, "reminded": 0}
     clock.advance(minutes=60)  # another interval without news
-    assert _run(runtime, clock) == "incidents.sla: 0 escalated, 1 reminded"
+    assert _run(runtime, clock) == {"escalated": 0, "reminded": 1}
     bot.command("/incident", "note 1 ainda investigando o banco", user=HENRIQUE)  # news: the clock restarts
     clock.advance(minutes=59)
-    assert _run(runtime, clock) == "incidents.sla: 0 escalated, 0 reminded"
+    assert _run(runtime, clock) == {"escalated": 0, "reminded": 0}
     runtime.sender.wait_idle()
     reminders = standin.of("chat.postMessage", lambda c: c.get("channel") == HENRIQUE and "atualização" in c.text)
     assert len(reminders) == 2
@@ -81,8 +82,8 @@ def test_a_long_outage_of_the_bot_gives_one_reminder_not_a_burst(bot, standin, p
     report(bot, standin, severity="1")  # updates every 30 minutes
     bot.command("/incident", "ack 1", user=HENRIQUE)
     clock.advance(hours=5)
-    assert _run(runtime, clock).endswith("1 reminded")
-    assert _run(runtime, clock).endswith("0 reminded")
+    assert _run(runtime, clock)["reminded"] == 1
+    assert _run(runtime, clock)["reminded"] == 0
 
 
 def test_sev4_waits_for_the_end_of_the_next_business_day(bot, standin, people, runtime, clock):
@@ -92,7 +93,7 @@ def test_sev4_waits_for_the_end_of_the_next_business_day(bot, standin, people, r
     report(bot, standin, severity="4", title="Impressora")
     assert incident(runtime, 2).ack_due_at == dt.datetime(2026, 11, 23, 21, 0, tzinfo=UTC)  # Fri 20 is a holiday
     clock.set(dt.datetime(2026, 11, 26, 21, 1, tzinfo=UTC))
-    assert "2 escalated" in _run(runtime, clock)
+    assert _run(runtime, clock)["escalated"] == 2
 
 
 def test_sev4_has_no_update_reminders(bot, standin, people, runtime, clock):
@@ -100,5 +101,5 @@ def test_sev4_has_no_update_reminders(bot, standin, people, runtime, clock):
     bot.command("/incident", "ack 1", user=HENRIQUE)
     assert incident(runtime).update_due_at is None
     clock.advance(days=3)
-    assert _run(runtime, clock).endswith("0 reminded")
+    assert _run(runtime, clock)["reminded"] == 0
 

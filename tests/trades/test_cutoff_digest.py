@@ -21,7 +21,7 @@ def run_cutoff(runtime, at: dt.datetime) -> str:  # type: ignore[no-untyped-def]
     runtime.clock.set(at)
     result = runtime.registry.jobs["trades.cutoff"].run(runtime, runtime.clock.now())
     runtime.sender.wait_idle(timeout=30)
-    return result
+    return str(result)  # as the scheduler logs it
 
 
 def book_today(runtime) -> None:  # type: ignore[no-untyped-def]
@@ -45,10 +45,10 @@ def test_cutoff_flags_unconfirmed_trades_and_alerts_the_channel_once(bot, desk, 
     assert trade(desk, "T20261125-0001").late_at is None
     assert trade(desk, "T20261119-0004").late_at is not None
     # Running again for the same moment (a second scheduler, a restart) says nothing more.
-    assert run_cutoff(desk, dt.datetime(2026, 11, 25, 20, 59, tzinfo=UTC)) == "no trade to flag"
+    assert run_cutoff(desk, dt.datetime(2026, 11, 25, 20, 59, tzinfo=UTC)) == "No trade to flag."
     # 18:00 in São Paulo: today's trade is late now, and only it is announced.
     assert run_cutoff(desk, dt.datetime(2026, 11, 25, 21, 0, tzinfo=UTC)).startswith("1 ")
-    assert run_cutoff(desk, dt.datetime(2026, 11, 25, 21, 5, tzinfo=UTC)) == "no trade to flag"
+    assert run_cutoff(desk, dt.datetime(2026, 11, 25, 21, 5, tzinfo=UTC)) == "No trade to flag."
     standin.settle()
     alerts = [p for p in channel_posts(standin, 0) if "depois do corte" in p.text]
     assert len(alerts) == 2 and "T20261125-0001" in alerts[1].text and "T20261119-0004" not in alerts[1].text
