@@ -59,6 +59,15 @@ class Column:
         done[:] = [fn(v) for v in self.uniques]
         return done[self.codes]
 
+    def map_codes(self, fn) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+        """``fn`` applied to each distinct value, as (per row, which result; the distinct results).
+
+        Values that become equal (``prd-1`` and ``PRD-1`` upper-cased) share a code; only the
+        distinct values are factorised again, not the rows.
+        """
+        done, uniques = pd.factorize(np.asarray([fn(v) for v in self.uniques], dtype=object))
+        return done[self.codes], np.asarray(uniques, dtype=object)
+
     def where(self, test) -> np.ndarray:  # type: ignore[no-untyped-def]
         """Rows whose value passes ``test`` (a boolean mask)."""
         return np.fromiter((bool(test(v)) for v in self.uniques), dtype=bool, count=len(self.uniques))[self.codes]
@@ -143,9 +152,12 @@ def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Pau
         problems.add(cols[column].longer_than(limit), column,
                      N_("“{value}” is too long (at most {limit} characters)."), limit=str(limit))
     out = _Typed({"_row": df["_row"].to_numpy(dtype=np.int64)})
-    out["sku"] = cols["sku"].map(str.upper)
+    sku_codes, skus = cols["sku"].map_codes(str.upper)
+    wh_codes, warehouses = cols["warehouse"].map_codes(str.upper)
+    out["sku"] = skus[sku_codes]
+    out["sku_code"] = sku_codes  # which distinct SKU each row is: the import groups by it, not by text
     out["name"] = cols["product_name"].values()
-    out["warehouse"] = cols["warehouse"].map(str.upper)
+    out["warehouse"] = warehouses[wh_codes]
     problems.add(cols["sku"].empty(), "sku", N_("The SKU is empty."))
     problems.add(cols["product_name"].empty(), "product_name", N_("The product name is empty."))
     problems.add(cols["warehouse"].empty(), "warehouse", N_("The warehouse is empty."))
@@ -177,8 +189,8 @@ def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Pau
     problems.add(snap.where(lambda v: _snapshot(v, now, tz) is None), "snapshot_at",
                  N_("“{value}” is not a date and time (like 2026-11-23T08:00:00-03:00)."))
     out["snapshot"] = snap.map(lambda v: _snapshot(v, now, tz) or now.astimezone(dt.UTC))
-    _duplicates(out, cols, problems)
-    _consistent(df, cols, problems)
+    _duplicates(out, sku_codes, wh_codes, len(warehouses), problems)
+    _consistent(df, cols, sku_codes, len(skus), problems)
     return out.frame(), problems.items
 
 
@@ -192,11 +204,10 @@ class _Typed(dict[str, np.ndarray]):
         return plain_frame(dict(self))
 
 
-def _duplicates(out: _Typed, cols: dict[str, Column], problems: Problems) -> None:
+def _duplicates(out: _Typed, sku_codes: np.ndarray, wh_codes: np.ndarray, n_warehouses: int,
+                problems: Problems) -> None:
     """The same SKU twice for one warehouse (SKUs and warehouses compared as the import stores them)."""
-    sku_codes, _ = pd.factorize(out["sku"])
-    wh_codes, wh_uniques = pd.factorize(out["warehouse"])
-    key = pd.Series(sku_codes.astype(np.int64) * max(len(wh_uniques), 1) + wh_codes)
+    key = pd.Series(sku_codes.astype(np.int64) * max(n_warehouses, 1) + wh_codes)
     again = key.duplicated().to_numpy()
     if not again.any():
         return
@@ -205,10 +216,10 @@ def _duplicates(out: _Typed, cols: dict[str, Column], problems: Problems) -> Non
                  warehouse=out["warehouse"], other=first_row)
 
 
-def _consistent(df: pd.DataFrame, cols: dict[str, Column], problems: Problems) -> None:
+def _consistent(df: pd.DataFrame, cols: dict[str, Column], sku_codes: np.ndarray, n_skus: int,
+                problems: Problems) -> None:
     """Name, price, reorder level... describe the product: every row of one SKU must agree."""
-    sku_codes, sku_uniques = pd.factorize(cols["sku"].map(str.upper))
-    if len(sku_uniques) == len(sku_codes):
+    if n_skus == len(sku_codes):
         return
     _, first = np.unique(sku_codes, return_index=True)
     first_of_row = first[sku_codes]

@@ -75,7 +75,7 @@ def import_stock(ctx: Ctx, table: pd.DataFrame, progress: Callable[[int], None] 
     warehouses, new_warehouses = _warehouses(ctx, clean)
     products, new_products = _products(ctx, clean)
     tick(total // 2)
-    at = products.index.get_indexer(clean["sku"].to_numpy(dtype=object))  # every SKU is there by now
+    at = clean["sku_code"].to_numpy()  # products are in order of the file's distinct SKUs
     product_ids = products["id"].to_numpy(dtype=np.int64)[at]
     warehouse_ids = clean["warehouse"].map(warehouses).to_numpy(dtype=np.int64)
     levels = _levels(ctx, clean, product_ids, warehouse_ids, products.loc[~products["new"], "id"],
@@ -121,7 +121,8 @@ def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _products(ctx: Ctx, clean: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Create and update products; returns per SKU: id, new, changed, reorder level, name, low state."""
     session = ctx.session
-    first = clean.drop_duplicates("sku")  # validation made every row of a SKU agree on these
+    # One row per distinct SKU, in the order of ``sku_code``; validation made its rows agree.
+    first = clean.iloc[np.unique(clean["sku_code"].to_numpy(), return_index=True)[1]]
     # Plain object arrays: pandas' arrow-backed strings are many times slower at lookups.
     wanted = plain_frame({c: first[c].to_numpy(dtype=np.int64 if c in ("reorder_level", "reorder_qty") else object)
                           for c in ["sku", *PRODUCT_COLUMNS]} | {"unit_price": _decimal_texts(first["unit_price"])})
