@@ -210,18 +210,23 @@ def update_frame(session: Session, table: str, frame: pd.DataFrame, keys: list[s
                                          _plain_rows(frame.loc[:, values + keys]))
 
 
-def next_ids(session: Session, table: str, count: int) -> np.ndarray:
+def next_ids(session: Session, table: str, count: int, *, serialised: bool = False) -> np.ndarray:
     """``count`` fresh primary keys for ``table``, so new rows need no read-back of their ids.
 
-    PostgreSQL draws them from the column's sequence; SQLite continues after the largest id
-    (its writers are serialised, ``BEGIN IMMEDIATE``, so nobody else takes the same ones).
+    PostgreSQL draws them from the column's sequence: one ``nextval`` each (~4 µs apiece), or,
+    when the caller holds the lock under which every row of ``table`` is created
+    (``serialised``), one jump of the sequence for the whole block. SQLite continues after the
+    largest id (its writers are serialised, ``BEGIN IMMEDIATE``).
     """
     if count == 0:
         return np.empty(0, dtype=np.int64)
     conn = session.connection()
     if is_postgres(session):
-        ids = conn.execute(text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                                "FROM generate_series(1, :n)"), {"n": count}).scalars().all()
+        seq = f"pg_get_serial_sequence('{table}', 'id')"
+        if serialised:
+            last = int(conn.execute(text(f"SELECT setval({seq}, nextval({seq}) + :n - 1)"), {"n": count}).scalar_one())
+            return np.arange(last - count + 1, last + 1, dtype=np.int64)
+        ids = conn.execute(text(f"SELECT nextval({seq}) FROM generate_series(1, :n)"), {"n": count}).scalars().all()
         return np.asarray(ids, dtype=np.int64)
     top = conn.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
     return np.arange(int(top) + 1, int(top) + 1 + count, dtype=np.int64)

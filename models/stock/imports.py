@@ -150,7 +150,8 @@ def _products(ctx: Ctx, clean: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     stamp = timestamps(pd.Series([ctx.now]), session).iloc[0]
     ids = np.empty(len(wanted), dtype=np.int64)
     ids[~new] = stored["id"].to_numpy()[old_pos]
-    ids[new] = next_ids(session, "stock_products", int(new.sum()))
+    # Products are created only here, under the catalogue lock: one jump of the id sequence.
+    ids[new] = next_ids(session, "stock_products", int(new.sum()), serialised=True)
     if new.any():
         insert_frame(session, "stock_products", plain_frame({
             "id": ids[new], **{c: wanted[c].to_numpy()[new] for c in wanted.columns},
