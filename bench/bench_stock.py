@@ -144,17 +144,17 @@ def fresh_database(kind: str, tmp: Path) -> str:
     return url
 
 
-def make_runtime(url: str, api_url: str):  # type: ignore[no-untyped-def]
+def make_runtime(url: str, api_url: str):
     from bot.compose import build_runtime
     from bot.settings import Settings
     from tests.harness import BOT_TOKEN, SIGNING_SECRET
 
-    settings = Settings(_env_file=None, database_url=url, slack_bot_token=BOT_TOKEN,  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=url, slack_bot_token=BOT_TOKEN,
                         slack_signing_secret=SIGNING_SECRET, slack_api_url=api_url, stock_channel="C0STOCK01")
     return build_runtime(settings)
 
 
-def import_file(runtime, path: Path):  # type: ignore[no-untyped-def]
+def import_file(runtime, path: Path):
     from bot.importing import read_table
 
     importer = runtime.registry.importers["stock"]
@@ -166,7 +166,7 @@ def import_file(runtime, path: Path):  # type: ignore[no-untyped-def]
 class BareBolt:
     """The baseline: a Bolt app with signature checks that only acks ``/stock``, on the same kind of server."""
 
-    def __init__(self, standin) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, standin) -> None:
         from slack_bolt import App
         from slack_bolt.adapter.wsgi import SlackRequestHandler
         from slack_sdk import WebClient
@@ -190,7 +190,7 @@ class BareBolt:
         self.server.server_close()
 
 
-def _bare_client(bare: BareBolt):  # type: ignore[no-untyped-def]
+def _bare_client(bare: BareBolt):
     from tests.harness import BotServer
 
     client = BotServer.__new__(BotServer)  # only its request helpers, pointed at the bare app
@@ -275,7 +275,7 @@ def bench_database(kind: str, quick: bool, tmp: Path, scale: int = 1) -> list[Ro
     return rows
 
 
-def _ok(resp):  # type: ignore[no-untyped-def]
+def _ok(resp):
     if resp.status != 200:
         raise RuntimeError(f"HTTP {resp.status}: {resp.body[:200]}")
     return resp

@@ -26,7 +26,7 @@ class Row:
     def ratio(self) -> float | None:
         if self.baseline in (None, 0):
             return None
-        return self.figure / self.baseline  # type: ignore[operator]
+        return self.figure / self.baseline
 
 
 def timings(fn: Callable[[], object], n: int, warmup: int = 3) -> list[float]:

@@ -10,8 +10,10 @@ import io
 import re
 import sys
 import zipfile
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 import pandas as pd
@@ -36,7 +38,7 @@ def _unreadable(exc: Exception, path: Path) -> str:
     return N_("The file could not be read as CSV or XLSX; save it again as CSV UTF-8 or XLSX.")
 
 
-def read_table(path: str | Path, required: list[str], optional: list[str] = ()) -> pd.DataFrame:  # type: ignore[assignment]
+def read_table(path: str | Path, required: list[str], optional: Sequence[str] = ()) -> pd.DataFrame:
     """The file as a DataFrame of stripped strings with normalised column names and a ``_row`` column.
 
     Raises :class:`ImportRefused` when the file cannot be read, is beyond the bounds of
@@ -145,7 +147,7 @@ def to_decimal(text: str) -> Decimal | None:
 class Progress:
     """A plain progress bar on stderr for long imports (silent for small files or when not a TTY)."""
 
-    def __init__(self, total: int, label: str, min_total: int = 20_000, stream=sys.stderr) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, total: int, label: str, min_total: int = 20_000, stream: TextIO = sys.stderr) -> None:
         self.total, self.label, self.stream = total, label, stream
         self.enabled = total >= min_total
         self._last = -1

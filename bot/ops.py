@@ -78,7 +78,7 @@ class Ops:
     def _schema(self) -> str:
         try:
             return "ok" if self.runtime.db.is_current() else "behind"
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - a probe reports, it does not raise
             log.warning("readiness: schema check failed (%s)", type(exc).__name__)
             return "unknown"
 

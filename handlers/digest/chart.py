@@ -12,6 +12,7 @@ import functools
 import io
 import json
 import threading
+from typing import Any, cast
 
 from bot import i18n
 from models.core.errors import N_
@@ -33,7 +34,8 @@ def render_png(series: dict[str, dict[str, int]], locale: str) -> bytes:
         ax = fig.add_subplot()
         for label, values in series.items():
             days = [dt.date.fromisoformat(d) for d in sorted(values)]
-            ax.plot(days, [values[d.isoformat()] for d in days], marker="o", linewidth=2, markersize=3,
+            # matplotlib plots dates through its units registry, which its stubs do not know.
+            ax.plot(cast(list[Any], days), [values[d.isoformat()] for d in days], marker="o", linewidth=2, markersize=3,
                     label=i18n.gettext(locale, label))
         ax.set_title(i18n.gettext(locale, TITLE), fontsize=11)
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m" if locale == "pt-BR" else "%b %d"))

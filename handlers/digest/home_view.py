@@ -56,7 +56,7 @@ def build_view(req: Request) -> dict:
 def publish(req: Request) -> dict:
     """Build the viewer's Home tab and publish it; returns the view as published."""
     view = build_view(req)
-    user = req.actor.slack_user_id or (req.payload or {}).get("user")
+    user: str = req.actor.slack_user_id or (req.payload or {}).get("user", "")
     req.runtime.web_client().views_publish(user_id=user, view=view)
     return view
 

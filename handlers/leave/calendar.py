@@ -123,7 +123,8 @@ def absence_events(a: Absence, locale: str) -> list[icalendar.Event]:
 
 def _block(day: dt.date, hours: tuple[dt.time, dt.time], zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """Local hours on ``day`` as UTC times (no VTIMEZONE needed: every client reads UTC)."""
-    return tuple(dt.datetime.combine(day, t, zone).astimezone(dt.UTC) for t in hours)  # type: ignore[return-value]
+    start, end = (dt.datetime.combine(day, t, zone).astimezone(dt.UTC) for t in hours)
+    return start, end
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:

@@ -90,10 +90,11 @@ def who_cmd(req: Request) -> Reply:
         first = today - dt.timedelta(days=today.weekday())
         last = first + dt.timedelta(days=6)
     else:
-        first = last = parse_day(word, today)  # type: ignore[assignment]
-        if first is None:
+        day = parse_day(word, today)
+        if day is None:
             raise ValidationError(N_("I can't read “{text}” as a day. Try `/leave who today`, `tomorrow`, `week` "
                                      "or a date like `2026-12-24`."), text=req.text.strip())
+        first = last = day
     return Reply("leave/who", {"first": first.isoformat(), "last": last.isoformat(),
                                "out": who_is_out(req.ctx.session, first, last,
                                                  types_public=req.settings.leave_who_shows_type)})

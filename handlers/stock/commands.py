@@ -34,7 +34,7 @@ def lookup(req: Request, text: str, *, question: bool = False) -> Reply:
         return Reply("stock/ask_what", {"text": text})
     hits = result.hits
     if len(hits) == 1 or (len(hits) > 1 and hits[0][1] - hits[1][1] >= CLEAR_WINNER):
-        return card(req, req.ctx.session.get(Product, hits[0][0]))
+        return card(req, req.ctx.session.get_one(Product, hits[0][0]))
     ids = [pid for pid, _score in result.hits or result.suggestions]
     summaries = product_summaries(req.ctx.session, ids, req.today)
     items = [summaries[pid] for pid in ids if pid in summaries]

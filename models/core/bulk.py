@@ -10,6 +10,7 @@ the raw sqlite3 cursor, written with ``COPY ... FROM STDIN`` (CSV made by pyarro
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,11 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    import psycopg
 
 IN_CHUNK = 900  # below SQLite's bound-parameter limit
 
@@ -39,15 +45,20 @@ def plain_frame(columns: dict[str, np.ndarray | pd.Series]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def _raw(session: Session):  # type: ignore[no-untyped-def]
-    """The DB-API connection under the session's transaction (psycopg or sqlite3)."""
-    return session.connection().connection.dbapi_connection
+def _pg(session: Session) -> psycopg.Connection[Any]:
+    """The psycopg 3 connection under the session's transaction (SQLAlchemy types it generically)."""
+    return cast("psycopg.Connection[Any]", session.connection().connection.dbapi_connection)
+
+
+def _sqlite(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection under the session's transaction."""
+    return cast("sqlite3.Connection", session.connection().connection.dbapi_connection)
 
 
 def _copy_out(session: Session, sql: str, columns: list[str]) -> pd.DataFrame:
     """PostgreSQL: ``COPY (sql) TO STDOUT`` parsed by pyarrow; NULL stays None, ``""`` stays text."""
     buf = io.BytesIO()
-    with _raw(session).cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+    with _pg(session).cursor() as cur, cur.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
         for block in copy:
             buf.write(block)
     if not buf.tell():
@@ -70,7 +81,7 @@ def read_frame(session: Session, sql: str, columns: list[str], *, keys: list | N
     PostgreSQL's COPY, what the driver returns otherwise) except ``ints`` (int64) and ``flags`` (bool).
     """
     if keys is not None and len(keys) <= 20 * IN_CHUNK:
-        parts = []
+        parts: list[pd.DataFrame] = []
         for start in range(0, max(len(keys), 1), IN_CHUNK):
             chunk = keys[start:start + IN_CHUNK]
             if not chunk:
@@ -94,7 +105,7 @@ def _read(session: Session, sql: str, params: dict[str, object], columns: list[s
     if is_postgres(session):
         rows = [tuple(r) for r in session.connection().execute(text(sql), params)]  # numpy reads tuples in C
     else:
-        cur = _raw(session).cursor()  # the bare sqlite3 cursor: no per-row Row objects
+        cur = _sqlite(session).cursor()  # the bare sqlite3 cursor: no per-row Row objects
         try:
             rows = cur.execute(sql, params).fetchall()
         finally:
@@ -131,7 +142,7 @@ def _copy_in(session: Session, table: str, frame: pd.DataFrame) -> None:
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
     buf = io.BytesIO()
     pa_csv.write_csv(arrow, buf, pa_csv.WriteOptions(include_header=False))
-    with _raw(session).cursor() as cur, cur.copy(
+    with _pg(session).cursor() as cur, cur.copy(
             f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)") as copy:
         copy.write(buf.getbuffer())
 

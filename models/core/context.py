@@ -33,3 +33,10 @@ class Ctx:
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
             raise ValueError("Ctx.now must be an aware datetime")
+
+    @property
+    def person(self) -> Person:
+        """The actor, for calls only a person makes (the scheduler acts as nobody)."""
+        if self.actor is None:
+            raise RuntimeError("this call needs an actor; the scheduler's units of work have none")
+        return self.actor

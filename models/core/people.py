@@ -221,7 +221,7 @@ def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Per
     """Grant (or revoke) a role. Admins only; the last admin cannot drop their own admin role."""
     from models.core.audit import record
 
-    ctx.actor.require(Role.admin)
+    ctx.person.require(Role.admin)
     before = sorted(target.roles)
     roles = target.roles
     if grant:
@@ -231,7 +231,7 @@ def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Per
             raise ValidationError(N_("Everybody is an employee; that role cannot be removed."))
         if role is Role.admin and target.is_admin:
             still = _lock_admins(ctx.session)
-            if ctx.actor.id not in still:  # demoted by a concurrent request we waited for (loaded roles are stale)
+            if ctx.person.id not in still:  # demoted by a concurrent request we waited for (loaded roles are stale)
                 raise PermissionDenied(N_("This needs the {roles} role; ask an admin if you should have it."),
                                        roles=Role.admin.value)
             if len(still) <= 1:
@@ -241,10 +241,10 @@ def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Per
     after = sorted(target.roles)
     if before != after:
         record(ctx, "person.roles", target, before={"roles": before}, after={"roles": after})
-        if grant and target.id != ctx.actor.id:
+        if grant and target.id != ctx.person.id:
             from models.core.outbox import notify
 
-            notify(ctx, "admin/role_granted_dm", {"admin": ctx.actor.name, "role": role.value}, person=target)
+            notify(ctx, "admin/role_granted_dm", {"admin": ctx.person.name, "role": role.value}, person=target)
         ctx.session.flush()
     return target
 
@@ -280,7 +280,7 @@ def list_people(ctx: Ctx, query: str = "", limit: int = 60, offset: int = 0) -> 
     """People whose name, e-mail, team or role contains ``query`` (case-insensitive), and how many in all. Admins only."""
     from sqlalchemy import func, or_
 
-    ctx.actor.require(Role.admin)
+    ctx.person.require(Role.admin)
     session = ctx.session
 
     stmt = select(Person).where(Person.active.is_(True))

@@ -14,7 +14,8 @@ import os
 import socket
 from dataclasses import dataclass
 
-from sqlalchemy import Index, String, Text, bindparam, select, update
+from sqlalchemy import Index, Insert, String, Table, Text, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.core.base import Base
@@ -62,12 +63,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
+def _insert_new(session: Session, table: Table, key: str) -> Insert:
+    """INSERT that skips rows whose ``key`` is taken already (ON CONFLICT DO NOTHING, in each dialect)."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=[key])
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=[key])
 
 
 def claim_many(session: Session, claims: list[Claim], now: dt.datetime, *,
@@ -79,7 +79,6 @@ def claim_many(session: Session, claims: list[Claim], now: dt.datetime, *,
     """
     if not claims:
         return set()
-    insert = _insert(session)
     me = worker_name()
     rows = [
         {"key": c.key, "job": c.job, "period": c.period, "subject": c.subject, "status": status.value,
@@ -89,7 +88,7 @@ def claim_many(session: Session, claims: list[Claim], now: dt.datetime, *,
     # One executemany with RETURNING (compiled once, sent in ordered batches by "insertmanyvalues"):
     # a key taken already returns nothing, so what comes back is what this transaction won.
     table = JobRun.__table__
-    stmt = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    stmt = _insert_new(session, table, "key").returning(table.c.key)
     return set(session.execute(stmt, rows).scalars())
 
 

@@ -89,12 +89,12 @@ class Subscription(Base):
 def subscribe(ctx: Ctx, channel: str, *, channel_name: str | None, frequency: Frequency, at_time: str,
               timezone: str) -> tuple[Subscription, bool]:
     """Subscribe ``channel`` (or change its schedule). Managers and admins. Returns (row, created)."""
-    ctx.actor.require(Role.manager)
+    ctx.person.require(Role.manager)
     sub = ctx.session.scalar(select(Subscription).where(Subscription.channel == channel).with_for_update(of=Subscription))
     after = {"channel": channel, "frequency": frequency.value, "time": at_time, "timezone": timezone}
     if sub is None:
         sub = Subscription(channel=channel, channel_name=channel_name, frequency=frequency.value, at_time=at_time,
-                           timezone=timezone, person_id=ctx.actor.id, created_at=ctx.now, updated_at=ctx.now)
+                           timezone=timezone, person_id=ctx.person.id, created_at=ctx.now, updated_at=ctx.now)
         ctx.session.add(sub)
         ctx.session.flush()
         record(ctx, "digest.subscribed", sub, after=after)
@@ -102,16 +102,16 @@ def subscribe(ctx: Ctx, channel: str, *, channel_name: str | None, frequency: Fr
     before = {"channel": sub.channel, "frequency": sub.frequency, "time": sub.at_time, "timezone": sub.timezone,
               "person_id": sub.person_id}
     sub.frequency, sub.at_time, sub.timezone = frequency.value, at_time, timezone
-    sub.person_id, sub.updated_at = ctx.actor.id, ctx.now
+    sub.person_id, sub.updated_at = ctx.person.id, ctx.now
     sub.channel_name = channel_name or sub.channel_name
     ctx.session.flush()
-    record(ctx, "digest.subscription_changed", sub, before=before, after={**after, "person_id": ctx.actor.id})
+    record(ctx, "digest.subscription_changed", sub, before=before, after={**after, "person_id": ctx.person.id})
     return sub, False
 
 
 def unsubscribe(ctx: Ctx, channel: str) -> dict:
     """Stop a channel's digest. The subscriber, any manager or an admin."""
-    ctx.actor.require(Role.manager)
+    ctx.person.require(Role.manager)
     sub = ctx.session.scalar(select(Subscription).where(Subscription.channel == channel).with_for_update(of=Subscription))
     if sub is None:
         raise NotFound(N_("<#{channel}> has no digest subscription. See them all with `/digest settings`."),

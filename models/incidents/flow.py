@@ -184,8 +184,8 @@ def _ack(ctx: Ctx, inc: Incident, *, tell_reporter: bool = True) -> None:
     inc.acknowledged_at = inc.acknowledged_at or ctx.now
     if inc.assignee is None:
         inc.assignee = ctx.actor
-    if tell_reporter and inc.reporter is not None and inc.reporter_id != ctx.actor.id:
-        notify(ctx, "incidents/acknowledged_dm", {**incident_data(inc), "by": ctx.actor.name}, person=inc.reporter,
+    if tell_reporter and inc.reporter is not None and inc.reporter_id != ctx.person.id:
+        notify(ctx, "incidents/acknowledged_dm", {**incident_data(inc), "by": ctx.person.name}, person=inc.reporter,
                dedup_key=f"incident:{inc.id}:acknowledged")
 
 
@@ -207,12 +207,12 @@ def assign(ctx: Ctx, inc: Incident, person: Person) -> Incident:
     add_entry(ctx, inc, "assigned", detail={"to": person.name, "from": previous.name if previous else None},
               to_channel=False)
     record(ctx, "incident.assigned", inc, before=before, after=_snapshot(inc))
-    if person.id != ctx.actor.id:
-        notify(ctx, "incidents/assigned_dm", {**incident_data(inc), "by": ctx.actor.name,
+    if person.id != ctx.person.id:
+        notify(ctx, "incidents/assigned_dm", {**incident_data(inc), "by": ctx.person.name,
                                               "granted": not is_responder(person)}, person=person)
     if inc.channel_id:
         # Invite the new owner, then say so in the channel (a custom outbox kind, retried like any post).
-        notify(ctx, "incidents/channel_assigned", {**incident_data(inc), "by": ctx.actor.mention,
+        notify(ctx, "incidents/channel_assigned", {**incident_data(inc), "by": ctx.person.mention,
                                                    "invite": [person.slack_user_id] if person.slack_user_id else []},
                kind=KIND_INVITE, channel=inc.channel_id)
     return inc
@@ -286,8 +286,8 @@ def resolve(ctx: Ctx, inc: Incident, *, note: str | None = None) -> Incident:
     inc.resolved_at = ctx.now
     add_entry(ctx, inc, "resolved", text=_clean_note(note))
     record(ctx, "incident.resolved", inc, before=before, after=_snapshot(inc))
-    if inc.reporter_id != ctx.actor.id:
-        notify(ctx, "incidents/resolved_dm", {**incident_data(inc), "by": ctx.actor.name}, person=inc.reporter)
+    if inc.reporter_id != ctx.person.id:
+        notify(ctx, "incidents/resolved_dm", {**incident_data(inc), "by": ctx.person.name}, person=inc.reporter)
     return inc
 
 

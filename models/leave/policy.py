@@ -36,7 +36,7 @@ def check_request(ctx: Ctx, person: Person, leave_type: LeaveType, start: dt.dat
     if (end - start).days >= MAX_SPAN_DAYS:
         raise ValidationError(N_("A request can cover at most a year; split it in two."), field="end")
     today = local_today(person, ctx.config, ctx.now)
-    if start < today and not ctx.actor.is_admin:
+    if start < today and not ctx.person.is_admin:
         raise ValidationError(N_("{start} is in the past; ask an admin to record past leave."), field="start",
                               start=start)
     if (half_start or half_end) and not leave_type.half_days:

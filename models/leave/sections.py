@@ -16,6 +16,7 @@ from sqlalchemy import Row, and_, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models.core.people import Person, PersonRole, Role
+from models.core.scope import DigestScope
 from models.leave.tables import LeaveRequest, LeaveStatus, LeaveType, plain_days
 
 Requester = aliased(Person, name="requester")
@@ -113,7 +114,7 @@ def waiting_for(session: Session, approver: Person) -> list[dict]:
             for r in pending_for(session, [approver.id]).get(approver.id, [])]
 
 
-def digest_approvals(session: Session, scope: Any) -> dict[int, dict]:
+def digest_approvals(session: Session, scope: DigestScope) -> dict[int, dict]:
     """{manager id: approvals waiting for them (first 10, and the count)}, for every reader at once."""
     frame = scope.managers
     if not len(frame):
@@ -134,7 +135,7 @@ def next_weekday(day: dt.date) -> dt.date:
     return day
 
 
-def digest_team_out(session: Session, scope: Any) -> dict[int, dict]:
+def digest_team_out(session: Session, scope: DigestScope) -> dict[int, dict]:
     """{manager id: who of their team is out today and on the next working day}, one query for all.
 
     The team is the manager's direct reports plus everyone with the manager's team name.

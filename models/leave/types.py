@@ -24,14 +24,14 @@ FLAGS = {"paid": "paid", "half": "half_days", "approval": "needs_approval", "pri
 def configure_type(ctx: Ctx, code: str, settings: dict[str, str]) -> tuple[LeaveType, bool]:
     """Create or change a leave type (admins). ``settings`` as typed: name, allowance, carry,
     paid, half, approval, private, active. Returns the type and whether it is new."""
-    ctx.actor.require(Role.admin)
+    ctx.person.require(Role.admin)
     code = code.strip().lower()
     if not CODE_RE.match(code):
         raise ValidationError(N_("A type code is one word of lowercase letters, digits, - or _, like `sabbatical`."))
     existing = {t.code: t for t in leave_types(ctx.session, include_inactive=True)}
     leave_type = existing.get(code)
     created = leave_type is None
-    if created:
+    if leave_type is None:
         leave_type = LeaveType(code=code, name=code.capitalize(), paid=True, yearly_allowance=None,
                                carry_over_cap=Decimal(0), half_days=True, needs_approval=True, sensitive=False,
                                active=True, position=10 * (len(existing) + 1))

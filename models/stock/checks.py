@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -53,13 +54,13 @@ class Column:
             self.codes = np.zeros(len(df), dtype=np.intp)
             self.uniques = np.asarray([""], dtype=object)
 
-    def map(self, fn) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def map(self, fn: Callable[[str], object]) -> np.ndarray:
         """``fn`` applied to each distinct value, spread back to the rows."""
         done = np.empty(len(self.uniques), dtype=object)
         done[:] = [fn(v) for v in self.uniques]
         return done[self.codes]
 
-    def map_codes(self, fn) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    def map_codes(self, fn: Callable[[str], object]) -> tuple[np.ndarray, np.ndarray]:
         """``fn`` applied to each distinct value, as (per row, which result; the distinct results).
 
         Values that become equal (``prd-1`` and ``PRD-1`` upper-cased) share a code; only the
@@ -68,7 +69,7 @@ class Column:
         done, uniques = pd.factorize(np.asarray([fn(v) for v in self.uniques], dtype=object))
         return done[self.codes], np.asarray(uniques, dtype=object)
 
-    def where(self, test) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def where(self, test: Callable[[str], object]) -> np.ndarray:
         """Rows whose value passes ``test`` (a boolean mask)."""
         return np.fromiter((bool(test(v)) for v in self.uniques), dtype=bool, count=len(self.uniques))[self.codes]
 
@@ -183,7 +184,7 @@ def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Pau
     problems.add(eta.where(lambda v: v != "" and _date(v) is None), "incoming_eta",
                  N_("“{value}” is not a date (like 2026-12-15 or 15/12/2026)."))
     # An ETA only means something while goods are on their way.
-    out["eta"] = np.where(out["incoming"] > 0, eta.map(lambda v: _date(v) if v else None), None)
+    out["eta"] = np.where(out["incoming"] > 0, eta.map(lambda v: _date(v) if v else None), np.asarray(None))
     tz = zoneinfo.ZoneInfo(zone)
     snap = cols["snapshot_at"]
     problems.add(snap.where(lambda v: _snapshot(v, now, tz) is None), "snapshot_at",

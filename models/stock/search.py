@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from models.stock.tables import Product, catalogue_stamp, compact_code
@@ -145,9 +145,9 @@ class CatalogueIndex:
         matched = np.zeros(len(self), dtype=np.float32)
         for q in qwords:
             best = np.zeros(len(self), dtype=np.float32)
-            for wid, score in self.meanings(q).items():
+            for wid, closeness in self.meanings(q).items():
                 docs = self.postings[wid]
-                best[docs] = np.maximum(best[docs], score)
+                best[docs] = np.maximum(best[docs], closeness)
             total += best
             matched += best > 0
         score = total / len(qwords)
@@ -174,10 +174,10 @@ REBUILD_WAIT = 1.0  # seconds a request waits for a fresh index before answering
 
 def _load(session: Session, stamp: str) -> CatalogueIndex:
     rows = session.execute(select(Product.id, Product.sku, Product.barcode, Product.name).order_by(Product.id)).all()
-    return CatalogueIndex(stamp, [tuple(r) for r in rows])
+    return CatalogueIndex(stamp, [(pid, sku, barcode, name) for pid, sku, barcode, name in rows])
 
 
-def _rebuild(engine, key: str, stamp: str) -> None:  # type: ignore[no-untyped-def]
+def _rebuild(engine: Engine | Connection, key: str, stamp: str) -> None:
     try:
         with Session(engine.execution_options(readonly=True)) as session:  # SQLite: no write lock
             fresh = _load(session, catalogue_stamp(session))
@@ -199,7 +199,7 @@ def catalogue_index(session: Session) -> CatalogueIndex:
     cached = session.info.get("stock_index")
     if cached is not None:
         return cached
-    key = session.get_bind().url.render_as_string(hide_password=True)
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
     stamp = catalogue_stamp(session)
     current = _cache.get(key)
     if current is None:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -168,7 +169,7 @@ def product_card(session: Session, product: Product, *, person_id: int | None = 
         .where(StockLevel.product_id == product.id)
         .order_by(Warehouse.code)
     ).all()
-    warehouses = [
+    warehouses: list[dict[str, Any]] = [
         {
             "code": code, "name": name, "on_hand": lvl.on_hand, "reserved": lvl.reserved,
             "available": lvl.available, "incoming": lvl.incoming,
@@ -202,7 +203,7 @@ def product_summaries(session: Session, product_ids: list[int], today: dt.date |
     """
     if not product_ids:
         return {}
-    out = {}
+    out: dict[int, dict[str, Any]] = {}
     for pid, sku, name, unit, reorder in session.execute(
             select(Product.id, Product.sku, Product.name, Product.unit, Product.reorder_level)
             .where(Product.id.in_(product_ids))):

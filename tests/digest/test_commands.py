@@ -11,7 +11,7 @@ from models.digest.tables import Subscription
 from tests.digest.conftest import EDUARDA, GABRIELA, MARIANA, TIAGO, deliver, utc
 
 
-def subscriptions(runtime) -> list[Subscription]:  # type: ignore[no-untyped-def]
+def subscriptions(runtime) -> list[Subscription]:
     with runtime.db.session(readonly=True) as s:
         return list(s.scalars(select(Subscription).order_by(Subscription.channel)).unique())
 

@@ -18,7 +18,7 @@ from tests.harness import BotServer
 
 
 @pytest.fixture
-def full(runtime, standin):  # type: ignore[no-untyped-def]
+def full(runtime, standin):
     """The real registry, the sample people and the demo data set, and a leave request for Tiago to decide."""
     from models.leave.flow import file_request
     from models.leave.tables import get_type

@@ -12,7 +12,7 @@ from tests.incidents.helpers import HENRIQUE, INCIDENTS, MARIANA, incident, kind
 QUESIA = "U070000005"  # back office, not on call
 
 
-def _dms(standin, user, contains):  # type: ignore[no-untyped-def]
+def _dms(standin, user, contains):
     return standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == user and contains in c.text)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from tests.leave.helpers import MARIANA, YASMIN, field_errors, request_leave
 
 
-def told(standin, user):  # type: ignore[no-untyped-def]
+def told(standin, user):
     return standin.wait_for("chat.postEphemeral", where=lambda c: c.get("user") == user)[-1].text
 
 

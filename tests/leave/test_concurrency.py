@@ -12,7 +12,7 @@ from tests.conftest import pg_only
 from tests.leave.helpers import MARIANA, TIAGO, button, dms, open_form, request_leave
 
 
-def _all_at_once(n: int, fn) -> list:  # type: ignore[no-untyped-def]
+def _all_at_once(n: int, fn) -> list:
     results: list = [None] * n
     gate = threading.Barrier(n)
 

@@ -20,13 +20,13 @@ from tests.leave.helpers import (
 SP = dt.timezone(dt.timedelta(hours=-3))
 
 
-def run_job(runtime, clock, when: dt.datetime) -> str:  # type: ignore[no-untyped-def]
+def run_job(runtime, clock, when: dt.datetime) -> str:
     """The job's summary, as the scheduler logs it (English)."""
     clock.set(when)
     return str(runtime.registry.jobs["leave.reminders"].run(runtime, when))
 
 
-def reminders(standin, user):  # type: ignore[no-untyped-def]
+def reminders(standin, user):
     return [c for c in standin.messages(user) if "Lembrete" in c.text or "espera há" in c.text]
 
 

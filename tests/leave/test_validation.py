@@ -17,7 +17,7 @@ from tests.leave.helpers import (
 )
 
 
-def count(runtime) -> int:  # type: ignore[no-untyped-def]
+def count(runtime) -> int:
     with runtime.db.session() as s:
         return s.scalar(select(func.count()).select_from(LeaveRequest))
 

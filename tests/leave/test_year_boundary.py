@@ -9,7 +9,7 @@ from decimal import Decimal
 from tests.leave.helpers import ADMIN, MARIANA, TIAGO, button, dms, field_errors, only_request, request_leave
 
 
-def told(standin, user):  # type: ignore[no-untyped-def]
+def told(standin, user):
     return standin.wait_for("chat.postEphemeral", where=lambda c: c.get("user") == user)[-1].text
 
 

@@ -114,7 +114,7 @@ class _CtrlC(io.StringIO):
         super().__init__(text)
         self.reads = 0
 
-    def readline(self, *args) -> str:  # type: ignore[override]
+    def readline(self, *args) -> str:
         self.reads += 1
         if self.reads == 3:
             raise KeyboardInterrupt

@@ -32,7 +32,7 @@ from tests.privacy.helpers import (
 TOKEN = re.compile(r"/calendar/([A-Za-z0-9_-]+)\.ics")
 
 
-def fetch(bot, path: str, etag: str | None = None):  # type: ignore[no-untyped-def]
+def fetch(bot, path: str, etag: str | None = None):
     """GET ``path``: (status, headers, body bytes)."""
     req = urllib.request.Request(bot.url + path, headers={"If-None-Match": etag} if etag else {})
     try:
@@ -54,7 +54,7 @@ def events(body: bytes) -> dict[str, icalendar.Event]:
     return out
 
 
-def my_link(bot, user: str, text: str = "") -> str:  # type: ignore[no-untyped-def]
+def my_link(bot, user: str, text: str = "") -> str:
     resp = bot.command("/leave", ("calendar " + text).strip(), user=user)
     assert resp.status == 200
     found = TOKEN.search(resp.text)

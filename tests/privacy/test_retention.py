@@ -19,12 +19,12 @@ BACK = "Dor nas costas, repouso"
 TRIP = "Férias em família no sul"
 
 
-def notes(runtime) -> dict[int, str | None]:  # type: ignore[no-untyped-def]
+def notes(runtime) -> dict[int, str | None]:
     with runtime.db.session() as s:
         return {r.id: r.note for r in s.scalars(select(LeaveRequest)).unique()}
 
 
-def removals(runtime) -> int:  # type: ignore[no-untyped-def]
+def removals(runtime) -> int:
     with runtime.db.session() as s:
         return s.scalar(select(func.count()).select_from(AuditRecord)
                         .where(AuditRecord.action == "privacy.health_note_removed")) or 0

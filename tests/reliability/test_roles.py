@@ -292,11 +292,11 @@ def test_over_http_each_role_is_allowed_or_refused_as_the_table_says(bot, people
 
 # -- layer (b): the domain, called directly --------------------------------------------------------------
 
-def _person(ctx, key: str):  # type: ignore[no-untyped-def]
+def _person(ctx, key: str):
     return people_domain.get_person(ctx.session, ROLES.get(key, key))
 
 
-def _inc(ctx, world, key="inc_n"):  # type: ignore[no-untyped-def]
+def _inc(ctx, world, key="inc_n"):
     return get_incident(ctx.session, world[key], lock=True)
 
 

@@ -14,7 +14,7 @@ from tests.leave.helpers import TIAGO, dms, request_leave
 FORGED_LINK = "https://x|Reported> <!channel> <https://evil/phish"
 
 
-def _report_form(bot, standin) -> dict:  # type: ignore[no-untyped-def]
+def _report_form(bot, standin) -> dict:
     bot.command("/incident", "", user=MARIANA)
     return standin.wait_for("views.open")[-1]["view"]
 

@@ -24,7 +24,7 @@ def mesa(on_hand: int, reserved: int = 4) -> list[tuple]:
     return [(*MESA, on_hand, reserved, 0, "", 10, 20, "1.187,08")]
 
 
-def alerts(standin) -> list:  # type: ignore[no-untyped-def]
+def alerts(standin) -> list:
     standin.settle()
     return standin.messages(STOCK_CHANNEL)
 

@@ -53,7 +53,7 @@ def trade(runtime: Runtime, ref: str) -> Trade:
         return found
 
 
-def write_csv(tmp_path: Path, name: str, source: Path, edit=None, sep: str = ",") -> Path:  # type: ignore[no-untyped-def]
+def write_csv(tmp_path: Path, name: str, source: Path, edit=None, sep: str = ",") -> Path:
     """A copy of ``source`` with ``edit(lines)`` applied (a list of rows as lists of text)."""
     rows = [line.split(",") for line in source.read_text(encoding="utf-8").splitlines()]
     if edit is not None:
@@ -63,11 +63,11 @@ def write_csv(tmp_path: Path, name: str, source: Path, edit=None, sep: str = ","
     return path
 
 
-def channel_posts(standin, count: int = 1) -> list:  # type: ignore[no-untyped-def]
+def channel_posts(standin, count: int = 1) -> list:
     return standin.wait_for("chat.postMessage", count, where=lambda c: c.get("channel") == TRADES_CHANNEL)
 
 
-def opened_view(standin) -> dict:  # type: ignore[no-untyped-def]
+def opened_view(standin) -> dict:
     view = standin.wait_for("views.open")[-1]["view"]
     return json.loads(view) if isinstance(view, str) else view
 

@@ -26,7 +26,7 @@ BOOK = [
 ]
 
 
-def book(runtime) -> None:  # type: ignore[no-untyped-def]
+def book(runtime) -> None:
     with runtime.unit_of_work(source="test") as ctx:
         for ref, td, sd, acct, side, isin, ticker, qty, price, fees, net, broker in BOOK:
             book_trade(ctx, trade_ref=ref, trade_date=td, settlement_date=sd, account=acct, side=side, isin=isin,
