@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-
 from models.core.context import Ctx
 from models.core.notify import notify
 from models.core.outbox import OutboxKind, OutboxMessage
@@ -89,6 +87,8 @@ def _xlsx_cell(value: Any) -> Any:
 
 def to_xlsx(sheets: list[Sheet]) -> bytes:
     """One worksheet per sheet; numbers and dates typed, text never a formula."""
+    from openpyxl import Workbook  # lazy: a spreadsheet library for every idle web process otherwise
+
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:

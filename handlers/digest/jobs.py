@@ -13,9 +13,8 @@ import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pandas as pd
 from sqlalchemy.orm import Session
 
 from bot import metrics
@@ -33,8 +32,13 @@ from models.core.outbox import OutboxKind
 from models.core.people import Person, admins
 from models.core.scheduling import Claim, RunStatus, claim_many, finish_many, taken
 from models.digest import tables as subs
-from models.digest.build import assemble, readers_frame, series_data
 from models.digest.queue import insert_outbox, outbox_row, readers
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and the digest builder (models.digest.build) are imported where a digest is built, not
+# at start-up: an idle web process then holds no pandas (most of its memory otherwise).
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +127,8 @@ def _days_off(runtime: Runtime) -> frozenset[dt.date]:
 
 def _frame(runtime: Runtime, session: Session, now: dt.datetime, person_ids: Iterable[int] | None = None) -> pd.DataFrame:
     s = runtime.settings
+    from models.digest.build import readers_frame  # lazy: see the imports
+
     return readers_frame(session, now, person_ids=person_ids, tz_default=s.tz_default,
                          country_default=s.country_default)
 
@@ -168,6 +174,8 @@ def build_parts(runtime: Runtime, session: Session, now: dt.datetime, frame: pd.
                 audience: str, timings: dict[str, float] | None = None) -> dict[int, list[dict]]:
     """Every reader's digest parts, from the registered sections, in one call per section."""
     frame = frame.assign(audience=audience)
+    from models.digest.build import assemble  # lazy: see the imports
+
     scope = functools.partial(DigestScope, days_off=_days_off(runtime))
     return assemble(session, runtime.registry.digest_sections, frame, now, scope, timings)
 
@@ -176,6 +184,8 @@ def channel_readers(subscribers: pd.DataFrame, due: list[Candidate]) -> pd.DataF
     """One reader per channel: the subscriber's team, roles, country and zone, but a person id of
     its own (negative), so nothing personal of the subscriber (approvals waiting for them, the
     sick leave of their team) is keyed to it: a channel reads the desks' team-wide news only."""
+    import pandas as pd  # lazy: see the imports
+
     by_person = subscribers.set_index("person_id")
     rows = []
     for c in due:
@@ -190,6 +200,8 @@ def chart_series(runtime: Runtime, session: Session, now: dt.datetime) -> dict[s
     if not runtime.registry.digest_series:
         return {}
     last = now.astimezone(runtime.settings.zone).date()
+    from models.digest.build import series_data  # lazy: see the imports
+
     return series_data(session, runtime.registry.digest_series, last - dt.timedelta(days=CHART_DAYS - 1), last)
 
 

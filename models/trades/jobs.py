@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import zoneinfo
 
-import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -104,6 +103,8 @@ def digest_section(session: Session, scope: DigestScope) -> dict[int, dict]:
 def unconfirmed_series(session: Session, first_day: dt.date, last_day: dt.date,
                        tz: str = "America/Sao_Paulo") -> dict[dt.date, int]:
     """For each day, the trades booked by then and not confirmed by its end (cancelled ones left out)."""
+    import pandas as pd  # lazy: only digest charts need it; the web and clock processes start without it
+
     rows = session.execute(select(Trade.trade_date, Trade.confirmed_at)
                            .where(Trade.status != TradeStatus.cancelled.value, Trade.trade_date <= last_day)).all()
     days = pd.date_range(first_day, last_day, freq="D").date
