@@ -173,7 +173,7 @@ class SlackStandIn:
         return self.of("chat.postMessage", (lambda c: c.get("channel") == channel) if channel else None)
 
     def wait_for(self, method: str, count: int = 1, where: Callable[[Call], bool] | None = None,
-                 timeout: float = 10.0) -> list[Call]:
+                 timeout: float = 30.0) -> list[Call]:
         """Wait until at least ``count`` matching calls arrived; return them (raises on time-out)."""
         deadline = time.monotonic() + timeout
         with self._changed:
