@@ -167,7 +167,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     runtime = _runtime(settings)  # fails fast if the schema is behind
     _check_slack_token(settings)
     if settings.run_scheduler:
-        from bot.scheduler import start_in_background
+        from bot.scheduler import start_in_background  # lazy: see the module docstring
 
         start_in_background(runtime)
     app = WebApp(runtime)

@@ -23,7 +23,8 @@ from decimal import Decimal
 from typing import Any
 
 from models.core.context import Ctx
-from models.core.outbox import OutboxKind, OutboxMessage, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxKind, OutboxMessage
 from models.core.people import Person
 
 LIVE_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -11,7 +11,6 @@ import re
 import sys
 import zipfile
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TextIO
 
@@ -21,8 +20,9 @@ import pandas as pd
 from bot.import_files import MAX_COLUMNS, check_cells, check_columns, read_csv_bytes, read_xlsx
 from models.core.errors import N_, NP_
 from models.core.imports import ImportRefused, RowError
+from models.core.numbers import BRAZILIAN
 
-__all__ = ["ImportRefused", "RowError", "read_table", "decimal_column", "to_decimal", "Progress"]
+__all__ = ["ImportRefused", "RowError", "read_table", "decimal_column", "Progress"]
 
 
 def _unreadable(exc: Exception, path: Path) -> str:
@@ -122,26 +122,15 @@ def normalise_column(name: object) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
-_BR = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+,\d+$")
-
-
 def decimal_column(series: pd.Series) -> pd.Series:
     """Text to Decimal-ready text: ``1.234,56`` and ``1234,56`` become ``1234.56``; ``1234.56`` stays.
 
     Per column: if any value has a decimal comma, the column is Brazilian style.
     """
     s = series.astype("string").str.strip().str.replace(r"^R\$\s*", "", regex=True).str.replace(" ", "", regex=False)
-    if s.str.match(_BR).fillna(False).any():
+    if s.str.match(BRAZILIAN).fillna(False).any():
         s = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     return s
-
-
-def to_decimal(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
 
 
 class Progress:

@@ -46,7 +46,7 @@ class Ops:
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path == "/metrics":
-            body, ctype = metrics.exposition(self.runtime)
+            body, ctype = metrics.exposition(self.runtime.db, self.runtime.clock)
             return _answer(start_response, "200 OK", body, ctype)
         if path == "/readyz":
             checks = self.readiness()

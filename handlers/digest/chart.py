@@ -25,9 +25,9 @@ _lock = threading.Lock()  # matplotlib's font cache and text layout are not thre
 def render_png(series: dict[str, dict[str, int]], locale: str) -> bytes:
     """One line per series (labels translated), days on the x axis."""
     # matplotlib is imported by the process that draws a chart, not by every web worker (~0.5 s).
-    import matplotlib.dates as mdates
+    import matplotlib.dates as mdates  # lazy: see above
     from matplotlib.figure import Figure  # the object API: no pyplot, no display backend needed
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # lazy: see above
 
     with _lock:
         fig = Figure(figsize=(7, 3.2), dpi=100)

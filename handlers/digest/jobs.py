@@ -9,6 +9,7 @@ logged and reported to the admins, never sent.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,9 +24,11 @@ from bot.registry import DigestScope, JobSummary
 from bot.runtime import Runtime
 from handlers.digest.chart import chart_file
 from models.core.audit import record
+from models.core.calendar import BusinessCalendar
 from models.core.context import Ctx
 from models.core.errors import N_
-from models.core.outbox import OutboxKind, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxKind
 from models.core.people import Person, admins
 from models.core.scheduling import Claim, RunStatus, claim_many, finish_many, taken
 from models.digest import tables as subs
@@ -138,7 +141,7 @@ def manager_candidates(runtime: Runtime, session: Session, now: dt.datetime, fra
         if not row.slack_user_id:
             continue  # imported without a Slack account yet: nowhere to send it
         due = subs.due_today(now, row.timezone, runtime.settings.digest_time, grace)
-        if due is None or not subs.is_business_day(due.day, row.country, row.subdivision, days_off):
+        if due is None or not BusinessCalendar.of(row.country, row.subdivision, days_off).is_business_day(due.day):
             continue
         who = row.slack_user_id
         key = f"digest:manager:{who}:{due.day.isoformat()}"
@@ -156,8 +159,9 @@ def channel_candidates(runtime: Runtime, session: Session, now: dt.datetime) -> 
         if person is None or not person.active:
             continue  # the subscriber left: nobody's digest to post
         due = subs.due_today(now, sub.timezone, sub.at_time, grace)
-        if due is None or not subs.channel_day_wanted(sub.frequency, due.day, person.country, person.subdivision,
-                                                      days_off):
+        calendar = BusinessCalendar.of(person.country or runtime.settings.country_default, person.subdivision,
+                                       days_off)
+        if due is None or not subs.channel_day_wanted(sub.frequency, due.day, calendar):
             continue
         key = f"digest:channel:{sub.channel}:{due.day.isoformat()}"
         out.append(Candidate(Claim(key, "digest.channel", due.day.isoformat(), due.due_at, sub.channel),
@@ -172,7 +176,8 @@ def build_parts(runtime: Runtime, session: Session, now: dt.datetime, frame: pd.
     frame = frame.assign(audience=audience)
     from models.digest.build import assemble  # lazy: see the imports
 
-    return assemble(session, runtime.registry.digest_sections, frame, now, DigestScope, timings)
+    scope = functools.partial(DigestScope, days_off=_days_off(runtime))
+    return assemble(session, runtime.registry.digest_sections, frame, now, scope, timings)
 
 
 def channel_readers(subscribers: pd.DataFrame, due: list[Candidate]) -> pd.DataFrame:

@@ -8,13 +8,13 @@ import hashlib
 import zoneinfo
 from typing import Any
 
-import holidays
 import icalendar
 
 from bot import i18n
 from bot.declare import route, subcommand
 from bot.replies import HttpReply, Reply
 from bot.request import Request
+from models.core.calendar import BusinessCalendar
 from models.core.errors import N_, ValidationError
 from models.leave.feed import Absence, FeedData, feed_data, feed_for_token, issue_feed
 
@@ -136,14 +136,10 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 def holiday_events(data: FeedData, locale: str) -> list[icalendar.Event]:
     """The owner's public holidays (national and their state's) as all-day events."""
-    years = range(data.first.year, data.last.year + 1)
+    calendar = BusinessCalendar.of(data.country, data.subdivision)
     language = HOLIDAY_LANGUAGE.get(locale, "en_US")
-    try:
-        found = holidays.country_holidays(data.country, subdiv=data.subdivision or None, years=years, language=language)
-    except NotImplementedError:  # a country the package does not know: no holidays to show
-        return []
-    except Exception:  # noqa: BLE001 - an unknown state code: the country's holidays still apply
-        found = holidays.country_holidays(data.country, years=years, language=language)
+    found = {day: name for year in range(data.first.year, data.last.year + 1)
+             for day, name in calendar.holidays_in(year, language).items()}
     stamp = dt.datetime(data.first.year, 1, 1, tzinfo=dt.UTC)
     place = data.country + (f"-{data.subdivision}" if data.subdivision else "")
     return [_event(f"holiday-{place}-{day.isoformat()}", name, day, day + dt.timedelta(days=1), stamp)

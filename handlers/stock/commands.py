@@ -8,8 +8,8 @@ from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, ValidationError
 from models.stock.flow import unwatch, watch, watched
-from models.stock.search import search
-from models.stock.tables import Product, find_by_code, low_stock, product_card, product_summaries
+from models.stock.search import find_by_code, search
+from models.stock.tables import Product, low_stock, product_card, product_summaries
 
 MAX_QUERY = 200
 CLEAR_WINNER = 15.0  # a top hit this far ahead of the next is the answer, not a list

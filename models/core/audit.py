@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.core.base import Base
-
-if TYPE_CHECKING:
-    from models.core.context import Ctx
+from models.core.base import Base, jsonable
+from models.core.context import Ctx
 
 
 class AuditRecord(Base):
@@ -30,16 +28,6 @@ class AuditRecord(Base):
     after: Mapped[dict | None]
     source: Mapped[str] = mapped_column(String(20))
     request_id: Mapped[str | None] = mapped_column(String(120))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
 
 
 def record(
@@ -64,8 +52,8 @@ def record(
         action=action,
         entity=kind,
         entity_id=None if ident is None else str(ident),
-        before=_jsonable(before),
-        after=_jsonable(after),
+        before=jsonable(before),
+        after=jsonable(after),
         source=ctx.source,
         request_id=ctx.request_id,
     )
@@ -100,7 +88,7 @@ def record_many(ctx: Ctx, kind: str, items: list[tuple[str, Any, dict | None, di
     insert_frame(ctx.session, "audit_records", plain_frame({
         "at": column([at] * n), "actor_id": column([actor] * n), "action": column([i[0] for i in items]),
         "entity": column([kind] * n), "entity_id": column([None if i[1] is None else str(i[1]) for i in items]),
-        "before": column([json.dumps(_jsonable(i[2])) for i in items]),
-        "after": column([json.dumps(_jsonable(i[3])) for i in items]),
+        "before": column([json.dumps(jsonable(i[2])) for i in items]),
+        "after": column([json.dumps(jsonable(i[3])) for i in items]),
         "source": column([ctx.source] * n), "request_id": column([ctx.request_id] * n),
     }))

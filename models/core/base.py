@@ -91,3 +91,14 @@ class Base(DeclarativeBase):
         dict: JSON(),
         list: JSON(),
     }
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as JSON can hold it (audit and outbox data): containers kept, anything else as text."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

@@ -10,7 +10,8 @@ the raw sqlite3 cursor, written with ``COPY ... FROM STDIN`` (CSV made by pyarro
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,14 @@ if TYPE_CHECKING:
 
     import psycopg
 
-IN_CHUNK = 900  # below SQLite's bound-parameter limit
+IN_CHUNK = 900  # below SQLite's bound-parameter limit (999 in older builds), far below PostgreSQL's
+
+T = TypeVar("T")
+
+
+def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> list[Sequence[T]]:
+    """``values`` in slices small enough for one ``IN (...)`` each (none for no values)."""
+    return [values[start:start + size] for start in range(0, len(values), size)]
 
 
 def is_postgres(session: Session) -> bool:
@@ -82,10 +90,7 @@ def read_frame(session: Session, sql: str, columns: list[str], *, keys: list | N
     """
     if keys is not None and len(keys) <= 20 * IN_CHUNK:
         parts: list[pd.DataFrame] = []
-        for start in range(0, max(len(keys), 1), IN_CHUNK):
-            chunk = keys[start:start + IN_CHUNK]
-            if not chunk:
-                break
+        for chunk in in_chunks(keys):
             names = [f"k{i}" for i in range(len(chunk))]
             where = f" WHERE {key_column} IN (" + ", ".join(":" + n for n in names) + ")"
             parts.append(_read(session, sql + where, dict(zip(names, chunk, strict=True)), columns))

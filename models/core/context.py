@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
-    from models.core.outbox import OutboxMessage
-    from models.core.people import Person
+from models.core.outbox import OutboxMessage
+from models.core.people import Person
 
 
 @dataclass

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.core.base import Base
+from models.core.bulk import in_chunks
 
 
 class RunStatus(str, enum.Enum):
@@ -123,16 +124,16 @@ def claimed(session: Session, keys: set[str]) -> dict[str, JobRun]:
     """The rows of these keys, in a few queries (to record what each run did)."""
     out: dict[str, JobRun] = {}
     ordered = sorted(keys)
-    for chunk in range(0, len(ordered), 900):
-        out.update((r.key, r) for r in session.scalars(select(JobRun).where(JobRun.key.in_(ordered[chunk:chunk + 900]))))
+    for chunk in in_chunks(ordered):
+        out.update((r.key, r) for r in session.scalars(select(JobRun).where(JobRun.key.in_(chunk))))
     return out
 
 
 def taken(session: Session, keys: list[str]) -> set[str]:
     """Which of these keys are claimed already (a cheap pre-check before building anything)."""
     found: set[str] = set()
-    for chunk in range(0, len(keys), 900):
-        found.update(session.scalars(select(JobRun.key).where(JobRun.key.in_(keys[chunk:chunk + 900]))))
+    for chunk in in_chunks(keys):
+        found.update(session.scalars(select(JobRun.key).where(JobRun.key.in_(chunk))))
     return found
 
 

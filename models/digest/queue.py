@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from models.core.audit import _jsonable
+from models.core.base import jsonable
+from models.core.bulk import in_chunks
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from models.core.people import Person
 
@@ -23,7 +24,7 @@ def outbox_row(ctx: Ctx, template: str, data: dict[str, Any], *, person_id: int,
                channel: str | None = None, kind: OutboxKind | str = OutboxKind.post) -> dict[str, Any]:
     """The columns ``notify(ctx, template, data, person=..., channel=..., kind=..., dedup_key=...)`` sets."""
     return {"created_at": ctx.now, "kind": kind.value if isinstance(kind, OutboxKind) else kind,
-            "person_id": person_id, "channel": channel, "template": template, "data": _jsonable(data),
+            "person_id": person_id, "channel": channel, "template": template, "data": jsonable(data),
             "dedup_key": dedup_key, "status": OutboxStatus.pending.value, "attempts": 0,
             "next_attempt_at": ctx.now, "request_id": ctx.request_id}
 
@@ -42,7 +43,7 @@ def readers(session: Session, ids: set[int]) -> dict[int, Any]:
     """Name and language of these people (one query; rows, not ORM objects)."""
     out: dict[int, Any] = {}
     ordered = sorted(ids)
-    for start in range(0, len(ordered), 900):
+    for chunk in in_chunks(ordered):
         out.update((r.id, r) for r in session.execute(
-            select(Person.id, Person.name, Person.locale).where(Person.id.in_(ordered[start:start + 900]))))
+            select(Person.id, Person.name, Person.locale).where(Person.id.in_(chunk))))
     return out

@@ -1,4 +1,4 @@
-"""Channel digest subscriptions, business days and when a digest falls due.
+"""Channel digest subscriptions and when a digest falls due (business days: ``models.core.calendar``).
 
 A channel subscribes with a frequency (daily, weekdays, weekly) and a local time; the channel
 digest is the subscriber's digest, posted there in the subscriber's language and zone.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import re
 import zoneinfo
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core.audit import record
 from models.core.base import Base
+from models.core.calendar import BusinessCalendar
 from models.core.errors import N_, NotFound, ValidationError
 from models.core.people import Person, Role
 
@@ -128,29 +128,6 @@ def subscriptions(session: Session) -> list[Subscription]:
     return list(session.scalars(select(Subscription).order_by(Subscription.channel)))
 
 
-# -- business days ------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=256)
-def _holidays(country: str, subdivision: str | None, year: int) -> dict:
-    import holidays
-
-    try:
-        return dict(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
-    except NotImplementedError:  # unknown country: weekends only
-        return {}
-    except Exception:  # noqa: BLE001 - the holidays package raises several types for an unknown state code
-        return dict(holidays.country_holidays(country, years=year))
-
-
-def holiday_name(day: dt.date, country: str | None, subdivision: str | None) -> str | None:
-    return _holidays((country or "BR").upper(), subdivision or None, day.year).get(day)
-
-
-def is_business_day(day: dt.date, country: str | None, subdivision: str | None,
-                    days_off: frozenset[dt.date] = frozenset()) -> bool:
-    """Monday to Friday, not a public holiday of the country and state, not a company day off."""
-    return day.weekday() < 5 and day not in days_off and holiday_name(day, country, subdivision) is None
-
-
 # -- when is a digest due ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Due:
@@ -179,17 +156,14 @@ def due_today(now: dt.datetime, tz: str, at_time: str, grace: dt.timedelta) -> D
     return Due(local.date(), due_at, late=behind >= dt.timedelta(minutes=2), missed=behind > grace)
 
 
-def channel_day_wanted(frequency: str, day: dt.date, country: str | None, subdivision: str | None,
-                       days_off: frozenset[dt.date] = frozenset()) -> bool:
-    """Does a channel subscribed ``frequency`` get a digest on ``day``?"""
+def channel_day_wanted(frequency: str, day: dt.date, calendar: BusinessCalendar) -> bool:
+    """Does a channel subscribed ``frequency`` get a digest on ``day`` (on the subscriber's ``calendar``)?"""
     if frequency == Frequency.daily.value:
         return True
-    if not is_business_day(day, country, subdivision, days_off):
+    if not calendar.is_business_day(day):
         return False
     if frequency == Frequency.weekly.value:
         # The first business day of the week: Monday, or Tuesday after a Monday holiday.
         monday = day - dt.timedelta(days=day.weekday())
-        first = next((monday + dt.timedelta(days=i) for i in range(5)
-                      if is_business_day(monday + dt.timedelta(days=i), country, subdivision, days_off)), None)
-        return first == day
+        return calendar.on_or_after(monday) == day
     return True

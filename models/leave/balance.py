@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from models.core.audit import record
 from models.core.context import Ctx
 from models.core.errors import N_, ValidationError
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, Role
 from models.leave.tables import (
     ACTIVE,

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from models.core.audit import record
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, approvers_for
 from models.leave.balance import balance
-from models.leave.calendar import local_today
+from models.leave.days import local_today
 from models.leave.policy import check_request
 from models.leave.tables import (
     ACTIVE,

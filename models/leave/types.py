@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from models.core.audit import record
 from models.core.errors import N_, ValidationError
+from models.core.numbers import parse_decimal
 from models.core.people import Role
 from models.leave.tables import LeaveType, leave_types
 
@@ -62,10 +63,9 @@ def _apply(leave_type: LeaveType, key: str, raw: str) -> None:
 
 
 def _days(raw: str) -> Decimal:
-    try:
-        value = Decimal(raw.replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError(N_("“{days}” is not a number of days."), days=raw) from None
+    value = parse_decimal(raw)
+    if value is None:
+        raise ValidationError(N_("“{days}” is not a number of days."), days=raw)
     if value < 0 or value > 366 or value * 2 != (value * 2).to_integral():
         raise ValidationError(N_("The allowance must be a number of days between 0 and 366, in steps of half a day."))
     return value

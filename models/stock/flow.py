@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from models.core.audit import record
 from models.core.context import Ctx
 from models.core.errors import N_, NotFound, ValidationError
-from models.stock.tables import Product, StockLevel, StockWatch, find_by_code, product_summaries
+from models.stock.search import find_by_code
+from models.stock.tables import Product, StockLevel, StockWatch, product_summaries
 
 MAX_WATCHES = 50
 

@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 
 from models.core.audit import record
 from models.core.bulk import (
+    in_chunks,
     insert_frame,
     is_postgres,
     next_ids,
@@ -29,7 +30,7 @@ from models.core.bulk import (
 )
 from models.core.context import Ctx
 from models.core.imports import ImportRefused, ImportSummary
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, Role
 from models.stock.checks import validate
 from models.stock.tables import StockWatch, Warehouse, bump_catalogue
@@ -290,10 +291,10 @@ def _back_in_stock(ctx: Ctx, products: pd.DataFrame, totals: pd.DataFrame) -> in
     back = back.assign(sku=names["sku"].reindex(back.index), name=names["name"].reindex(back.index))
     watches: list[tuple[StockWatch, Person]] = []
     ids = [int(i) for i in back.index]
-    for start in range(0, len(ids), 900):
+    for chunk in in_chunks(ids):
         watches.extend(ctx.session.execute(
             select(StockWatch, Person).join(Person, Person.id == StockWatch.person_id)
-            .where(StockWatch.product_id.in_(ids[start:start + 900]))).all())
+            .where(StockWatch.product_id.in_(chunk))).all())
     for watch, person in watches:
         row = back.loc[watch.product_id]
         notify(ctx, "stock/back_in_stock", {"sku": row["sku"], "name": row["name"], "available": int(row["available_after"])},

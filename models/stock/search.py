@@ -225,6 +225,20 @@ def code_lookup(session: Session, code: str) -> int | None:
     return catalogue_index(session).codes.get(code)
 
 
+def find_by_code(session: Session, text: str) -> Product | None:
+    """The product whose SKU or barcode is ``text`` exactly (case, spaces and dashes ignored)."""
+    raw = text.strip()
+    if not raw or len(raw) > 64:
+        return None
+    product_id = code_lookup(session, compact_code(raw))
+    if product_id:
+        return session.get(Product, product_id)
+    if " " not in raw and any(c.isdigit() for c in raw):
+        # Imported a moment ago, before this process's search index caught up.
+        return session.scalar(select(Product).where(Product.sku == raw.upper()))
+    return None
+
+
 def search(session: Session, text: str, *, limit: int = 8, question: bool = False) -> SearchResult:
     """Products matching ``text`` (words of the name, SKU), best first; see the module docstring."""
     return catalogue_index(session).search(text, limit=limit, question=question)

@@ -130,22 +130,6 @@ def bump_catalogue(session: Session, now: dt.datetime) -> int:
     return row.version
 
 
-def find_by_code(session: Session, text: str) -> Product | None:
-    """The product whose SKU or barcode is ``text`` exactly (case, spaces and dashes ignored)."""
-    from models.stock.search import code_lookup
-
-    raw = text.strip()
-    if not raw or len(raw) > 64:
-        return None
-    product_id = code_lookup(session, compact_code(raw))
-    if product_id:
-        return session.get(Product, product_id)
-    if " " not in raw and any(c.isdigit() for c in raw):
-        # Imported a moment ago, before this process's search index caught up.
-        return session.scalar(select(Product).where(Product.sku == raw.upper()))
-    return None
-
-
 def is_late(eta: str | dt.date | None, today: dt.date | None) -> bool:
     """An expected arrival already past: shown as late, not as upcoming."""
     if not eta or today is None:

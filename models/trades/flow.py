@@ -7,7 +7,7 @@ from sqlalchemy import update
 from models.core.audit import record
 from models.core.context import Ctx
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Role
 from models.trades.queries import breaks, history, pending
 from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, break_names, get_trade

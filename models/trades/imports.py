@@ -14,9 +14,11 @@ import pandas as pd
 from sqlalchemy import or_, select
 
 from models.core.audit import record
+from models.core.bulk import in_chunks
 from models.core.context import Ctx
 from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
+from models.core.notify import notify
 from models.core.people import Person, Role, find_person
 from models.trades.flow import reopen
 from models.trades.matching import MatchOutcome, rematch
@@ -32,7 +34,7 @@ from models.trades.rows import (  # noqa: F401 - the API
     isin_valid,
     parse_row,
 )
-from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, in_chunks, status_name
+from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, status_name
 
 
 def _may_import(ctx: Ctx) -> None:
@@ -292,8 +294,6 @@ def _finish(ctx: Ctx, summary: ImportSummary, kind: str) -> ImportSummary:
 
 def _announce(ctx: Ctx, kind: str, summary: ImportSummary, outcome: MatchOutcome) -> None:
     """Tell the trades channel how the book stands after an import (only when something moved)."""
-    from models.core.outbox import notify
-
     if summary.created == summary.updated == 0 and outcome.changed == 0:
         return
     notify(ctx, "trades/import_summary", {

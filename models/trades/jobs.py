@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.core.audit import record
 from models.core.context import Ctx
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person
 from models.core.scope import DigestScope
 from models.trades.tables import OPEN_STATUSES, Confirmation, Trade, TradeStatus, add_event, alleged_condition

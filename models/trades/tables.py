@@ -194,11 +194,6 @@ def alleged_condition() -> ColumnElement[bool]:
                 Confirmation.fill_of_id.is_(None))
 
 
-def in_chunks(values: list, size: int = 5000) -> list[list]:
-    """``values`` in slices small enough for one ``IN (...)`` (PostgreSQL takes at most 65,535 parameters)."""
-    return [values[i:i + size] for i in range(0, len(values), size)] or [[]]
-
-
 def get_trade(session: Session, ref: str, *, lock: bool = False) -> Trade:
     """The trade with reference ``ref`` (case-insensitive), locked for update if asked."""
     ref = ref.strip().upper()

@@ -19,14 +19,9 @@ from bot.replies import Nothing
 from bot.runtime import Runtime
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
+from tests.cast import GABRIELA, ISABELA, SOFIA, TIAGO
 from tests.harness import BotServer
 
-TIAGO = "U070000000"  # sales manager, SP
-GABRIELA = "U070000001"  # back-office manager, RJ
-SOFIA = "U070000002"  # IT manager, SP
-ISABELA = "U070000003"  # HR manager, SP
-MARIANA = "U070000004"  # sales, reports to Tiago (not a manager)
-EDUARDA = "U070000023"  # admin
 MANAGERS = (TIAGO, GABRIELA, SOFIA, ISABELA)
 
 

@@ -8,7 +8,8 @@ from bot.scheduler import tick
 from models.core.audit import AuditRecord
 from models.core.outbox import OutboxMessage
 from models.digest.tables import Subscription
-from tests.digest.conftest import EDUARDA, GABRIELA, MARIANA, TIAGO, deliver, utc
+from tests.cast import EDUARDA, GABRIELA, MARIANA, TIAGO
+from tests.digest.conftest import deliver, utc
 
 
 def subscriptions(runtime) -> list[Subscription]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.digest.conftest import EDUARDA, MARIANA, TIAGO
+from tests.cast import EDUARDA, MARIANA, TIAGO
 
 
 def open_home(bot, user: str, tab: str = "home"):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.scheduler import period_start, start_in_background, tick
 from models.core.scheduling import JobRun
+from tests.cast import EDUARDA
 from tests.digest.conftest import another_runtime, utc
 
 
@@ -72,7 +73,7 @@ def test_a_failing_job_is_recorded_and_the_others_still_run(staff, registry, clo
     summary = tick(staff)
     assert summary["standin.broken"] == "failed: RuntimeError" and summary["standin.fine"] == "ok"
     assert len([k for k in summary if k.startswith("digest.")]) == 1  # the digests went out regardless
-    status = bot.command("/digest", "status", user="U070000023")
+    status = bot.command("/digest", "status", user=EDUARDA)
     assert "job:standin.broken:2026-11-25T12:00" in status.text and "cut-off table is locked" in status.text
 
 

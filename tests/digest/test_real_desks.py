@@ -13,7 +13,8 @@ from bot.demo import load_demo
 from bot.scheduler import tick
 from models.core.outbox import OutboxMessage
 from models.core.people import get_person
-from tests.digest.conftest import GABRIELA, MANAGERS, MARIANA, TIAGO
+from tests.cast import GABRIELA, MARIANA, TIAGO
+from tests.digest.conftest import MANAGERS
 from tests.harness import BotServer
 
 

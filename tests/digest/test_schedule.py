@@ -13,19 +13,8 @@ from bot.scheduler import tick
 from models.core.audit import AuditRecord
 from models.core.people import Person
 from models.core.scheduling import JobRun
-from tests.digest.conftest import (
-    EDUARDA,
-    GABRIELA,
-    ISABELA,
-    MANAGERS,
-    SOFIA,
-    TIAGO,
-    another_runtime,
-    deliver,
-    digest_news,
-    digests_queued,
-    utc,
-)
+from tests.cast import EDUARDA, GABRIELA, ISABELA, SOFIA, TIAGO
+from tests.digest.conftest import MANAGERS, another_runtime, deliver, digest_news, digests_queued, utc
 
 
 def dms_to(standin, user: str) -> list:

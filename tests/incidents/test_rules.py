@@ -7,9 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models.core.audit import AuditRecord
-from tests.incidents.helpers import HENRIQUE, INCIDENTS, MARIANA, incident, kinds, report
-
-QUESIA = "U070000005"  # back office, not on call
+from tests.cast import HENRIQUE, MARIANA, QUESIA
+from tests.incidents.helpers import INCIDENTS, incident, kinds, report
 
 
 def _dms(standin, user, contains):

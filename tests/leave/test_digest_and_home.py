@@ -11,16 +11,8 @@ from bot.registry import DigestScope
 from bot.render import environment
 from bot.request import Request
 from models.core.people import Person, get_person
-from tests.leave.helpers import (
-    GABRIELA,
-    MARIANA,
-    TIAGO,
-    WESLEY,
-    YASMIN,
-    button,
-    dms,
-    request_leave,
-)
+from tests.cast import GABRIELA, ISABELA, MARIANA, SOFIA, TIAGO, WESLEY, YASMIN
+from tests.leave.helpers import button, dms, request_leave
 
 WRAPPER = ('{% import template as desk with context %}{% set blocks = [] %}{% do desk.section(blocks, data) %}'
            '{{ message("digest", blocks) }}')
@@ -95,7 +87,7 @@ def test_digest_sections_are_built_in_one_batch_not_per_manager(bot, standin, pe
     setup_leave(bot, standin)
     runtime.sender.wait_idle()  # the approver's DM is being sent in the background: do not count its queries
     few = scope_of(runtime, [TIAGO], dt.date(2026, 11, 26))
-    many = scope_of(runtime, [TIAGO, GABRIELA, "U070000002", "U070000003"], dt.date(2026, 11, 26))
+    many = scope_of(runtime, [TIAGO, GABRIELA, SOFIA, ISABELA], dt.date(2026, 11, 26))
     for name in ("approvals", "out"):
         build(runtime, name, many)  # warm up: connections, types
         counts = []

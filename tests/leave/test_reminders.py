@@ -7,15 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from models.core.audit import AuditRecord
-from tests.leave.helpers import (
-    ADMIN,
-    MARIANA,
-    TIAGO,
-    button,
-    dms,
-    only_request,
-    request_leave,
-)
+from tests.cast import ADMIN, MARIANA, TIAGO
+from tests.leave.helpers import button, dms, only_request, request_leave
 
 SP = dt.timezone(dt.timedelta(hours=-3))
 

@@ -5,16 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from models.leave.tables import LeaveRequest
-from tests.leave.helpers import (
-    ADMIN,
-    MARIANA,
-    TIAGO,
-    YASMIN,
-    dms,
-    field_errors,
-    open_form,
-    request_leave,
-)
+from tests.cast import ADMIN, MARIANA, TIAGO, YASMIN
+from tests.leave.helpers import dms, field_errors, open_form, request_leave
 
 
 def count(runtime) -> int:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from tests.leave.helpers import ADMIN, MARIANA, TIAGO, button, dms, field_errors, only_request, request_leave
+from tests.cast import ADMIN, MARIANA, TIAGO
+from tests.leave.helpers import button, dms, field_errors, only_request, request_leave
 
 
 def told(standin, user):

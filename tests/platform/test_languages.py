@@ -26,6 +26,7 @@ from bot import i18n
 from bot.render import environment, render, render_text
 from bot.scheduler import tick
 from models.trades.tables import Trade
+from tests.cast import GABRIELA, KARINA
 from tests.platform.languages import data_strings, problems, visible_text
 from tests.reliability.world import DESKS, ROLES, build_world
 from tests.stock.conftest import CATALOGUE, Importer
@@ -36,8 +37,6 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("en", "pt-BR")
 MANAGER, EMPLOYEE, SALES, BACKOFFICE, ONCALL, ADMIN = (ROLES[r] for r in (
     "manager", "employee", "sales", "backoffice", "oncall", "admin"))
-GABRIELA = "U070000001"  # back office and manager: imported the trades, so confirms nothing of hers
-KARINA = "U070000010"  # on call
 # Templates that are pieces of others (macros), never rendered on their own.
 PIECES = re.compile(r"(^|/)(_[^/]*|macros)\.j2$")
 
@@ -243,7 +242,7 @@ def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:
 
 def _dead_letters(bot, standin, runtime) -> None:
     """/backoffice outbox, empty then with two dead letters; one retried, one dropped; the admin's digest."""
-    from models.core.outbox import notify
+    from models.core.notify import notify
 
     runtime.sender.wait_idle(timeout=30)  # what is on its way goes first: only these two are refused
     standin.settle()

@@ -14,20 +14,8 @@ from sqlalchemy import select
 from models.core.people import Person
 from models.leave import flow
 from models.leave.feed import LeaveCalendarFeed
-from tests.privacy.helpers import (
-    ADMIN,
-    CARLA,
-    DIEGO,
-    MARIANA,
-    QUESIA,
-    TIAGO,
-    WESLEY,
-    YASMIN,
-    every_value,
-    file_leave,
-    found_in,
-    pid,
-)
+from tests.cast import ADMIN, CARLA, DIEGO, MARIANA, QUESIA, TIAGO, WESLEY, YASMIN
+from tests.privacy.helpers import every_value, file_leave, found_in, pid
 
 TOKEN = re.compile(r"/calendar/([A-Za-z0-9_-]+)\.ics")
 

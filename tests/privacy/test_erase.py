@@ -17,8 +17,9 @@ from models.incidents.tables import Incident
 from models.leave.balance import balances
 from models.leave.tables import LeaveRequest
 from models.trades.tables import Trade
+from tests.cast import ADMIN, GABRIELA, MARIANA, QUESIA, TIAGO
 from tests.conftest import NOW
-from tests.privacy.helpers import ADMIN, GABRIELA, MARIANA, QUESIA, TIAGO, every_value, found_in, pid
+from tests.privacy.helpers import every_value, found_in, pid
 from tests.privacy.story import HERS, seed
 
 IDENTITY = ("Quésia Almeida", "quesia.almeida@empresa.com.br", QUESIA)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from models.core.people import Person
-from tests.privacy.helpers import ADMIN, MARIANA, QUESIA, pid
+from tests.cast import ADMIN, MARIANA, QUESIA
+from tests.privacy.helpers import pid
 from tests.privacy.story import HERS, THEIRS, seed
 
 

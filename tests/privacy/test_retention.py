@@ -11,8 +11,9 @@ from bot.scheduler import run_job
 from models.core.audit import AuditRecord
 from models.core.privacy import AuditSummary
 from models.leave.tables import LeaveRequest
+from tests.cast import TIAGO, WESLEY
 from tests.conftest import NOW
-from tests.privacy.helpers import TIAGO, WESLEY, every_value, file_leave, found_in
+from tests.privacy.helpers import every_value, file_leave, found_in
 
 FLU = "Gripe forte com febre alta"
 BACK = "Dor nas costas, repouso"

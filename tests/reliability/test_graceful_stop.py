@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
+from tests.cast import ADMIN, MARIANA
 from tests.harness import RemoteBot
 from tests.processes import bot_env, free_port, start, stop, wait_http
 
-ADMIN, MARIANA = "U070000023", "U070000004"
 NEWCOMERS = [f"U0NEW{n:05d}" for n in range(6)]
 
 

@@ -191,7 +191,7 @@ def world_for(runtime, standin, tmp_path, desks: str | set[str]) -> dict[str, An
     desks = {desks} if isinstance(desks, str) else desks
     w = build_world(runtime, standin, tmp_path, desks)
     if "backoffice" in desks:
-        from models.core.outbox import notify
+        from models.core.notify import notify
 
         with runtime.unit_of_work(source="test") as ctx:  # two dead letters (parked before any send)
             for n in (1, 2):

@@ -11,25 +11,26 @@ from models.incidents import flow as incidents_flow
 from models.incidents.tables import get_incident
 from models.leave import flow as leave_requests
 from models.leave.tables import get_type
+from tests.cast import ANA, EDUARDA, GABRIELA, HENRIQUE, ISABELA, JOAO, KARINA, MARIANA, NICOLAS, QUESIA
 from tests.stock.conftest import CATALOGUE, Importer
 from tests.trades.conftest import DATA as TRADES_DATA
 from tests.trades.conftest import import_file
 
 ROLES = {
     "stranger": "U0STRANGE1",
-    "employee": "U070000007",
-    "sales": "U070000004",
-    "backoffice": "U070000005",
-    "oncall": "U070000006",
-    "manager": "U070000003",
-    "admin": "U070000023",
+    "employee": JOAO,
+    "sales": MARIANA,
+    "backoffice": QUESIA,
+    "oncall": HENRIQUE,
+    "manager": ISABELA,
+    "admin": EDUARDA,
 }
 # People a rule names by what they did, not by role.
 OTHERS = {
-    "Nicolas, booked the trades": "U070000009",  # back office
-    "Ana, booked the breaks": "U070000021",  # back office
-    "Gabriela, imported both": "U070000001",  # back office (and manager): imported the trades here
-    "Karina, on call, not assignee": "U070000010",
+    "Nicolas, booked the trades": NICOLAS,  # back office
+    "Ana, booked the breaks": ANA,  # back office
+    "Gabriela, imported both": GABRIELA,  # back office (and manager): imported the trades here
+    "Karina, on call, not assignee": KARINA,
 }
 # Matched trades booked by Nicolas; mismatched ones (price, net amount) booked by Ana.
 TRADE, TRADE2, BREAK, BREAK2 = "T20261123-0001", "T20261123-0017", "T20261123-0003", "T20261119-0012"

@@ -7,9 +7,10 @@ import threading
 from sqlalchemy import select
 
 from models.core.errors import DomainError
-from models.core.people import Person, Role, admins, set_role
+from models.core.people import Person, Role, admins
+from models.core.people_flow import set_role
+from tests.cast import EDUARDA, SOFIA
 
-EDUARDA, SOFIA = "U070000023", "U070000002"
 ROUNDS = 6
 
 

@@ -11,9 +11,8 @@ from models.core.people import Person
 from models.incidents import flow as incidents
 from models.leave.flow import file_request
 from models.leave.tables import get_type
+from tests.cast import ADMIN, MARIANA, TIAGO
 from tests.harness import Response
-
-TIAGO, MARIANA, ADMIN = "U070000000", "U070000004", "U070000023"
 
 
 def _id(runtime, slack_id: str) -> int:

@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-ADMIN = "U070000023"
+from tests.cast import ADMIN
 
 
 def _form(payload) -> str:

@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 from models.core.audit import AuditRecord
 from models.core.errors import PermissionDenied
 from models.stock.tables import Product, StockLevel, Warehouse
+from tests.cast import MARIANA
 from tests.stock.conftest import CATALOGUE, HEADER, SNAP, write_csv
-
-MARIANA = "U070000004"
 
 
 def counts(runtime) -> tuple[int, int, int]:

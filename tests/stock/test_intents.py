@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from handlers.stock.intents import about_stock
-
-MARIANA = "U070000004"
+from tests.cast import MARIANA
 
 
 def replies(standin, channel: str, count: int = 1):

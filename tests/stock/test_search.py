@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from tests.cast import MARIANA
 from tests.stock.conftest import CATALOGUE
-
-MARIANA = "U070000004"  # sales, pt-BR
 
 
 def buttons(resp) -> list[dict]:

@@ -9,11 +9,8 @@ from bot.registry import DigestScope
 from bot.render import environment
 from bot.request import Request
 from models.core.people import Person
+from tests.cast import GABRIELA, MARIANA, TIAGO
 from tests.conftest import NOW
-
-TIAGO = "U070000000"  # sales manager
-GABRIELA = "U070000001"  # back-office manager
-MARIANA = "U070000004"
 
 
 def section_blocks(template: str, data: dict, locale: str = "pt-BR") -> list[dict]:

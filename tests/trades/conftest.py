@@ -13,16 +13,11 @@ from sqlalchemy import select
 from bot.imports_cli import run_import
 from bot.runtime import Runtime
 from models.trades.tables import Trade
+from tests.cast import OLIVIA
 
 DATA = Path(__file__).resolve().parents[2] / "bot" / "demo_data"
 TRADES_CHANNEL = "C0TRADES1"
 
-QUESIA = "U070000005"  # back office; booked T20261119-0007 and others
-NICOLAS = "U070000009"  # back office; booked T20261123-0001, T20261119-0005...
-GABRIELA = "U070000001"  # back office manager
-ANA = "U070000021"  # back office; booked T20261123-0003
-MARIANA = "U070000004"  # sales: no back-office role
-OLIVIA = "U070000013"  # back office; imports the sample files (so she may not confirm them)
 
 
 def import_file(runtime: Runtime, kind: str, path: Path, actor: str | None = OLIVIA) -> tuple[int, str, str]:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from bot.files import Sheet, to_csv, to_xlsx
 from models.core.outbox import OutboxMessage
-from tests.trades.conftest import C_HEAD, QUESIA, T_HEAD, conf_line, import_file, trade_line, write
+from tests.cast import QUESIA
+from tests.trades.conftest import C_HEAD, T_HEAD, conf_line, import_file, trade_line, write
 
 
 def book_breaks(runtime, tmp_path, n: int = 25) -> None:

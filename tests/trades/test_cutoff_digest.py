@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -11,7 +12,8 @@ from bot.registry import DigestScope
 from bot.render import environment
 from models.trades.imports import book_trade
 from models.trades.tables import Trade
-from tests.trades.conftest import ANA, GABRIELA, QUESIA, channel_posts, trade
+from tests.cast import ANA, GABRIELA, MARIANA, NICOLAS, QUESIA
+from tests.trades.conftest import channel_posts, trade
 
 UTC = dt.UTC
 
@@ -93,10 +95,6 @@ def test_unconfirmed_series_counts_each_day(bot, desk):
 
 
 def test_the_app_home_shows_the_desk_to_the_back_office_only(bot, desk, standin):
-    import time
-
-    from tests.trades.conftest import MARIANA, NICOLAS
-
     def open_home(user: str):
         bot.event({"type": "app_home_opened", "user": user, "channel": "D0DIRECT01", "tab": "home",
                    "event_ts": f"{time.time():.6f}"})

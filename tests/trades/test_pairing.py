@@ -14,7 +14,8 @@ from sqlalchemy import delete, select
 
 from models.trades.pairing import pair
 from models.trades.tables import Confirmation, Trade, TradeEvent
-from tests.trades.conftest import C_HEAD, GABRIELA, QUESIA, T_HEAD, conf_line, import_file, trade, trade_line, write
+from tests.cast import GABRIELA, QUESIA
+from tests.trades.conftest import C_HEAD, T_HEAD, conf_line, import_file, trade, trade_line, write
 
 TOL, NET_TOL = Decimal("0.05"), Decimal("1.00")
 DAY = dt.date(2026, 11, 23)

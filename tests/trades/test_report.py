@@ -12,7 +12,7 @@ from bot.request import Request
 from handlers.trades.files import report_sheets
 from models.trades.imports import book_trade
 from models.trades.report import build_report
-from tests.trades.conftest import MARIANA, QUESIA
+from tests.cast import MARIANA, QUESIA
 
 PETR4, VALE3 = "BRPETRACNPR6", "BRVALEACNOR0"
 BOOK = [
