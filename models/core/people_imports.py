@@ -21,7 +21,7 @@ from models.core.bulk import insert_frame, next_ids, plain_frame, read_frame, ti
 from models.core.context import Ctx
 from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
-from models.core.people import EMAIL_RE, SLACK_ID_RE, Person, PersonRole, Role
+from models.core.people import EMAIL_RE, SLACK_ID_RE, Person, Role
 from models.core.people_columns import OPTIONAL, REQUIRED
 
 FIELDS = ["email", "name", "slack_user_id", "team", "country", "subdivision", "timezone", "locale"]
@@ -59,7 +59,8 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def validate(ctx: Ctx, df: pd.DataFrame, known: _Known | None = None) -> list[RowError]:
+def validate(ctx: Ctx, df: pd.DataFrame, known: _Known | None = None,
+             records: list[dict[str, Any]] | None = None) -> list[RowError]:
     """Every reason to refuse the file, by row; an empty list means it can be imported."""
     known = known or _Known(ctx)
     errors: list[RowError] = []
@@ -75,7 +76,7 @@ def validate(ctx: Ctx, df: pd.DataFrame, known: _Known | None = None) -> list[Ro
     def at(row: int, found: list[RowError]) -> list[RowError]:
         return [RowError(row, e.column, e.message, e.params) for e in found]
 
-    records = _records(df)
+    records = records if records is not None else _records(df)
     for rec in records:
         row = int(rec["_row"])
         email = rec["email"].lower()
@@ -158,12 +159,12 @@ def import_people(ctx: Ctx, df: pd.DataFrame) -> ImportSummary:
     if ctx.actor is not None:
         ctx.actor.require(Role.admin)
     known = _Known(ctx)
-    errors = validate(ctx, df, known)
+    records = _records(df)
+    errors = validate(ctx, df, known, records)
     if errors:
         raise ImportRefused(errors)
     session = ctx.session
     session.flush()  # the bulk writes below go around the ORM: nothing of it may be pending
-    records = _records(df)
     wanted = [_values(ctx, rec) for rec in records]
     matched = [known.id_of_email.get(v["email"]) or known.id_of_slack.get(rec["slack_user_id"] or "")
                for v, rec in zip(wanted, records, strict=True)]
@@ -233,14 +234,16 @@ def _stored(ctx: Ctx, ids: list[int]) -> dict[int, dict[str, Any]]:
         return {}
     people = read_frame(ctx.session, "SELECT id, " + ", ".join(FIELDS) + ", manager_id FROM people",
                         ["id", *FIELDS, "manager_id"], keys=ids, key_column="id", ints=("id",))
+    held = read_frame(ctx.session, "SELECT person_id, role FROM person_roles", ["person_id", "role"],
+                      ints=("person_id",))
     roles: dict[int, list[str]] = {}
-    for pid, role in ctx.session.execute(select(PersonRole.person_id, PersonRole.role)):
+    for pid, role in zip(held["person_id"].tolist(), held["role"].tolist(), strict=True):
         roles.setdefault(pid, []).append(role)
+    columns = [people[c].tolist() for c in ("id", *FIELDS, "manager_id")]
     out = {}
-    for rec in people.to_dict("records"):
-        boss = rec.pop("manager_id")
-        out[int(rec["id"])] = rec | {"roles": sorted(roles.get(int(rec["id"]), [])),
-                                     "manager_id": None if boss is None else int(boss)}
+    for pid, *values, boss in zip(*columns, strict=True):
+        out[pid] = dict(zip(FIELDS, values, strict=True)) | {
+            "roles": sorted(roles.get(pid, [])), "manager_id": None if boss is None else int(boss)}
     return out
 
 

@@ -141,3 +141,31 @@ def test_languages_are_stored_as_the_bot_speaks_them(runtime, tmp_path):
         stored = {p.email: (p.locale, p.subdivision, p.timezone) for p in s.scalars(select(Person))}
     assert stored == {"ana@empresa.com.br": ("en", "SP", "America/Manaus"),
                       "bia@empresa.com.br": ("pt-BR", "RJ", "America/Sao_Paulo")}
+
+
+def test_a_changed_person_is_updated_alone_with_their_new_manager_and_roles(runtime, tmp_path):
+    assert _import(runtime, DATA / "people.csv")[0] == 0
+    with runtime.db.session() as s:
+        trail = s.scalar(select(func.count()).select_from(AuditRecord).where(AuditRecord.action.like("person.%"))) or 0
+    text = (DATA / "people.csv").read_text(encoding="utf-8").replace(
+        "U070000004,mariana.souza@empresa.com.br,Mariana Souza,tiago.costa@empresa.com.br,Vendas,BR,MG,"
+        "America/Sao_Paulo,pt-BR,sales",
+        "U070000004,mariana.souza@empresa.com.br,Mariana Souza,gabriela.santos@empresa.com.br,Backoffice Financeiro,"
+        "BR,MG,America/Sao_Paulo,pt-BR,backoffice")
+    path = tmp_path / "people.csv"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = _import(runtime, path)
+    assert code == 0, err
+    assert "0 criado, 1 atualizado, 23 sem mudança" in out
+    with runtime.db.session() as s:
+        mariana = s.scalar(select(Person).where(Person.email == "mariana.souza@empresa.com.br"))
+        assert mariana.manager.name == "Gabriela Santos"
+        assert mariana.roles == {"employee", "backoffice"}  # sales dropped, employee kept
+        assert mariana.team == "Backoffice Financeiro"
+        records = s.scalars(select(AuditRecord).where(AuditRecord.action.like("person.%"))
+                            .order_by(AuditRecord.id).offset(trail)).all()
+        assert [(r.action, r.entity_id) for r in records] == [
+            ("person.updated", str(mariana.id)), ("person.manager", str(mariana.id))]
+        assert records[0].before["roles"] == ["employee", "sales"]
+        assert records[1].before == {"manager": "tiago.costa@empresa.com.br"}
+        assert records[1].after == {"manager": "gabriela.santos@empresa.com.br"}
