@@ -201,8 +201,15 @@ def build_all(runtime, limit: int | None, timings: dict | None = None,  # type: 
     return ms, qc.count, len(parts)
 
 
-def run(quick: bool = False) -> list[Row]:
-    managers, leave, trades, incidents = (200, 10_000, 10_000, 1_000) if quick else (1000, 100_000, 100_000, 10_000)
+def sizes(quick: bool, scale: int = 1) -> tuple[int, int, int, int]:
+    """Managers, leave requests, trades and incidents: 1,000 managers' worth times ``scale``."""
+    if quick:
+        return 200, 10_000, 10_000, 1_000
+    return 1000 * scale, 100_000 * scale, 100_000 * scale, 10_000 * scale
+
+
+def run(quick: bool = False, scale: int = 1) -> list[Row]:
+    managers, leave, trades, incidents = sizes(quick, scale)
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'bench.db'}"
         runtime = _runtime(url)
