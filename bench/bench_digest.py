@@ -28,18 +28,18 @@ TEAM = 9  # reports per manager
 ROLES = ("sales", "backoffice", "oncall", None)  # None: a manager with no desk role
 
 
-def _runtime(url: str):  # type: ignore[no-untyped-def]
+def _runtime(url: str):
     from bot.clock import FrozenClock
     from bot.compose import build_runtime
     from bot.settings import Settings
 
-    settings = Settings(_env_file=None, database_url=url, slack_bot_token=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=url, slack_bot_token=None)
     runtime = build_runtime(settings, clock=FrozenClock(NOW))
     runtime.db.upgrade()
     return runtime
 
 
-def seed(runtime, managers: int, leave: int, trades: int, incidents: int) -> dict:  # type: ignore[no-untyped-def]
+def seed(runtime, managers: int, leave: int, trades: int, incidents: int) -> dict:
     """People (managers and their teams), then each installed desk's rows, in bulk."""
     from models.core.people import Person, PersonRole
 
@@ -83,7 +83,7 @@ def seed(runtime, managers: int, leave: int, trades: int, incidents: int) -> dic
     return counts
 
 
-def _seed_leave(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-untyped-def]
+def _seed_leave(s, rng, reports: list[int], n: int) -> int:
     from models.leave.tables import LeaveRequest, leave_types
 
     types = [t.id for t in leave_types(s)]
@@ -107,7 +107,7 @@ def _seed_leave(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-u
     return len(rows)
 
 
-def _seed_trades(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-untyped-def]
+def _seed_trades(s, rng, reports: list[int], n: int) -> int:
     from models.trades.tables import Trade
 
     tickers = [("PETR4", "BRPETRACNPR6"), ("VALE3", "BRVALEACNOR0"), ("ITUB4", "BRITUBACNPR1"), ("WEGE3", "BRWEGEACNOR0")]
@@ -129,7 +129,7 @@ def _seed_trades(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-
     return len(rows)
 
 
-def _seed_incidents(s, rng, reports: list[int], n: int) -> int:  # type: ignore[no-untyped-def]
+def _seed_incidents(s, rng, reports: list[int], n: int) -> int:
     from models.incidents.tables import Incident
 
     rows = []
@@ -148,30 +148,30 @@ def _seed_incidents(s, rng, reports: list[int], n: int) -> int:  # type: ignore[
 class QueryCounter:
     """Counts the SQL statements an engine runs while active."""
 
-    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, engine) -> None:
         self.engine, self.count = engine, 0
 
-    def _on(self, *args) -> None:  # type: ignore[no-untyped-def]
+    def _on(self, *args) -> None:
         self.count += 1
 
     def __enter__(self) -> QueryCounter:
         event.listen(self.engine, "before_cursor_execute", self._on)
         return self
 
-    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
+    def __exit__(self, *exc) -> None:
         event.remove(self.engine, "before_cursor_execute", self._on)
 
 
 class SectionCounts:
     """Wraps each registered section once; the statements it runs go into ``counts`` (swap it per run)."""
 
-    def __init__(self, runtime) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, runtime) -> None:
         import dataclasses
 
         self.counts: dict[str, int] = {}
         wrapped = []
         for sec in runtime.registry.digest_sections:
-            def build(session, scope, _inner=sec.build, _name=f"{sec.desk}:{sec.template}"):  # type: ignore[no-untyped-def]
+            def build(session, scope, _inner=sec.build, _name=f"{sec.desk}:{sec.template}"):
                 with QueryCounter(runtime.db.engine) as qc:
                     try:
                         return _inner(session, scope)
@@ -181,7 +181,7 @@ class SectionCounts:
         runtime.registry.digest_sections[:] = wrapped
 
 
-def build_all(runtime, limit: int | None, timings: dict | None = None,  # type: ignore[no-untyped-def]
+def build_all(runtime, limit: int | None, timings: dict | None = None,
               queries: dict | None = None) -> tuple[float, int, int]:
     """Build the digests of the first ``limit`` managers (all if None): (ms, statements, digests)."""
     from handlers.digest import jobs as digest_run

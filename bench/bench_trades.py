@@ -89,7 +89,7 @@ def frames(n: int, seed: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     return pd.DataFrame(t), confs, expected
 
 
-def check(result, expected: dict) -> dict:  # type: ignore[no-untyped-def]
+def check(result, expected: dict) -> dict:
     """The breaks found are the ones made (random keys collide now and then: allow a handful more)."""
     pairs = result.pairs
     found = {"price": int(pairs["price"].sum()), "quantity": int(pairs["quantity"].sum()),
@@ -102,7 +102,7 @@ def check(result, expected: dict) -> dict:  # type: ignore[no-untyped-def]
     return found
 
 
-def _time(fn, rounds: int) -> list[float]:  # type: ignore[no-untyped-def]
+def _time(fn, rounds: int) -> list[float]:
     out = []
     for _ in range(rounds):
         start = time.perf_counter()

@@ -26,7 +26,7 @@ class Row:
     def ratio(self) -> float | None:
         if self.baseline in (None, 0):
             return None
-        return self.figure / self.baseline  # type: ignore[operator]
+        return self.figure / self.baseline
 
 
 def timings(fn: Callable[[], object], n: int, warmup: int = 3) -> list[float]:
@@ -70,3 +70,30 @@ def print_table(rows: list[Row]) -> str:
     text = "\n".join(lines)
     print(text)
     return text
+
+
+def _status_mb(field: str) -> float | None:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak_memory() -> float | None:
+    """Start measuring peak memory afresh (Linux: VmHWM); the resident MB now, or None where it cannot."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return None
+    return _status_mb("VmRSS")
+
+
+def peak_memory_mb(since: float | None) -> float:
+    """How far resident memory rose above ``since`` (from :func:`reset_peak_memory`), in MB."""
+    peak = _status_mb("VmHWM")
+    return 0.0 if peak is None or since is None else peak - since

@@ -14,7 +14,8 @@ import logging
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import urlparse
 
 from pydantic import SecretStr
@@ -36,7 +37,7 @@ class CliError(Exception):
 
     code = 2
 
-    def __init__(self, message: str, **params: object) -> None:
+    def __init__(self, message: str, **params: Any) -> None:
         super().__init__(message)
         self.message = message
         self.params = params
@@ -48,7 +49,7 @@ class CliRefused(CliError):
     code = 1
 
 
-def say(settings: Settings, message: str, **params: object) -> None:
+def say(settings: Settings, message: str, **params: Any) -> None:
     """Print a message id in the default language (``LOCALE_DEFAULT``)."""
     from bot.render import render_text  # Jinja and Babel load only for commands that print
 
@@ -96,7 +97,7 @@ class Terminated(BaseException):
     and the open unit of work rolls back."""
 
 
-def _terminate(signum, _frame):  # type: ignore[no-untyped-def]
+def _terminate(signum: int, _frame: FrameType | None) -> NoReturn:
     raise Terminated()
 
 
@@ -166,7 +167,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     runtime = _runtime(settings)  # fails fast if the schema is behind
     _check_slack_token(settings)
     if settings.run_scheduler:
-        from bot.scheduler import start_in_background
+        from bot.scheduler import start_in_background  # lazy: see the module docstring
 
         start_in_background(runtime)
     app = WebApp(runtime)
@@ -214,8 +215,8 @@ def cmd_job(args: argparse.Namespace, settings: Settings) -> int:
     locale = settings.locale_default
     names = [*registry.jobs, SWEEP]
     if args.name in (None, "list"):
-        for job in registry.jobs.values():
-            _print_job(job.name, job.every_minutes, job.help, locale)
+        for listed in registry.jobs.values():
+            _print_job(listed.name, listed.every_minutes, listed.help, locale)
         _print_job(SWEEP, 1, SWEEP_HELP, locale)
         return 0
     job = registry.jobs.get(args.name)

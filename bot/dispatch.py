@@ -6,7 +6,6 @@ The Slack adapter and the console both call these, so a command behaves the same
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from bot.commands import Command, unknown_subcommand
@@ -14,7 +13,7 @@ from bot.registry import Registry
 from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, NotFound
-from models.core.text import clean_text
+from models.core.text import clean_text, fold
 
 HELP_WORDS = {"help", "ajuda", "?", "-h", "--help"}
 
@@ -117,7 +116,7 @@ SMALL_TALK = frozenset("""
 
 
 def small_talk(text: str) -> bool:
-    words = re.sub(r"[^\w]+", " ", unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()).split()
+    words = re.sub(r"[^\w]+", " ", fold(text)).split()
     return bool(words) and all(w in SMALL_TALK for w in words)
 
 

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-
-from models.core.outbox import OutboxKind, OutboxMessage, notify
+from models.core.context import Ctx
+from models.core.notify import notify
+from models.core.outbox import OutboxKind, OutboxMessage
+from models.core.people import Person
 
 LIVE_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
@@ -86,6 +87,8 @@ def _xlsx_cell(value: Any) -> Any:
 
 def to_xlsx(sheets: list[Sheet]) -> bytes:
     """One worksheet per sheet; numbers and dates typed, text never a formula."""
+    from openpyxl import Workbook  # lazy: a spreadsheet library for every idle web process otherwise
+
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:
@@ -115,7 +118,7 @@ def people_file(stem: str, sheets: list[Sheet], locale: str, fmt: str = "csv") -
     return f"{stem}.csv", to_csv(sheets, locale)
 
 
-def upload(ctx, person, filename: str, content: bytes, *, title: str,  # type: ignore[no-untyped-def]
+def upload(ctx: Ctx, person: Person, filename: str, content: bytes, *, title: str,
            template: str = "platform/file_ready", data: dict | None = None) -> OutboxMessage:
     """Queue ``content`` for ``person``'s DM (Slack) or a temporary folder (console), once per request."""
     key = f"file:{ctx.request_id}:{filename}" if ctx.request_id else None

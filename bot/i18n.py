@@ -43,7 +43,7 @@ def babel_locale(locale: str) -> Locale:
 @functools.cache
 def translations(locale: str) -> NullTranslations:
     """The merged catalog of every desk for ``locale`` (identity for English)."""
-    merged: NullTranslations | None = None
+    merged: Translations | None = None
     for po in assets.catalogue_files(locale.replace("-", "_")):
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=locale.replace("-", "_"), domain=po.stem)
@@ -54,7 +54,7 @@ def translations(locale: str) -> NullTranslations:
         if merged is None:
             merged = part
         else:
-            merged.merge(part)  # type: ignore[union-attr]
+            merged.merge(part)
     return merged or NullTranslations()
 
 

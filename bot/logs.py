@@ -89,8 +89,10 @@ class JsonFormatter(logging.Formatter):
         for name in FIELDS:
             if name in record.__dict__:
                 out[name] = record.__dict__[name]
-        if record.exc_text or record.exc_info:
-            out["error"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
+        if record.exc_text:
+            out["error"] = record.exc_text
+        elif record.exc_info:
+            out["error"] = self.formatException(record.exc_info)
         return json.dumps(out, ensure_ascii=False, default=str)
 
 

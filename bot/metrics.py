@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -28,11 +27,10 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
+from bot.clock import Clock
+from bot.db import Database
 from models.core.audit import AuditRecord
 from models.core.outbox import OutboxMessage, OutboxStatus
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +57,8 @@ class DatabaseCollector(Collector):
     """What only the database knows for every process, read at scrape time: the outbox gauges (one
     query on the due index) and the imports' counts (from their audit records)."""
 
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db, self.clock = db, clock
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         waiting = (OutboxStatus.pending.value, OutboxStatus.sending.value, OutboxStatus.dead.value)
@@ -70,7 +68,7 @@ class DatabaseCollector(Collector):
                                    "Age of the oldest notification still waiting to be delivered (0: none)")
         dead = GaugeMetricFamily("backoffice_outbox_dead", "Dead letters waiting for an admin (retry or drop)")
         try:
-            with self.runtime.db.session(readonly=True) as s:
+            with self.db.session(readonly=True) as s:
                 rows = s.execute(select(OutboxMessage.status, func.count(), func.min(OutboxMessage.created_at))
                                  .where(OutboxMessage.status.in_(waiting)).group_by(OutboxMessage.status)).all()
         except Exception as exc:  # noqa: BLE001 - a scrape reports what it can; /readyz tells the rest
@@ -80,7 +78,7 @@ class DatabaseCollector(Collector):
         for status in waiting:
             depth.add_metric([status], counts.get(status, (0, None))[0])
         firsts = [first for status, (n, first) in counts.items() if status != OutboxStatus.dead.value and first]
-        now = self.runtime.clock.now()
+        now = self.clock.now()
         oldest.add_metric([], max(0.0, (now - min(firsts)).total_seconds()) if firsts else 0.0)
         dead.add_metric([], counts.get(OutboxStatus.dead.value, (0, None))[0])
         yield depth
@@ -93,7 +91,7 @@ class DatabaseCollector(Collector):
         rows = CounterMetricFamily("backoffice_import_rows", "Rows created or updated by imports", labels=["kind"])
         refusals = CounterMetricFamily("backoffice_import_refusals", "Import files refused (nothing changed)",
                                        labels=["kind"])
-        with self.runtime.db.session(readonly=True) as s:
+        with self.db.session(readonly=True) as s:
             found = s.execute(select(AuditRecord.action, AuditRecord.after)
                               .where(AuditRecord.action.like("import.%"))).all()
         taken: dict[str, int] = {}
@@ -112,7 +110,7 @@ class DatabaseCollector(Collector):
         yield refusals
 
 
-def exposition(runtime: Runtime) -> tuple[bytes, str]:
+def exposition(db: Database, clock: Clock) -> tuple[bytes, str]:
     """The text a scrape gets: this process's metrics (or, in multiprocess mode, all of theirs), plus the database's."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
@@ -121,6 +119,6 @@ def exposition(runtime: Runtime) -> tuple[bytes, str]:
     else:
         own = generate_latest(REGISTRY)
     outbox = CollectorRegistry()
-    outbox.register(DatabaseCollector(runtime))
+    outbox.register(DatabaseCollector(db, clock))
     return own + generate_latest(outbox), CONTENT_TYPE_LATEST
 

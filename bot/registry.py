@@ -9,6 +9,7 @@ subcommand shows up everywhere at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -97,11 +98,13 @@ class DigestScope:
     """Who gets a digest now, for a section provider to fill in one batch (no query per manager).
 
     ``managers`` has one row per recipient: person_id, name, slack_user_id, team, roles (a list),
-    country, subdivision, timezone, locale, day (the recipient's local date).
+    country, subdivision, timezone, locale, day (the recipient's local date). ``days_off`` are
+    the company's days off, for a section that looks ahead to the next business day.
     """
 
     managers: Any  # pandas.DataFrame
     now: Any  # aware UTC datetime
+    days_off: frozenset[dt.date] = frozenset()
 
 
 @dataclass

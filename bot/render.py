@@ -15,49 +15,51 @@ import json
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 
 from bot import assets, blocks, i18n
 from models.core.errors import DomainError, Terms
 
 
+# A filter's value is whatever the template hands it (``Any``): a date, its ISO text, or nothing.
 @pass_context
-def _date(ctx, value, fmt="medium"):  # type: ignore[no-untyped-def]
+def _date(ctx: Context, value: Any, fmt: str = "medium") -> str:
     if isinstance(value, str) and value:
         value = dt.date.fromisoformat(value[:10])
     return i18n.format_date(value, ctx["_locale"], fmt)
 
 
 @pass_context
-def _datetime(ctx, value, fmt="short"):  # type: ignore[no-untyped-def]
+def _datetime(ctx: Context, value: Any, fmt: str = "short") -> str:
     if isinstance(value, str) and value:
         value = dt.datetime.fromisoformat(value)
     return i18n.format_datetime(value, ctx["_locale"], ctx["_tz"], fmt)
 
 
 @pass_context
-def _time(ctx, value):  # type: ignore[no-untyped-def]
+def _time(ctx: Context, value: Any) -> str:
     if isinstance(value, str) and value:
         value = dt.datetime.fromisoformat(value)
     return i18n.format_time(value, ctx["_locale"], ctx["_tz"])
 
 
 @pass_context
-def _money(ctx, value, currency="BRL"):  # type: ignore[no-untyped-def]
+def _money(ctx: Context, value: Any, currency: str | None = "BRL") -> str:
     return i18n.format_money(value, currency or "BRL", ctx["_locale"])
 
 
 @pass_context
-def _number(ctx, value, digits=None):  # type: ignore[no-untyped-def]
+def _number(ctx: Context, value: Any, digits: int | None = None) -> str:
     return i18n.format_number(value, ctx["_locale"], digits)
 
 
 @pass_context
-def _percent(ctx, value):  # type: ignore[no-untyped-def]
+def _percent(ctx: Context, value: Any) -> str:
     return i18n.format_percent(value, ctx["_locale"])
 
 
 @pass_context
-def _delta(ctx, seconds):  # type: ignore[no-untyped-def]
+def _delta(ctx: Context, seconds: float | None) -> str:
     return i18n.format_delta(seconds, ctx["_locale"])
 
 
@@ -72,7 +74,7 @@ def environment(locale: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n at run time
     env.globals.update(blocks.BUILDERS)
     env.filters.update(
         date=_date, datetime=_datetime, time=_time, money=_money, number=_number, percent=_percent,

@@ -38,8 +38,7 @@ class Request:
 
     @property
     def actor(self) -> Person:
-        assert self.ctx.actor is not None
-        return self.ctx.actor
+        return self.ctx.person
 
     @property
     def locale(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from functools import cached_property
@@ -84,7 +85,7 @@ class Runtime:
     @contextlib.contextmanager
     def unit_of_work(self, *, actor: Person | int | None = None, source: str = "cli",
                      request_key: str | None = None, readonly: bool = False,
-                     claim_first: bool = False) -> Iterator[Ctx]:
+                     claim_first: bool = False, now: dt.datetime | None = None) -> Iterator[Ctx]:
         """One transaction: the changes, their audit records and their outbox rows, or nothing.
 
         With ``request_key``, a request that wrote anything is remembered in the same
@@ -92,10 +93,11 @@ class Runtime:
         :class:`DuplicateRequest` is raised instead. ``claim_first`` remembers it before the
         handler runs (buttons, forms, events: they always act), so a retry racing the first
         attempt waits on that one row and gives up at once, instead of redoing the work.
+        ``now`` is the moment the work is for (a job's tick, ``job --at``); the clock's by default.
         """
         session = self.db.session(readonly=readonly)
         session.info["wrote"] = False
-        ctx = Ctx(session=session, actor=None, now=self.clock.now(), config=self.settings, source=source,
+        ctx = Ctx(session=session, actor=None, now=now or self.clock.now(), config=self.settings, source=source,
                   request_id=request_key)
         claimed = False
         try:

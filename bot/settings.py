@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import zoneinfo
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -149,6 +149,13 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def signing_secret(self) -> str:
+        """The signing secret Bolt checks every request with (``serve`` and ``socket`` require it)."""
+        if self.slack_signing_secret is None:
+            raise SettingsError(f"SLACK_SIGNING_SECRET is not set: {_NEEDS['slack_signing_secret']}.")
+        return self.slack_signing_secret.get_secret_value()
+
     def minutes(self, name: str) -> list[int]:
         """The four per-severity minute values of ``incident_ack_minutes`` or ``incident_update_minutes``."""
         return [int(p) for p in getattr(self, name).split(",")]
@@ -174,10 +181,10 @@ _NEEDS = {
 }
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read the settings, turning a validation failure into a one-line :class:`SettingsError`."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "a setting"

@@ -86,7 +86,7 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def settings(database_url: str, standin: SlackStandIn) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=database_url,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,

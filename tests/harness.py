@@ -17,6 +17,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.slack.web import WebApp
+from tests.cast import EDUARDA
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token-0123456789"
@@ -104,7 +105,7 @@ class BotServer:
             return Response(err.code, err.read().decode(), time.monotonic() - start)
 
     # -- as Slack sends them --------------------------------------------------------------------
-    def command(self, command: str, text: str = "", *, user: str = "U070000023", channel: str = "C0GENERAL",
+    def command(self, command: str, text: str = "", *, user: str = EDUARDA, channel: str = "C0GENERAL",
                 trigger_id: str | None = None, **kw: Any) -> Response:
         """A slash command, e.g. ``bot.command("/stock", "parafuso m8", user=...)``."""
         form = command_payload(self.standin, command, text, user=user, channel=channel, trigger_id=trigger_id)
@@ -114,19 +115,19 @@ class BotServer:
         body = urllib.parse.urlencode({"payload": json.dumps(payload)})
         return self.post(body, "application/x-www-form-urlencoded", **kw)
 
-    def click(self, button: dict | tuple[str, str], *, user: str = "U070000023", channel: str = "C0GENERAL",
+    def click(self, button: dict | tuple[str, str], *, user: str = EDUARDA, channel: str = "C0GENERAL",
               message_ts: str = "1764000000.000100", trigger_id: str | None = None, view: dict | None = None,
               **kw: Any) -> Response:
         """Click a button: a button element as the bot rendered it, or ``(action_id, value)``."""
         return self._interactive(click_payload(self.standin, button, user=user, channel=channel, message_ts=message_ts,
                                                trigger_id=trigger_id, view=view), **kw)
 
-    def submit(self, view: dict, answers: dict[str, Any], *, user: str = "U070000023",
+    def submit(self, view: dict, answers: dict[str, Any], *, user: str = EDUARDA,
                trigger_id: str | None = None, **kw: Any) -> Response:
         """Submit a modal the bot opened, answering its inputs by block id (types taken from the view)."""
         return self._interactive(submit_payload(view, answers, user=user, trigger_id=trigger_id), **kw)
 
-    def shortcut(self, callback_id: str, message: dict, *, user: str = "U070000023", channel: str = "C0GENERAL",
+    def shortcut(self, callback_id: str, message: dict, *, user: str = EDUARDA, channel: str = "C0GENERAL",
                  **kw: Any) -> Response:
         trigger = f"trigger.{next(_triggers)}"
         payload = {
@@ -140,17 +141,17 @@ class BotServer:
         """An Events API delivery (``app_mention``, ``message``, ``reaction_added``...)."""
         return self.post(json.dumps(event_payload(event, event_id=event_id)), "application/json", **kw)
 
-    def mention(self, text: str, *, user: str = "U070000023", channel: str = "C0GENERAL", **kw: Any) -> Response:
+    def mention(self, text: str, *, user: str = EDUARDA, channel: str = "C0GENERAL", **kw: Any) -> Response:
         return self.event(mention_event(text, user=user, channel=channel), **kw)
 
-    def dm(self, text: str, *, user: str = "U070000023", **kw: Any) -> Response:
+    def dm(self, text: str, *, user: str = EDUARDA, **kw: Any) -> Response:
         ts = f"{time.time():.6f}"
         return self.event({"type": "message", "channel_type": "im", "user": user, "text": text, "ts": ts,
                            "channel": "D0DIRECT01", "event_ts": ts}, **kw)
 
 
 # -- what Slack sends, over HTTP or in a Socket Mode envelope -------------------------------------
-def command_payload(standin: Any, command: str, text: str = "", *, user: str = "U070000023",
+def command_payload(standin: Any, command: str, text: str = "", *, user: str = EDUARDA,
                     channel: str = "C0GENERAL", trigger_id: str | None = None) -> dict[str, str]:
     trigger_id = trigger_id or f"trigger.{next(_triggers)}"
     return {
@@ -161,7 +162,7 @@ def command_payload(standin: Any, command: str, text: str = "", *, user: str = "
     }
 
 
-def click_payload(standin: Any, button: dict | tuple[str, str], *, user: str = "U070000023",
+def click_payload(standin: Any, button: dict | tuple[str, str], *, user: str = EDUARDA,
                   channel: str = "C0GENERAL", message_ts: str = "1764000000.000100", trigger_id: str | None = None,
                   view: dict | None = None) -> dict[str, Any]:
     if isinstance(button, tuple):
@@ -185,7 +186,7 @@ def click_payload(standin: Any, button: dict | tuple[str, str], *, user: str = "
     return payload
 
 
-def submit_payload(view: dict, answers: dict[str, Any], *, user: str = "U070000023",
+def submit_payload(view: dict, answers: dict[str, Any], *, user: str = EDUARDA,
                    trigger_id: str | None = None) -> dict[str, Any]:
     state: dict[str, dict] = {}
     for block in view.get("blocks", []):
@@ -224,7 +225,7 @@ def event_payload(event: dict, *, event_id: str | None = None) -> dict[str, Any]
     }
 
 
-def mention_event(text: str, *, user: str = "U070000023", channel: str = "C0GENERAL") -> dict[str, Any]:
+def mention_event(text: str, *, user: str = EDUARDA, channel: str = "C0GENERAL") -> dict[str, Any]:
     ts = f"{time.time():.6f}"
     return {"type": "app_mention", "user": user, "text": f"<@UBOT00001> {text}", "ts": ts, "channel": channel,
             "event_ts": ts}

@@ -7,11 +7,11 @@ the earlier answer. Ctrl-C (or ``:cancel``) gives the form up, not the console.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, TextIO
 
 from bot import i18n
 from bot.render import render_text
+from models.core.dates import parse_day
 
 
 def _ask(prompt: str, stdin: TextIO, out: TextIO) -> str | None:
@@ -25,18 +25,9 @@ def _ask(prompt: str, stdin: TextIO, out: TextIO) -> str | None:
 
 def parse_date(text: str, locale: str) -> dt.date | None:
     """ISO (``2026-12-25``) in every language; ``25/12/2026`` too for a Portuguese reader."""
-    text = text.strip()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-    if m and locale == "pt-BR":
-        try:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        except ValueError:
-            return None
-    return None
+    if "/" in text and locale != "pt-BR":
+        return None  # an English reader may mean 12/25: ask for ISO instead of guessing
+    return parse_day(text)
 
 
 def date_form(locale: str) -> str:

@@ -293,7 +293,7 @@ class Console:
 def _block_for(view: dict, field: str | None) -> str:
     """The input block an error belongs to (or ``form`` when it is about the whole form)."""
     inputs = [b.get("block_id") for b in view.get("blocks", []) if b.get("type") == "input"]
-    return field if field in inputs else "form"
+    return field if field is not None and field in inputs else "form"
 
 
 class _FormErrors(Exception):

@@ -15,9 +15,10 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from slack_bolt.context.ack import Ack
+from slack_bolt.response import BoltResponse
 
 from bot.slack.observe import acked
 
@@ -35,7 +36,7 @@ class SignallingAck(Ack):
         self.kind = kind
         self.started = time.monotonic() if started is None else started
 
-    def __call__(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
         try:
             return super().__call__(*args, **kwargs)
         finally:
@@ -51,10 +52,14 @@ def install_ack(context: Any, kind: str = "request", started: float | None = Non
     _pending.ack = ack
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
 class AckAwareExecutor(ThreadPoolExecutor):
     """Bolt's listener executor: ``submit`` returns once the request's listener acked or ended."""
 
-    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> Future:  # type: ignore[override]
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         ack: SignallingAck | None = getattr(_pending, "ack", None)
         _pending.ack = None  # one wait per request; lazy listeners submitted after it never wait
         future = super().submit(fn, *args, **kwargs)

@@ -343,7 +343,7 @@ def create_app(runtime: Runtime) -> App:
         slack_reachable = False
     app = App(
         client=client,
-        signing_secret=settings.slack_signing_secret.get_secret_value(),  # type: ignore[union-attr]
+        signing_secret=settings.signing_secret,
         request_verification_enabled=True,
         # A worker must boot even if Slack is briefly unreachable (the CLI has already refused a
         # bad token); Bolt then authorizes on the first request instead.

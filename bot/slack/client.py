@@ -18,6 +18,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
 from bot import metrics
@@ -32,7 +35,8 @@ REFUSED = ("invalid_auth", "not_authed", "account_inactive", "token_revoked", "t
 class CountedRateLimitHandler(RateLimitErrorRetryHandler):
     """slack_sdk's wait-for-Retry-After, with each wait counted (``backoffice_outbox_retry_after_seconds``)."""
 
-    def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:  # type: ignore[no-untyped-def]
+    def prepare_for_next_attempt(self, *, state: RetryState, request: HttpRequest,
+                                 response: HttpResponse | None = None, error: Exception | None = None) -> None:
         if response is not None:
             header = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
             try:

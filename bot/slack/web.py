@@ -32,7 +32,7 @@ class WebApp:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.bolt = create_app(runtime)
-        self.slack = SlackEndpoint(self.bolt, runtime.settings.slack_signing_secret.get_secret_value())  # type: ignore[union-attr]
+        self.slack = SlackEndpoint(self.bolt, runtime.settings.signing_secret)
         ops = Ops(runtime)
         self.routes: dict[str, WSGI] = dict.fromkeys(PATHS, ops)
 

@@ -11,6 +11,7 @@ from bot.paging import Page, filter_of
 from bot.replies import Reply
 from bot.request import Request
 from models.core import people as people_domain
+from models.core import people_flow
 from models.core.errors import N_, ValidationError
 from models.core.people import Person, Role
 
@@ -66,9 +67,9 @@ def me(req: Request) -> Reply:
     if what not in LANGUAGE_WORDS + ZONE_WORDS or not value:
         raise ValidationError(N_("Say what to change and to what."), hint=ME_USAGE)
     if what in LANGUAGE_WORDS:
-        people_domain.set_preferences(req.ctx, target, locale=value)
+        people_flow.set_preferences(req.ctx, target, locale=value)
     else:
-        people_domain.set_preferences(req.ctx, target, timezone=value)
+        people_flow.set_preferences(req.ctx, target, timezone=value)
     # Shown in the asker's language: their new one, if they changed their own.
     return Reply("admin/preferences_changed", {"person": person_card(target, req.locale),
                                                "own": target.id == req.actor.id})
@@ -86,7 +87,7 @@ def role(req: Request) -> Reply:
         raise ValidationError(N_("Say who and which role: `/backoffice role @ana manager` (add `remove` to take it away)."))
     remove = len(rest) > 1 and rest[-1].lower() in ("remove", "revoke", "remover", "-")
     wanted = Role.parse(" ".join(rest[:-1] if remove else rest))  # "on call", "back office"
-    people_domain.set_role(req.ctx, target, wanted, grant=not remove)
+    people_flow.set_role(req.ctx, target, wanted, grant=not remove)
     return Reply("admin/role_changed", {"name": target.name, "roles": sorted(target.roles)})
 
 
@@ -106,9 +107,9 @@ def people(req: Request) -> Reply:
     """``/backoffice people [filter]``: a page at a time; the buttons carry the filter along."""
     req.actor.require(Role.admin)
     query = filter_of(req.value) if req.value is not None else req.text
-    _none, total = people_domain.list_people(req.ctx, query, limit=0)
+    _none, total = people_flow.list_people(req.ctx, query, limit=0)
     page = Page.of(total, PEOPLE_PAGE, "people_page", req.value, value_suffix="|" + query if query else "")
-    found, total = people_domain.list_people(req.ctx, query, limit=PEOPLE_PAGE, offset=page.start)
+    found, total = people_flow.list_people(req.ctx, query, limit=PEOPLE_PAGE, offset=page.start)
     return Reply("admin/people", {"people": [person_card(p, req.locale) for p in found], "total": total,
                                   "page": page.data()}, replace_original=req.value is not None)
 

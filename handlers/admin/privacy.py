@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.declare import form, job, subcommand
+from bot.metadata import metadata
 from bot.registry import JobSummary
 from bot.replies import Attachment, CloseModal, OpenModal, Reply
 from bot.request import Request
@@ -71,16 +72,12 @@ def erase_form(req: Request, person: Person) -> OpenModal:
     """The confirmation: what will happen, before anything does."""
     check_erasable(req.ctx, person)
     return OpenModal("admin/privacy_erase_modal", {"name": person.name,
-                                                   "metadata": json.dumps({"person": person.id})})
+                                                   "metadata": metadata(person=person.id)})
 
 
 @form("privacy_erase")
 def erase_submit(req: Request) -> CloseModal:
-    try:
-        meta = json.loads(req.private_metadata or "{}")
-    except ValueError:
-        meta = {}
-    person_id = meta.get("person") if isinstance(meta, dict) else None
+    person_id = req.metadata.get("person")
     person = req.ctx.session.get(Person, person_id) if isinstance(person_id, int) else None
     if person is None:
         raise NotFound(N_("I don't know that person any more; nothing was erased."))
@@ -95,8 +92,7 @@ def erase_submit(req: Request) -> CloseModal:
 def retention_job(runtime: Any, now: Any) -> JobSummary:
     """Remove expired health details and fold old audit records into monthly counts."""
     s = runtime.settings
-    with runtime.unit_of_work(source="scheduler") as ctx:
-        ctx.now = now
+    with runtime.unit_of_work(source="scheduler", now=now) as ctx:
         done = apply_retention(ctx, runtime.registry.privacy_parts, health_days=s.privacy_health_retention_days,
                                audit_days=s.privacy_audit_horizon_days)
     removed = sum(v for k, v in done.items() if k not in ("copies", "audit_summarised"))

@@ -12,6 +12,7 @@ import functools
 import io
 import json
 import threading
+from typing import Any, cast
 
 from bot import i18n
 from models.core.errors import N_
@@ -24,16 +25,17 @@ _lock = threading.Lock()  # matplotlib's font cache and text layout are not thre
 def render_png(series: dict[str, dict[str, int]], locale: str) -> bytes:
     """One line per series (labels translated), days on the x axis."""
     # matplotlib is imported by the process that draws a chart, not by every web worker (~0.5 s).
-    import matplotlib.dates as mdates
+    import matplotlib.dates as mdates  # lazy: see above
     from matplotlib.figure import Figure  # the object API: no pyplot, no display backend needed
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # lazy: see above
 
     with _lock:
         fig = Figure(figsize=(7, 3.2), dpi=100)
         ax = fig.add_subplot()
         for label, values in series.items():
             days = [dt.date.fromisoformat(d) for d in sorted(values)]
-            ax.plot(days, [values[d.isoformat()] for d in days], marker="o", linewidth=2, markersize=3,
+            # matplotlib plots dates through its units registry, which its stubs do not know.
+            ax.plot(cast(list[Any], days), [values[d.isoformat()] for d in days], marker="o", linewidth=2, markersize=3,
                     label=i18n.gettext(locale, label))
         ax.set_title(i18n.gettext(locale, TITLE), fontsize=11)
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m" if locale == "pt-BR" else "%b %d"))

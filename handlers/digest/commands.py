@@ -11,6 +11,7 @@ from bot.declare import no_args, subcommand
 from bot.replies import Reply
 from bot.request import Request
 from handlers.digest.jobs import preview
+from models.core.calendar import BusinessCalendar
 from models.core.errors import N_, ValidationError
 from models.core.people import Role
 from models.core.scheduling import RunStatus, recent_runs
@@ -96,11 +97,7 @@ def _next_digest(req: Request) -> dt.date:
     local = req.ctx.now.astimezone(zone)
     hh, mm = (int(p) for p in s.digest_time.split(":"))
     day = local.date() if local.time() < dt.time(hh, mm) else local.date() + dt.timedelta(days=1)
-    for _ in range(30):
-        if domain.is_business_day(day, actor.country or s.country_default, actor.subdivision, frozenset(s.days_off)):
-            return day
-        day += dt.timedelta(days=1)
-    return day
+    return BusinessCalendar.of_person(actor, s).on_or_after(day)
 
 
 @subcommand("digest", "settings", usage=N_("/digest settings"),

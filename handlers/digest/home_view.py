@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.render import render
 from bot.request import Request
-from models.digest.build import template_name
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,7 @@ def home_parts(req: Request) -> list[dict]:
             req.ctx.session.rollback()
             continue
         if data:
-            parts.append({"desk": sec.desk, "template": template_name(sec.template), "data": data})
+            parts.append({"desk": sec.desk, "template": _template_name(sec.template), "data": data})
     return parts
 
 
@@ -57,6 +56,12 @@ def build_view(req: Request) -> dict:
 def publish(req: Request) -> dict:
     """Build the viewer's Home tab and publish it; returns the view as published."""
     view = build_view(req)
-    user = req.actor.slack_user_id or (req.payload or {}).get("user")
+    user: str = req.actor.slack_user_id or (req.payload or {}).get("user", "")
     req.runtime.web_client().views_publish(user_id=user, view=view)
     return view
+
+
+def _template_name(template: str) -> str:
+    """As ``models.digest.build.template_name``; not imported from there, which loads pandas (the
+    Home tab needs none, and an idle web process then stays small)."""
+    return template if template.endswith(".j2") else template + ".j2"

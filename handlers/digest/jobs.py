@@ -9,10 +9,13 @@ logged and reported to the admins, never sent.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
-import pandas as pd
+from sqlalchemy.orm import Session
 
 from bot import metrics
 from bot.declare import job
@@ -21,18 +24,37 @@ from bot.registry import DigestScope, JobSummary
 from bot.runtime import Runtime
 from handlers.digest.chart import chart_file
 from models.core.audit import record
+from models.core.calendar import BusinessCalendar
+from models.core.context import Ctx
 from models.core.errors import N_
-from models.core.outbox import OutboxKind, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxKind
 from models.core.people import Person, admins
 from models.core.scheduling import Claim, RunStatus, claim_many, finish_many, taken
 from models.digest import tables as subs
-from models.digest.build import assemble, readers_frame, series_data
 from models.digest.queue import insert_outbox, outbox_row, readers
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and the digest builder (models.digest.build) are imported where a digest is built, not
+# at start-up: an idle web process then holds no pandas (most of its memory otherwise).
 
 log = logging.getLogger(__name__)
 
 CHART_DAYS = 14
 CHART_KIND = "digest_chart"  # a file into a person's DM (files need a D... channel id, not a user id)
+
+
+class Reader(Protocol):
+    """Whom a digest is for, as :func:`models.digest.queue.readers` returns them (a row)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def locale(self) -> str | None: ...
 
 
 @dataclass
@@ -103,13 +125,15 @@ def _days_off(runtime: Runtime) -> frozenset[dt.date]:
     return frozenset(runtime.settings.days_off)
 
 
-def _frame(runtime: Runtime, session, now: dt.datetime, person_ids=None) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _frame(runtime: Runtime, session: Session, now: dt.datetime, person_ids: Iterable[int] | None = None) -> pd.DataFrame:
     s = runtime.settings
+    from models.digest.build import readers_frame  # lazy: see the imports
+
     return readers_frame(session, now, person_ids=person_ids, tz_default=s.tz_default,
                          country_default=s.country_default)
 
 
-def manager_candidates(runtime: Runtime, session, now: dt.datetime, frame: pd.DataFrame) -> list[Candidate]:  # type: ignore[no-untyped-def]
+def manager_candidates(runtime: Runtime, session: Session, now: dt.datetime, frame: pd.DataFrame) -> list[Candidate]:
     """Managers whose digest time has come today (local), on a business day of their country and state."""
     out: list[Candidate] = []
     grace, days_off = _grace(runtime), _days_off(runtime)
@@ -117,7 +141,7 @@ def manager_candidates(runtime: Runtime, session, now: dt.datetime, frame: pd.Da
         if not row.slack_user_id:
             continue  # imported without a Slack account yet: nowhere to send it
         due = subs.due_today(now, row.timezone, runtime.settings.digest_time, grace)
-        if due is None or not subs.is_business_day(due.day, row.country, row.subdivision, days_off):
+        if due is None or not BusinessCalendar.of(row.country, row.subdivision, days_off).is_business_day(due.day):
             continue
         who = row.slack_user_id
         key = f"digest:manager:{who}:{due.day.isoformat()}"
@@ -126,7 +150,7 @@ def manager_candidates(runtime: Runtime, session, now: dt.datetime, frame: pd.Da
     return out
 
 
-def channel_candidates(runtime: Runtime, session, now: dt.datetime) -> list[Candidate]:  # type: ignore[no-untyped-def]
+def channel_candidates(runtime: Runtime, session: Session, now: dt.datetime) -> list[Candidate]:
     """Subscribed channels whose time has come today, by their frequency."""
     out: list[Candidate] = []
     grace, days_off = _grace(runtime), _days_off(runtime)
@@ -135,8 +159,9 @@ def channel_candidates(runtime: Runtime, session, now: dt.datetime) -> list[Cand
         if person is None or not person.active:
             continue  # the subscriber left: nobody's digest to post
         due = subs.due_today(now, sub.timezone, sub.at_time, grace)
-        if due is None or not subs.channel_day_wanted(sub.frequency, due.day, person.country, person.subdivision,
-                                                      days_off):
+        calendar = BusinessCalendar.of(person.country or runtime.settings.country_default, person.subdivision,
+                                       days_off)
+        if due is None or not subs.channel_day_wanted(sub.frequency, due.day, calendar):
             continue
         key = f"digest:channel:{sub.channel}:{due.day.isoformat()}"
         out.append(Candidate(Claim(key, "digest.channel", due.day.isoformat(), due.due_at, sub.channel),
@@ -145,17 +170,22 @@ def channel_candidates(runtime: Runtime, session, now: dt.datetime) -> list[Cand
     return out
 
 
-def build_parts(runtime: Runtime, session, now: dt.datetime, frame: pd.DataFrame,  # type: ignore[no-untyped-def]
+def build_parts(runtime: Runtime, session: Session, now: dt.datetime, frame: pd.DataFrame,
                 audience: str, timings: dict[str, float] | None = None) -> dict[int, list[dict]]:
     """Every reader's digest parts, from the registered sections, in one call per section."""
     frame = frame.assign(audience=audience)
-    return assemble(session, runtime.registry.digest_sections, frame, now, DigestScope, timings)
+    from models.digest.build import assemble  # lazy: see the imports
+
+    scope = functools.partial(DigestScope, days_off=_days_off(runtime))
+    return assemble(session, runtime.registry.digest_sections, frame, now, scope, timings)
 
 
 def channel_readers(subscribers: pd.DataFrame, due: list[Candidate]) -> pd.DataFrame:
     """One reader per channel: the subscriber's team, roles, country and zone, but a person id of
     its own (negative), so nothing personal of the subscriber (approvals waiting for them, the
     sick leave of their team) is keyed to it: a channel reads the desks' team-wide news only."""
+    import pandas as pd  # lazy: see the imports
+
     by_person = subscribers.set_index("person_id")
     rows = []
     for c in due:
@@ -165,11 +195,13 @@ def channel_readers(subscribers: pd.DataFrame, due: list[Candidate]) -> pd.DataF
     return pd.DataFrame(rows, columns=subscribers.columns)
 
 
-def chart_series(runtime: Runtime, session, now: dt.datetime) -> dict[str, dict[str, int]]:  # type: ignore[no-untyped-def]
+def chart_series(runtime: Runtime, session: Session, now: dt.datetime) -> dict[str, dict[str, int]]:
     """The registered series over the last 14 days (company time zone); empty if none has data."""
     if not runtime.registry.digest_series:
         return {}
     last = now.astimezone(runtime.settings.zone).date()
+    from models.digest.build import series_data  # lazy: see the imports
+
     return series_data(session, runtime.registry.digest_series, last - dt.timedelta(days=CHART_DAYS - 1), last)
 
 
@@ -205,7 +237,7 @@ def _locale(runtime: Runtime, value: str | None) -> str:
     return normalize_locale(value, runtime.settings.locale_default)
 
 
-def _untaken(session, candidates: list[Candidate]) -> list[Candidate]:  # type: ignore[no-untyped-def]
+def _untaken(session: Session, candidates: list[Candidate]) -> list[Candidate]:
     done = taken(session, [c.claim.key for c in candidates])
     return [c for c in candidates if c.claim.key not in done]
 
@@ -231,7 +263,8 @@ def _commit(runtime: Runtime, now: dt.datetime, candidates: list[Candidate], par
         sending = [c for c in mine if parts.get(c.reader)]
         rows = [row for c in sending for row in _rows(ctx, runtime, c, people[c.person_id], parts[c.reader], chart)]
         queued = insert_outbox(s, rows)
-        results = {c.claim.key: {"sent": 0, "empty": True} for c in mine if not parts.get(c.reader)}
+        results: dict[str, dict[str, Any]] = {c.claim.key: {"sent": 0, "empty": True} for c in mine
+                                              if not parts.get(c.reader)}
         for c in sending:
             ids = [queued[k] for k in (c.claim.key, c.claim.key + ":chart") if k in queued]
             results[c.claim.key] = {"sent": 1, "late": c.late, "outbox": ids,
@@ -252,7 +285,7 @@ def _commit(runtime: Runtime, now: dt.datetime, candidates: list[Candidate], par
     return outcome
 
 
-def _rows(ctx, runtime: Runtime, c: Candidate, person, mine: list[dict],  # type: ignore[no-untyped-def]
+def _rows(ctx: Ctx, runtime: Runtime, c: Candidate, person: Reader, mine: list[dict],
           chart: dict[str, dict[str, int]]) -> list[dict]:
     """The outbox rows of one digest (the message, then the chart), as ``notify`` would write them."""
     data = {"name": person.name, "day": c.claim.period, "late": c.late, "due_at": c.claim.due_at.isoformat(),
@@ -269,7 +302,7 @@ def _rows(ctx, runtime: Runtime, c: Candidate, person, mine: list[dict],  # type
     return rows
 
 
-def _report_missed(ctx, runtime: Runtime, missed: list[Candidate], people: dict) -> None:  # type: ignore[no-untyped-def]
+def _report_missed(ctx: Ctx, runtime: Runtime, missed: list[Candidate], people: dict[int, Reader]) -> None:
     """Tell the admins, once per batch, which digests were not sent and why."""
     items = [{"who": people[c.person_id].name if c.person_id in people else c.claim.subject,
               "channel": c.channel, "day": c.claim.period, "due_at": c.claim.due_at.isoformat()} for c in missed]
@@ -280,7 +313,7 @@ def _report_missed(ctx, runtime: Runtime, missed: list[Candidate], people: dict)
                dedup_key=f"digest:missed:{admin.id}:{missed[0].claim.key}")
 
 
-def preview(runtime: Runtime, session, person: Person, now: dt.datetime) -> list[dict]:  # type: ignore[no-untyped-def]
+def preview(runtime: Runtime, session: Session, person: Person, now: dt.datetime) -> list[dict]:
     """My digest parts right now (``/digest now``), whatever the day and time."""
     frame = _frame(runtime, session, now, person_ids=[person.id])
     return build_parts(runtime, session, now, frame, "manager").get(person.id, [])

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bot.declare import intent
 from bot.replies import Reply
 from bot.request import Request
+from models.core.text import fold
 from models.incidents.tables import incident_data, open_incidents
 
 BROKEN = re.compile(
@@ -16,13 +16,9 @@ BROKEN = re.compile(
 )
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-
-
 def sounds_broken(text: str) -> float:
     """0.75 when the text reports a breakage or asks about incidents, else 0."""
-    return 0.75 if BROKEN.search(_fold(text)) else 0.0
+    return 0.75 if BROKEN.search(fold(text)) else 0.0
 
 
 @intent(sounds_broken)

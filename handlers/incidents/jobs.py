@@ -26,8 +26,7 @@ def run_sla(runtime: Runtime, now: dt.datetime) -> JobSummary:
     for step, ids in ((sla.escalate, late_acks), (sla.remind, late_updates)):
         for incident_id in ids:
             try:
-                with runtime.unit_of_work(source="scheduler") as ctx:
-                    ctx.now = now
+                with runtime.unit_of_work(source="scheduler", now=now) as ctx:
                     done = step(ctx, incident_id)
             except IntegrityError:  # another process did this one a moment ago (dedup key)
                 log.info("incidents.sla: %s for incident %s already done", step.__name__, incident_id)

@@ -73,6 +73,8 @@ def remember_channel(runtime: Runtime, row: OutboxMessage, incident_id: int, cha
 @outbox_kind(KIND_INVITE)
 def invite_and_tell(runtime: Runtime, client: WebClient, row: OutboxMessage, content: dict) -> dict:
     """Outbox kind ``inc_invite``: bring the new assignee into the channel, then say so there."""
+    if row.channel is None:  # notify() addresses every invite to the incident's channel
+        raise Undeliverable(f"invite #{row.id} has no channel")
     if row.data.get("invite"):
         _quietly(client.conversations_invite, channel=row.channel, users=",".join(row.data["invite"]))
     posted = client.chat_postMessage(channel=row.channel, text=content.get("text", ""), blocks=content.get("blocks"))

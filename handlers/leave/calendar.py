@@ -8,13 +8,13 @@ import hashlib
 import zoneinfo
 from typing import Any
 
-import holidays
 import icalendar
 
 from bot import i18n
 from bot.declare import route, subcommand
 from bot.replies import HttpReply, Reply
 from bot.request import Request
+from models.core.calendar import BusinessCalendar
 from models.core.errors import N_, ValidationError
 from models.leave.feed import Absence, FeedData, feed_data, feed_for_token, issue_feed
 
@@ -123,7 +123,8 @@ def absence_events(a: Absence, locale: str) -> list[icalendar.Event]:
 
 def _block(day: dt.date, hours: tuple[dt.time, dt.time], zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """Local hours on ``day`` as UTC times (no VTIMEZONE needed: every client reads UTC)."""
-    return tuple(dt.datetime.combine(day, t, zone).astimezone(dt.UTC) for t in hours)  # type: ignore[return-value]
+    start, end = (dt.datetime.combine(day, t, zone).astimezone(dt.UTC) for t in hours)
+    return start, end
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo:
@@ -135,14 +136,10 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 def holiday_events(data: FeedData, locale: str) -> list[icalendar.Event]:
     """The owner's public holidays (national and their state's) as all-day events."""
-    years = range(data.first.year, data.last.year + 1)
+    calendar = BusinessCalendar.of(data.country, data.subdivision)
     language = HOLIDAY_LANGUAGE.get(locale, "en_US")
-    try:
-        found = holidays.country_holidays(data.country, subdiv=data.subdivision or None, years=years, language=language)
-    except NotImplementedError:  # a country the package does not know: no holidays to show
-        return []
-    except Exception:  # noqa: BLE001 - an unknown state code: the country's holidays still apply
-        found = holidays.country_holidays(data.country, years=years, language=language)
+    found = {day: name for year in range(data.first.year, data.last.year + 1)
+             for day, name in calendar.holidays_in(year, language).items()}
     stamp = dt.datetime(data.first.year, 1, 1, tzinfo=dt.UTC)
     place = data.country + (f"-{data.subdivision}" if data.subdivision else "")
     return [_event(f"holiday-{place}-{day.isoformat()}", name, day, day + dt.timedelta(days=1), stamp)

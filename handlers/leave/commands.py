@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import shlex
-from decimal import Decimal, InvalidOperation
 
 from bot.declare import button, no_args, subcommand
 from bot.paging import Page
 from bot.replies import OpenModal, Reply
 from bot.request import Request
 from handlers.leave.forms import open_form
+from models.core.dates import parse_day
 from models.core.errors import N_, ValidationError
+from models.core.numbers import parse_decimal
 from models.core.people import Person, Role, get_person, take_person
 from models.leave import flow as leave_requests
 from models.leave.balance import balance, set_allowance
-from models.leave.calendar import local_today, parse_day
+from models.leave.days import local_today
 from models.leave.queries import (
     balance_report,
     my_requests,
@@ -26,8 +27,6 @@ from models.leave.queries import (
 from models.leave.tables import get_type, leave_types, plain_days
 from models.leave.types import configure_type
 
-TODAY = ("today", "hoje")
-TOMORROW = ("tomorrow", "amanhã", "amanha")
 WEEK = ("week", "semana")
 
 
@@ -82,18 +81,15 @@ def who_cmd(req: Request) -> Reply:
     """``/leave who [today|tomorrow|week|<date>]``."""
     today = today_of(req)
     word = req.text.strip().lower()
-    if word in ("",) + TODAY:
-        first = last = today
-    elif word in TOMORROW:
-        first = last = today + dt.timedelta(days=1)
-    elif word in WEEK:
+    if word in WEEK:
         first = today - dt.timedelta(days=today.weekday())
         last = first + dt.timedelta(days=6)
     else:
-        first = last = parse_day(word, today)  # type: ignore[assignment]
-        if first is None:
+        day = parse_day(word, today, words=True) if word else today
+        if day is None:
             raise ValidationError(N_("I can't read “{text}” as a day. Try `/leave who today`, `tomorrow`, `week` "
                                      "or a date like `2026-12-24`."), text=req.text.strip())
+        first = last = day
     return Reply("leave/who", {"first": first.isoformat(), "last": last.isoformat(),
                                "out": who_is_out(req.ctx.session, first, last,
                                                  types_public=req.settings.leave_who_shows_type)})
@@ -161,10 +157,9 @@ def allowance_cmd(req: Request) -> Reply:
     if len(rest) < 2:
         raise ValidationError(N_("Say who, which type and how many days: `/leave allowance @ana vacation 25 [2027]`."))
     leave_type = get_type(req.ctx.session, rest[0], field=None)
-    try:
-        days = Decimal(rest[1].replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError(N_("“{days}” is not a number of days."), days=rest[1]) from None
+    days = parse_decimal(rest[1])
+    if days is None:
+        raise ValidationError(N_("“{days}” is not a number of days."), days=rest[1])
     year = today_of(req, person).year
     if len(rest) > 2:
         if not rest[2].isdigit():

@@ -7,11 +7,12 @@ import datetime as dt
 from bot.declare import form
 from bot.replies import CloseModal, ModalErrors, OpenModal, Reply
 from bot.request import Request
+from models.core.dates import parse_day
 from models.core.errors import N_
 from models.core.people import approvers_for
 from models.leave import flow as leave_requests
 from models.leave.balance import balance, balances
-from models.leave.calendar import local_today, parse_day
+from models.leave.days import local_today
 from models.leave.tables import get_type, leave_types, plain_days
 
 

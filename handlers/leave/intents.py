@@ -7,7 +7,8 @@ import re
 from bot.declare import intent
 from bot.replies import Reply
 from bot.request import Request
-from handlers.leave.commands import TODAY, TOMORROW, WEEK, balance_cmd, parse_day, today_of, who_cmd
+from handlers.leave.commands import WEEK, balance_cmd, today_of, who_cmd
+from models.core.dates import parse_day
 
 WHO_OUT = re.compile(r"\b(who(?:'s| is)? (?:out|off|away|on (?:leave|vacation|holiday))|quem (?:est[aá] |vai estar )?"
                      r"(?:de f[eé]rias|ausente|fora|de folga|de licen[cç]a))\b", re.IGNORECASE)
@@ -27,6 +28,6 @@ def answer_text(req: Request) -> Reply:
         req.text = ""
         return balance_cmd(req)
     words = [w.strip("?!.,") for w in text.split()]
-    when = next((w for w in words if w in TOMORROW + WEEK + TODAY or parse_day(w, today_of(req))), "")
+    when = next((w for w in words if w in WEEK or parse_day(w, today_of(req), words=True)), "")
     req.text = when
     return who_cmd(req)

@@ -15,8 +15,7 @@ from models.leave.queries import send_reminders
      help=N_("Remind approvers of undecided leave (after 1 and 3 business days), then the admins (after 5)."))
 def reminders_job(runtime: Runtime, now: dt.datetime) -> JobSummary:
     """Remind approvers of undecided requests (1 and 3 business days), then the admins (5)."""
-    with runtime.unit_of_work(source="scheduler") as ctx:
-        ctx.now = now
+    with runtime.unit_of_work(source="scheduler", now=now) as ctx:
         done = send_reminders(ctx)
     lines = tuple(JobSummary(TO_ADMINS if r.to_admins else TO_APPROVER, {"id": r.request_id, "count": r.waited})
                   for r in done)

@@ -8,7 +8,7 @@ from bot.declare import digest_section, home_section
 from bot.registry import DigestScope
 from bot.request import Request
 from models.leave.balance import balances
-from models.leave.calendar import local_today
+from models.leave.days import local_today
 from models.leave.queries import digest_approvals, digest_team_out, my_requests, waiting_for
 
 

@@ -8,8 +8,8 @@ from bot.replies import Reply
 from bot.request import Request
 from models.core.errors import N_, ValidationError
 from models.stock.flow import unwatch, watch, watched
-from models.stock.search import search
-from models.stock.tables import Product, find_by_code, low_stock, product_card, product_summaries
+from models.stock.search import find_by_code, search
+from models.stock.tables import Product, low_stock, product_card, product_summaries
 
 MAX_QUERY = 200
 CLEAR_WINNER = 15.0  # a top hit this far ahead of the next is the answer, not a list
@@ -34,7 +34,7 @@ def lookup(req: Request, text: str, *, question: bool = False) -> Reply:
         return Reply("stock/ask_what", {"text": text})
     hits = result.hits
     if len(hits) == 1 or (len(hits) > 1 and hits[0][1] - hits[1][1] >= CLEAR_WINNER):
-        return card(req, req.ctx.session.get(Product, hits[0][0]))
+        return card(req, req.ctx.session.get_one(Product, hits[0][0]))
     ids = [pid for pid, _score in result.hits or result.suggestions]
     summaries = product_summaries(req.ctx.session, ids, req.today)
     items = [summaries[pid] for pid in ids if pid in summaries]

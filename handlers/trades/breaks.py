@@ -12,7 +12,7 @@ from bot.replies import Reply
 from bot.request import Request
 from handlers.trades import files
 from handlers.trades.cards import conf_row, trade_row
-from handlers.trades.commands import parse_day
+from models.core.dates import parse_day
 from models.core.errors import N_, ValidationError
 from models.core.people import Role
 from models.trades.queries import BreakFilter, BreakPage, break_page
@@ -30,10 +30,11 @@ def parse_filter(req: Request, words: list[str]) -> BreakFilter:
     """Words of ``/trade breaks``: a date (``23/11/2026``, ``2026-11-23``, ``hoje``...) and/or a code."""
     day, codes = None, []
     for word in words:
-        try:
-            day = parse_day(word, _today(req))
-        except ValidationError:
+        found = parse_day(word, _today(req), words=True, past=True)
+        if found is None:
             codes.append(word)
+        else:
+            day = found
     if len(codes) > 1:
         raise ValidationError(N_("Filter by one broker, account or instrument (and a date), e.g. "
                                  "`/trade breaks XPINC` or `/trade breaks PETR4 23/11/2026`."))

@@ -11,6 +11,7 @@ from bot.replies import Reply
 from bot.request import Request
 from handlers.trades import files
 from handlers.trades.cards import event_row, report_data, trade_row
+from models.core.dates import parse_day
 from models.core.errors import N_, ValidationError
 from models.core.people import Role
 from models.trades import flow
@@ -94,18 +95,13 @@ def accept(req: Request) -> Reply:
     return Reply("trades/decision", {"action": "accepted", "trade": trade_row(trade)})
 
 
-def parse_day(text: str, today: dt.date) -> dt.date:
-    """``2026-11-23``, ``23/11/2026``, ``today``/``hoje`` or ``yesterday``/``ontem``."""
-    word = text.strip().lower()
-    if word in ("", "today", "hoje"):
+def report_day(text: str, today: dt.date) -> dt.date:
+    """The day a report is asked for (:func:`models.core.dates.parse_day`, looking back); today if none."""
+    if not text.strip():
         return today
-    if word in ("yesterday", "ontem"):
-        return today - dt.timedelta(days=1)
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(word, fmt).date()
-        except ValueError:
-            continue
+    day = parse_day(text, today, words=True, past=True)
+    if day is not None:
+        return day
     raise ValidationError(N_("“{value}” is not a date. Try `/trade report 2026-11-23` or `/trade report 23/11/2026`."),
                           value=text.strip())
 
@@ -120,7 +116,7 @@ def report(req: Request) -> Reply:
     fmt = "xlsx" if any(w.lower() in ("xlsx", "excel") for w in words) else "csv"
     text = " ".join(w for w in words if w.lower() not in ("xlsx", "excel", "csv"))
     today = req.ctx.now.astimezone(zoneinfo.ZoneInfo(req.settings.trades_tz)).date()
-    day = parse_day(text, today)
+    day = report_day(text, today)
     rep = build_report(req.ctx, day)
     files.send(req, f"trades-report-{day.isoformat()}", files.report_sheets(req, rep), fmt,
                req.t(N_("Trades report {day}"), day=day))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bot.declare import intent
 from bot.replies import Reply
@@ -11,6 +10,7 @@ from bot.request import Request
 from handlers.trades.breaks import all_breaks
 from handlers.trades.commands import pending, show
 from models.core.people import Role
+from models.core.text import fold
 
 REF = re.compile(r"\b(T\d{8}-\d{4})\b", re.IGNORECASE)
 TRADE_WORDS = re.compile(r"\b(trades?|operac(ao|oes)|boletas?)\b")
@@ -18,15 +18,11 @@ BREAK_WORDS = re.compile(r"\b(breaks?|quebras?|mismatch\w*|divergen\w*)\b")
 PENDING_WORDS = re.compile(r"\b(pending|pendentes?|unconfirmed|sem confirmacao|nao confirmadas?)\b")
 
 
-def _plain(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-
-
 def match(text: str) -> float:
     """A trade reference is unmistakable; "trade" words with "breaks" or "pending" are likely."""
     if REF.search(text):
         return 0.9
-    plain = _plain(text)
+    plain = fold(text)
     if TRADE_WORDS.search(plain) and (BREAK_WORDS.search(plain) or PENDING_WORDS.search(plain)):
         return 0.7
     return 0.0
@@ -39,6 +35,6 @@ def answer(req: Request) -> Reply:
     if found:
         req.text = found.group(1)
         return show(req)
-    if BREAK_WORDS.search(_plain(req.text)):
+    if BREAK_WORDS.search(fold(req.text)):
         return all_breaks(req)
     return pending(req)

@@ -15,8 +15,7 @@ from models.trades.jobs import flag_late
      help=N_("Flag the trades unconfirmed after TRADES_CUTOFF and alert the trades channel once."))
 def cutoff_job(runtime: Runtime, now: dt.datetime) -> JobSummary:
     """Flag the trades still unconfirmed after the cut-off and alert the desk once."""
-    with runtime.unit_of_work(source="scheduler") as ctx:
-        ctx.now = now
+    with runtime.unit_of_work(source="scheduler", now=now) as ctx:
         flagged = flag_late(ctx)
     if not flagged:
         return JobSummary(N_("No trade to flag."))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeEngine
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -57,12 +59,12 @@ class Money(TypeDecorator[Decimal]):
         self.precision = precision
         self.scale = scale
 
-    def load_dialect_impl(self, dialect: Dialect):  # type: ignore[no-untyped-def]
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(40))
         return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
 
-    def process_bind_param(self, value: Decimal | int | str | None, dialect: Dialect):  # type: ignore[no-untyped-def]
+    def process_bind_param(self, value: Decimal | int | str | None, dialect: Dialect) -> Decimal | str | None:
         if value is None:
             return None
         value = Decimal(value)
@@ -70,7 +72,7 @@ class Money(TypeDecorator[Decimal]):
             return format(value, "f")
         return value
 
-    def process_result_value(self, value, dialect: Dialect) -> Decimal | None:  # type: ignore[no-untyped-def]
+    def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         return Decimal(str(value))
@@ -80,9 +82,23 @@ class Base(DeclarativeBase):
     """Base of every model; shares one MetaData with a constraint naming convention."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        # Every model maps one table (no joins, no inheritance), so Core statements may take it.
+        __table__: ClassVar[Table]
     type_annotation_map = {
         dt.datetime: UTCDateTime(),
         Decimal: Money(),
         dict: JSON(),
         list: JSON(),
     }
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` as JSON can hold it (audit and outbox data): containers kept, anything else as text."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
-    from models.core.outbox import OutboxMessage
-    from models.core.people import Person
+from models.core.outbox import OutboxMessage
+from models.core.people import Person
 
 
 @dataclass
@@ -33,3 +32,10 @@ class Ctx:
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
             raise ValueError("Ctx.now must be an aware datetime")
+
+    @property
+    def person(self) -> Person:
+        """The actor, for calls only a person makes (the scheduler acts as nobody)."""
+        if self.actor is None:
+            raise RuntimeError("this call needs an actor; the scheduler's units of work have none")
+        return self.actor

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Self
 
 
 def N_(message: str) -> str:
@@ -16,13 +17,13 @@ def NP_(singular: str, plural: str) -> tuple[str, str]:
     return (singular, plural)
 
 
-class Terms(tuple):
+class Terms(tuple[str, ...]):
     """Message ids given as one parameter (role names, statuses): each is translated when the
     message is shown, then they are joined with ``sep``."""
 
     sep: str
 
-    def __new__(cls, items, sep: str = ", "):  # type: ignore[no-untyped-def]
+    def __new__(cls, items: Iterable[str], sep: str = ", ") -> Self:
         made = super().__new__(cls, items)
         made.sep = sep
         return made

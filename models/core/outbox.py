@@ -1,4 +1,5 @@
-"""The outbox: notifications recorded with the change that caused them, delivered after commit.
+"""The outbox rows: notifications recorded with the change that caused them, delivered after commit
+(queued by :func:`models.core.notify.notify`).
 
 A notification names its reader (a person or a channel), a template and the data to fill it
 with. The sender renders it in the reader's language when it delivers, so the domain never
@@ -9,16 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.core.audit import _jsonable
 from models.core.base import Base
 
 if TYPE_CHECKING:
-    from models.core.context import Ctx
     from models.core.people import Person
 
 
@@ -76,44 +75,3 @@ class OutboxMessage(Base):
     thread_of: Mapped[OutboxMessage | None] = relationship(
         remote_side="OutboxMessage.id", foreign_keys=[thread_of_id]
     )
-
-
-def notify(
-    ctx: Ctx,
-    template: str,
-    data: dict[str, Any] | None = None,
-    *,
-    person: Person | None = None,
-    channel: str | None = None,
-    kind: OutboxKind | str = OutboxKind.post,
-    updates: OutboxMessage | None = None,
-    thread_of: OutboxMessage | None = None,
-    thread_ts: str | None = None,
-    dedup_key: str | None = None,
-) -> OutboxMessage:
-    """Queue a notification in the current unit of work; it leaves only if the change commits.
-
-    ``person`` gets a DM (rendered in their language); ``channel`` is a channel id or a
-    ``#name``. ``updates`` rewrites an earlier message in place; ``thread_of`` answers in its
-    thread. ``dedup_key`` makes a notification happen at most once, ever.
-    """
-    if updates is None and person is None and channel is None and kind in (OutboxKind.post, OutboxKind.ephemeral):
-        raise ValueError("a notification needs a person or a channel")
-    row = OutboxMessage(
-        created_at=ctx.now,
-        kind=OutboxKind.update.value if updates is not None else (kind.value if isinstance(kind, OutboxKind) else kind),
-        person=person,
-        channel=channel,
-        updates=updates,
-        thread_of=thread_of,
-        thread_ts=thread_ts,
-        template=template,
-        data=_jsonable(data or {}),
-        dedup_key=dedup_key,
-        status=OutboxStatus.pending.value,
-        next_attempt_at=ctx.now,
-        request_id=ctx.request_id,
-    )
-    ctx.session.add(row)
-    ctx.outbox.append(row)
-    return row

@@ -5,18 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-import unicodedata
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from models.core import places
 from models.core.base import Base
 from models.core.errors import N_, NotFound, PermissionDenied, Terms, ValidationError
-
-if TYPE_CHECKING:
-    from models.core.context import Ctx
+from models.core.text import fold
 
 
 class Role(str, enum.Enum):
@@ -38,8 +33,7 @@ class Role(str, enum.Enum):
     def parse(cls, text: str) -> Role:
         """The role named by ``text``: its code or its name in English or Portuguese (case, accents
         and spaces ignored), or a ValidationError listing the roles."""
-        key = re.sub(r"[\s_-]+", "", unicodedata.normalize("NFKD", text.strip().lower()).encode("ascii", "ignore")
-                     .decode())
+        key = re.sub(r"[\s_-]+", "", fold(text.strip()))
         found = ROLE_WORDS.get(key)
         if found is None:
             raise ValidationError(N_("Unknown role “{role}”. Roles are: {roles}."), role=text,
@@ -148,18 +142,6 @@ def admins(session: Session) -> list[Person]:
     return list(session.scalars(stmt).unique())
 
 
-def _lock_admins(session: Session) -> set[int]:
-    """The active admins' ids, their admin rows locked until commit (PostgreSQL; SQLite's writers queue).
-
-    Two admins demoting each other at once: the second waits for the first, then sees one admin
-    left and is refused, so there is always at least one. Locked in id order: no deadlock.
-    """
-    stmt = (select(PersonRole.person_id).join(Person, Person.id == PersonRole.person_id)
-            .where(PersonRole.role == Role.admin.value, Person.active.is_(True))
-            .order_by(PersonRole.person_id).with_for_update(of=PersonRole))
-    return set(session.scalars(stmt))
-
-
 MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 NAME_WORDS = 4  # the longest name ``take_person`` tries to read from the words typed
 
@@ -217,84 +199,9 @@ def take_person(session: Session, words: list[str]) -> tuple[Person, list[str]]:
     return get_person(session, words[0]), words[1:]
 
 
-def set_role(ctx: Ctx, target: Person, role: Role, *, grant: bool = True) -> Person:
-    """Grant (or revoke) a role. Admins only; the last admin cannot drop their own admin role."""
-    from models.core.audit import record
-
-    ctx.actor.require(Role.admin)
-    before = sorted(target.roles)
-    roles = target.roles
-    if grant:
-        roles.add(role.value)
-    else:
-        if role is Role.employee:
-            raise ValidationError(N_("Everybody is an employee; that role cannot be removed."))
-        if role is Role.admin and target.is_admin:
-            still = _lock_admins(ctx.session)
-            if ctx.actor.id not in still:  # demoted by a concurrent request we waited for (loaded roles are stale)
-                raise PermissionDenied(N_("This needs the {roles} role; ask an admin if you should have it."),
-                                       roles=Role.admin.value)
-            if len(still) <= 1:
-                raise ValidationError(N_("{name} is the last admin; make someone else admin first."), name=target.name)
-        roles.discard(role.value)
-    target.set_roles(roles)
-    after = sorted(target.roles)
-    if before != after:
-        record(ctx, "person.roles", target, before={"roles": before}, after={"roles": after})
-        if grant and target.id != ctx.actor.id:
-            from models.core.outbox import notify
-
-            notify(ctx, "admin/role_granted_dm", {"admin": ctx.actor.name, "role": role.value}, person=target)
-        ctx.session.flush()
-    return target
-
-
-def set_preferences(ctx: Ctx, target: Person, *, locale: str | None = None,
-                    timezone: str | None = None) -> Person:
-    """Change a person's language and/or time zone: their own, or anyone's for an admin."""
-    from models.core.audit import record  # audit rows point at people: imported when used, like set_role
-
-    if ctx.actor is None or (ctx.actor.id != target.id and not ctx.actor.is_admin):
-        raise PermissionDenied(N_("Only an admin can change someone else's language or time zone."))
-    before = {"locale": target.locale, "timezone": target.timezone}
-    if locale is not None:
-        target.locale = places.check_locale(locale)
-    if timezone is not None:
-        target.timezone = places.check_timezone(timezone)
-    after = {"locale": target.locale, "timezone": target.timezone}
-    if before != after:
-        record(ctx, "person.preferences", target, before=before, after=after)
-        ctx.session.flush()
-    return target
-
-
 def approvers_for(session: Session, person: Person) -> list[Person]:
     """Who decides for ``person``: their manager; if none (or themselves), the admins. Never themselves."""
     boss = person.manager
     if boss is not None and boss.id != person.id and boss.active:
         return [boss]
     return [p for p in admins(session) if p.id != person.id]
-
-
-def list_people(ctx: Ctx, query: str = "", limit: int = 60, offset: int = 0) -> tuple[list[Person], int]:
-    """People whose name, e-mail, team or role contains ``query`` (case-insensitive), and how many in all. Admins only."""
-    from sqlalchemy import func, or_
-
-    ctx.actor.require(Role.admin)
-    session = ctx.session
-
-    stmt = select(Person).where(Person.active.is_(True))
-    q = query.strip().lower()
-    if q:
-        like = f"%{q}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Person.name).like(like),
-                func.lower(Person.email).like(like),
-                func.lower(Person.team).like(like),
-                Person.id.in_(select(PersonRole.person_id).where(PersonRole.role == q)),
-            )
-        )
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    found = list(session.scalars(stmt.order_by(Person.name, Person.id).limit(limit).offset(offset)).unique())
-    return found, total

@@ -7,26 +7,19 @@ nothing stored can crash a reply later. Each check returns the value as stored, 
 
 from __future__ import annotations
 
-import functools
 import zoneinfo
 
-import holidays
 from babel import Locale, UnknownLocaleError
 
+from models.core.calendar import known_places
 from models.core.errors import N_, ValidationError
 
 LANGUAGES = {"pt": "pt-BR", "en": "en"}  # what the bot speaks, by Babel language code
 
 
-@functools.cache
-def calendars() -> dict[str, list[str]]:
-    """``{country: [subdivisions]}`` of the ``holidays`` package."""
-    return {code.upper(): [s.upper() for s in subdivs] for code, subdivs in holidays.list_supported_countries().items()}
-
-
 def check_country(value: str) -> str:
     code = value.strip().upper()
-    if code not in calendars():
+    if code not in known_places():
         raise ValidationError(N_("“{value}” is not a country with a holiday calendar (use a two-letter code like BR)."),
                               field="country", value=value)
     return code
@@ -35,7 +28,7 @@ def check_country(value: str) -> str:
 def check_subdivision(country: str, value: str) -> str:
     """``value`` as a subdivision (state) of ``country``, e.g. ``SP`` of ``BR``."""
     code = value.strip().upper()
-    known = calendars().get(country.upper(), [])
+    known = known_places().get(country.upper(), [])
     if code not in known:
         shown = ", ".join(known[:30]) + (" ..." if len(known) > 30 else "")
         raise ValidationError(N_("“{value}” is not a state of {country} (known: {known})."), field="subdivision",

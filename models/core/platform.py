@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CursorResult, String, delete
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.core.base import Base
 
@@ -23,9 +24,8 @@ class ProcessedRequest(Base):
     at: Mapped[dt.datetime] = mapped_column(index=True)
 
 
-def prune_processed_requests(session, now: dt.datetime, keep: dt.timedelta = dt.timedelta(days=7)) -> int:  # type: ignore[no-untyped-def]
+def prune_processed_requests(session: Session, now: dt.datetime, keep: dt.timedelta = dt.timedelta(days=7)) -> int:
     """Forget request keys older than ``keep``: Slack retries within minutes, never after days."""
-    from sqlalchemy import delete
-
-    result = session.execute(delete(ProcessedRequest).where(ProcessedRequest.at < now - keep))
+    # A DELETE's result is a CursorResult; Session.execute is typed for any statement.
+    result = cast(CursorResult[Any], session.execute(delete(ProcessedRequest).where(ProcessedRequest.at < now - keep)))
     return result.rowcount or 0

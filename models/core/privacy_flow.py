@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, cast, delete, or_, select
 
 from models.core.audit import AuditRecord, record
+from models.core.bulk import in_chunks
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.core.outbox import OutboxMessage
 from models.core.people import Person, Role, admins
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from models.core.context import Ctx
 
 EXPORT_FORMAT = "backoffice-bot personal data export"
-CHUNK = 500
 
 
 # -- export ------------------------------------------------------------------------------------
@@ -249,8 +249,8 @@ def summarise_audit(session: Session, before: dt.datetime) -> int:
             found.count += len(times)
             found.first_at, found.last_at = min(found.first_at, *times), max(found.last_at, *times)
     ids = [r[0] for r in old]
-    for start in range(0, len(ids), CHUNK):
-        session.execute(delete(AuditRecord).where(AuditRecord.id.in_(ids[start:start + CHUNK])))
+    for chunk in in_chunks(ids):
+        session.execute(delete(AuditRecord).where(AuditRecord.id.in_(chunk)))
     return len(ids)
 
 

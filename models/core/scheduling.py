@@ -14,10 +14,12 @@ import os
 import socket
 from dataclasses import dataclass
 
-from sqlalchemy import Index, String, Text, bindparam, select, update
+from sqlalchemy import Index, Insert, String, Table, Text, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.core.base import Base
+from models.core.bulk import in_chunks
 
 
 class RunStatus(str, enum.Enum):
@@ -62,12 +64,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
-def _insert(session: Session):  # type: ignore[no-untyped-def]
+def _insert_new(session: Session, table: Table, key: str) -> Insert:
+    """INSERT that skips rows whose ``key`` is taken already (ON CONFLICT DO NOTHING, in each dialect)."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=[key])
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=[key])
 
 
 def claim_many(session: Session, claims: list[Claim], now: dt.datetime, *,
@@ -79,7 +80,6 @@ def claim_many(session: Session, claims: list[Claim], now: dt.datetime, *,
     """
     if not claims:
         return set()
-    insert = _insert(session)
     me = worker_name()
     rows = [
         {"key": c.key, "job": c.job, "period": c.period, "subject": c.subject, "status": status.value,
@@ -89,7 +89,7 @@ def claim_many(session: Session, claims: list[Claim], now: dt.datetime, *,
     # One executemany with RETURNING (compiled once, sent in ordered batches by "insertmanyvalues"):
     # a key taken already returns nothing, so what comes back is what this transaction won.
     table = JobRun.__table__
-    stmt = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    stmt = _insert_new(session, table, "key").returning(table.c.key)
     return set(session.execute(stmt, rows).scalars())
 
 
@@ -124,16 +124,16 @@ def claimed(session: Session, keys: set[str]) -> dict[str, JobRun]:
     """The rows of these keys, in a few queries (to record what each run did)."""
     out: dict[str, JobRun] = {}
     ordered = sorted(keys)
-    for chunk in range(0, len(ordered), 900):
-        out.update((r.key, r) for r in session.scalars(select(JobRun).where(JobRun.key.in_(ordered[chunk:chunk + 900]))))
+    for chunk in in_chunks(ordered):
+        out.update((r.key, r) for r in session.scalars(select(JobRun).where(JobRun.key.in_(chunk))))
     return out
 
 
 def taken(session: Session, keys: list[str]) -> set[str]:
     """Which of these keys are claimed already (a cheap pre-check before building anything)."""
     found: set[str] = set()
-    for chunk in range(0, len(keys), 900):
-        found.update(session.scalars(select(JobRun.key).where(JobRun.key.in_(keys[chunk:chunk + 900]))))
+    for chunk in in_chunks(keys):
+        found.update(session.scalars(select(JobRun.key).where(JobRun.key.in_(chunk))))
     return found
 
 

@@ -43,13 +43,15 @@ def readers_frame(session: Session, now: dt.datetime, *, person_ids: Iterable[in
     defaults; ``day`` is each reader's local date at ``now``.
     """
     if person_ids is None:
-        who = select(PersonRole.person_id).where(PersonRole.role == Role.manager.value)
+        managers = select(PersonRole.person_id).where(PersonRole.role == Role.manager.value)
+        chosen, their_roles = Person.id.in_(managers), PersonRole.person_id.in_(managers)
     else:
-        who = list(person_ids)
+        ids = list(person_ids)
+        chosen, their_roles = Person.id.in_(ids), PersonRole.person_id.in_(ids)
     people = session.execute(
         select(Person.id, Person.name, Person.slack_user_id, Person.team, Person.country, Person.subdivision,
                Person.timezone, Person.locale)
-        .where(Person.active.is_(True), Person.id.in_(who))
+        .where(Person.active.is_(True), chosen)
         .order_by(Person.id)
     ).all()
     frame = pd.DataFrame(people, columns=["person_id", "name", "slack_user_id", "team", "country", "subdivision",
@@ -57,7 +59,7 @@ def readers_frame(session: Session, now: dt.datetime, *, person_ids: Iterable[in
     if frame.empty:
         return pd.DataFrame(columns=COLUMNS)
     role_rows = pd.DataFrame(
-        session.execute(select(PersonRole.person_id, PersonRole.role).where(PersonRole.person_id.in_(who))).all(),
+        session.execute(select(PersonRole.person_id, PersonRole.role).where(their_roles)).all(),
         columns=["person_id", "role"],
     )
     roles = role_rows.sort_values("role").groupby("person_id")["role"].agg(list)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Text, bindparam, insert, select, text
 from sqlalchemy.orm import Session
 
-from models.core.audit import _jsonable
+from models.core.base import jsonable
+from models.core.bulk import in_chunks
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from models.core.people import Person
 
@@ -40,7 +41,7 @@ def to_json(data: dict[str, Any]) -> str:
     try:
         return json.dumps(data, default=_plain)
     except (TypeError, ValueError):  # keys that JSON cannot hold (dates...): the thorough walk
-        return json.dumps(_jsonable(data))
+        return json.dumps(jsonable(data))
 
 
 _COLUMNS = ("created_at", "kind", "person_id", "channel", "template", "data", "dedup_key", "status", "attempts",
@@ -86,7 +87,7 @@ def readers(session: Session, ids: set[int]) -> dict[int, Any]:
     """Name and language of these people (one query; rows, not ORM objects)."""
     out: dict[int, Any] = {}
     ordered = sorted(ids)
-    for start in range(0, len(ordered), 900):
+    for chunk in in_chunks(ordered):
         out.update((r.id, r) for r in session.execute(
-            select(Person.id, Person.name, Person.locale).where(Person.id.in_(ordered[start:start + 900]))))
+            select(Person.id, Person.name, Person.locale).where(Person.id.in_(chunk))))
     return out

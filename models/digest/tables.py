@@ -1,4 +1,4 @@
-"""Channel digest subscriptions, business days and when a digest falls due.
+"""Channel digest subscriptions and when a digest falls due (business days: ``models.core.calendar``).
 
 A channel subscribes with a frequency (daily, weekdays, weekly) and a local time; the channel
 digest is the subscriber's digest, posted there in the subscriber's language and zone.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import re
 import zoneinfo
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core.audit import record
 from models.core.base import Base
+from models.core.calendar import BusinessCalendar
 from models.core.errors import N_, NotFound, ValidationError
 from models.core.people import Person, Role
 
@@ -89,12 +89,12 @@ class Subscription(Base):
 def subscribe(ctx: Ctx, channel: str, *, channel_name: str | None, frequency: Frequency, at_time: str,
               timezone: str) -> tuple[Subscription, bool]:
     """Subscribe ``channel`` (or change its schedule). Managers and admins. Returns (row, created)."""
-    ctx.actor.require(Role.manager)
+    ctx.person.require(Role.manager)
     sub = ctx.session.scalar(select(Subscription).where(Subscription.channel == channel).with_for_update(of=Subscription))
     after = {"channel": channel, "frequency": frequency.value, "time": at_time, "timezone": timezone}
     if sub is None:
         sub = Subscription(channel=channel, channel_name=channel_name, frequency=frequency.value, at_time=at_time,
-                           timezone=timezone, person_id=ctx.actor.id, created_at=ctx.now, updated_at=ctx.now)
+                           timezone=timezone, person_id=ctx.person.id, created_at=ctx.now, updated_at=ctx.now)
         ctx.session.add(sub)
         ctx.session.flush()
         record(ctx, "digest.subscribed", sub, after=after)
@@ -102,16 +102,16 @@ def subscribe(ctx: Ctx, channel: str, *, channel_name: str | None, frequency: Fr
     before = {"channel": sub.channel, "frequency": sub.frequency, "time": sub.at_time, "timezone": sub.timezone,
               "person_id": sub.person_id}
     sub.frequency, sub.at_time, sub.timezone = frequency.value, at_time, timezone
-    sub.person_id, sub.updated_at = ctx.actor.id, ctx.now
+    sub.person_id, sub.updated_at = ctx.person.id, ctx.now
     sub.channel_name = channel_name or sub.channel_name
     ctx.session.flush()
-    record(ctx, "digest.subscription_changed", sub, before=before, after={**after, "person_id": ctx.actor.id})
+    record(ctx, "digest.subscription_changed", sub, before=before, after={**after, "person_id": ctx.person.id})
     return sub, False
 
 
 def unsubscribe(ctx: Ctx, channel: str) -> dict:
     """Stop a channel's digest. The subscriber, any manager or an admin."""
-    ctx.actor.require(Role.manager)
+    ctx.person.require(Role.manager)
     sub = ctx.session.scalar(select(Subscription).where(Subscription.channel == channel).with_for_update(of=Subscription))
     if sub is None:
         raise NotFound(N_("<#{channel}> has no digest subscription. See them all with `/digest settings`."),
@@ -126,29 +126,6 @@ def unsubscribe(ctx: Ctx, channel: str) -> dict:
 
 def subscriptions(session: Session) -> list[Subscription]:
     return list(session.scalars(select(Subscription).order_by(Subscription.channel)))
-
-
-# -- business days ------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=256)
-def _holidays(country: str, subdivision: str | None, year: int) -> dict:
-    import holidays
-
-    try:
-        return dict(holidays.country_holidays(country, subdiv=subdivision or None, years=year))
-    except NotImplementedError:  # unknown country: weekends only
-        return {}
-    except Exception:  # noqa: BLE001 - the holidays package raises several types for an unknown state code
-        return dict(holidays.country_holidays(country, years=year))
-
-
-def holiday_name(day: dt.date, country: str | None, subdivision: str | None) -> str | None:
-    return _holidays((country or "BR").upper(), subdivision or None, day.year).get(day)
-
-
-def is_business_day(day: dt.date, country: str | None, subdivision: str | None,
-                    days_off: frozenset[dt.date] = frozenset()) -> bool:
-    """Monday to Friday, not a public holiday of the country and state, not a company day off."""
-    return day.weekday() < 5 and day not in days_off and holiday_name(day, country, subdivision) is None
 
 
 # -- when is a digest due ------------------------------------------------------------------------
@@ -179,17 +156,14 @@ def due_today(now: dt.datetime, tz: str, at_time: str, grace: dt.timedelta) -> D
     return Due(local.date(), due_at, late=behind >= dt.timedelta(minutes=2), missed=behind > grace)
 
 
-def channel_day_wanted(frequency: str, day: dt.date, country: str | None, subdivision: str | None,
-                       days_off: frozenset[dt.date] = frozenset()) -> bool:
-    """Does a channel subscribed ``frequency`` get a digest on ``day``?"""
+def channel_day_wanted(frequency: str, day: dt.date, calendar: BusinessCalendar) -> bool:
+    """Does a channel subscribed ``frequency`` get a digest on ``day`` (on the subscriber's ``calendar``)?"""
     if frequency == Frequency.daily.value:
         return True
-    if not is_business_day(day, country, subdivision, days_off):
+    if not calendar.is_business_day(day):
         return False
     if frequency == Frequency.weekly.value:
         # The first business day of the week: Monday, or Tuesday after a Monday holiday.
         monday = day - dt.timedelta(days=day.weekday())
-        first = next((monday + dt.timedelta(days=i) for i in range(5)
-                      if is_business_day(monday + dt.timedelta(days=i), country, subdivision, days_off)), None)
-        return first == day
+        return calendar.on_or_after(monday) == day
     return True

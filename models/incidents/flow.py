@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from models.core.audit import record
 from models.core.context import Ctx
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
-from models.core.outbox import OutboxMessage, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxMessage
 from models.core.people import Person, PersonRole, Role
 from models.core.text import slack_permalink
-from models.incidents.jobs import ack_deadline, schedule_update
+from models.incidents.sla import ack_deadline, schedule_update
 from models.incidents.tables import (
     CHANNEL_SEVERITIES,
     DESCRIPTION_MAX,
@@ -156,8 +159,6 @@ def open_channel(ctx: Ctx, inc: Incident) -> OutboxMessage:
 
 
 def _oncall(ctx: Ctx) -> list[Person]:
-    from sqlalchemy import select
-
     stmt = select(Person).join(PersonRole).where(PersonRole.role == Role.oncall.value, Person.active.is_(True))
     return list(ctx.session.scalars(stmt).unique())
 
@@ -184,8 +185,8 @@ def _ack(ctx: Ctx, inc: Incident, *, tell_reporter: bool = True) -> None:
     inc.acknowledged_at = inc.acknowledged_at or ctx.now
     if inc.assignee is None:
         inc.assignee = ctx.actor
-    if tell_reporter and inc.reporter is not None and inc.reporter_id != ctx.actor.id:
-        notify(ctx, "incidents/acknowledged_dm", {**incident_data(inc), "by": ctx.actor.name}, person=inc.reporter,
+    if tell_reporter and inc.reporter is not None and inc.reporter_id != ctx.person.id:
+        notify(ctx, "incidents/acknowledged_dm", {**incident_data(inc), "by": ctx.person.name}, person=inc.reporter,
                dedup_key=f"incident:{inc.id}:acknowledged")
 
 
@@ -207,12 +208,12 @@ def assign(ctx: Ctx, inc: Incident, person: Person) -> Incident:
     add_entry(ctx, inc, "assigned", detail={"to": person.name, "from": previous.name if previous else None},
               to_channel=False)
     record(ctx, "incident.assigned", inc, before=before, after=_snapshot(inc))
-    if person.id != ctx.actor.id:
-        notify(ctx, "incidents/assigned_dm", {**incident_data(inc), "by": ctx.actor.name,
+    if person.id != ctx.person.id:
+        notify(ctx, "incidents/assigned_dm", {**incident_data(inc), "by": ctx.person.name,
                                               "granted": not is_responder(person)}, person=person)
     if inc.channel_id:
         # Invite the new owner, then say so in the channel (a custom outbox kind, retried like any post).
-        notify(ctx, "incidents/channel_assigned", {**incident_data(inc), "by": ctx.actor.mention,
+        notify(ctx, "incidents/channel_assigned", {**incident_data(inc), "by": ctx.person.mention,
                                                    "invite": [person.slack_user_id] if person.slack_user_id else []},
                kind=KIND_INVITE, channel=inc.channel_id)
     return inc
@@ -251,8 +252,6 @@ def set_status(ctx: Ctx, inc: Incident, word: str, *, note: str | None = None) -
 
 def set_severity(ctx: Ctx, inc: Incident, value: Any) -> Incident:
     """Re-rate the incident: new deadlines, and its own channel if it became SEV1/SEV2."""
-    from sqlalchemy import select
-
     _require_responder(ctx, N_("Only people on call (or an admin) can change an incident's severity."))
     _require_not_closed(inc)
     sev = parse_severity(value)
@@ -286,8 +285,8 @@ def resolve(ctx: Ctx, inc: Incident, *, note: str | None = None) -> Incident:
     inc.resolved_at = ctx.now
     add_entry(ctx, inc, "resolved", text=_clean_note(note))
     record(ctx, "incident.resolved", inc, before=before, after=_snapshot(inc))
-    if inc.reporter_id != ctx.actor.id:
-        notify(ctx, "incidents/resolved_dm", {**incident_data(inc), "by": ctx.actor.name}, person=inc.reporter)
+    if inc.reporter_id != ctx.person.id:
+        notify(ctx, "incidents/resolved_dm", {**incident_data(inc), "by": ctx.person.name}, person=inc.reporter)
     return inc
 
 
@@ -375,8 +374,6 @@ def add_note(ctx: Ctx, inc: Incident, text: str) -> TimelineEntry:
 
 def pin_message(ctx: Ctx, inc: Incident, *, text: str, message_ts: str, permalink: str | None = None) -> TimelineEntry | None:
     """A :pushpin: on a message in the incident's channel copies it into the timeline (once)."""
-    from sqlalchemy import select
-
     if inc.is_closed:
         return None
     seen = ctx.session.scalar(select(TimelineEntry.id).where(TimelineEntry.incident_id == inc.id,

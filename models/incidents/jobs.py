@@ -1,64 +1,20 @@
-"""Incident SLAs: the acknowledge deadline and the update interval of each severity, escalations
-when a deadline is missed and reminders when an update is overdue. Each deadline acts once."""
+"""The incident SLA job: escalations when an acknowledge deadline is missed and reminders when an
+update is overdue (the deadlines themselves: :mod:`models.incidents.sla`). Each deadline acts once."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import zoneinfo
-from typing import Any
 
-import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core.audit import record
 from models.core.context import Ctx
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, PersonRole, Role, admins
+from models.incidents.flow import add_entry
+from models.incidents.sla import update_interval
 from models.incidents.tables import ACTIVE, Incident, Status, incident_data
-
-END_OF_BUSINESS = dt.time(18, 0)  # a "next business day" deadline falls at the end of that day
-
-
-@functools.cache
-def _holidays(country: str, subdivision: str | None, year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays(country, subdiv=subdivision, years=year)
-
-
-def is_business_day(day: dt.date, config: Any) -> bool:
-    if day.weekday() >= 5 or day in config.days_off:
-        return False
-    return day not in _holidays(config.country_default, config.subdivision_default or None, day.year)
-
-
-def next_business_day_end(config: Any, now: dt.datetime) -> dt.datetime:
-    """The end of the business day after ``now``'s day, in the company's zone (weekends and holidays skipped)."""
-    zone = zoneinfo.ZoneInfo(config.tz_default)
-    day = now.astimezone(zone).date() + dt.timedelta(days=1)
-    while not is_business_day(day, config):
-        day += dt.timedelta(days=1)
-    return dt.datetime.combine(day, END_OF_BUSINESS, tzinfo=zone).astimezone(dt.UTC)
-
-
-def ack_deadline(config: Any, severity: int, reported_at: dt.datetime) -> dt.datetime:
-    minutes = config.minutes("incident_ack_minutes")[severity - 1]
-    if minutes == 0:
-        return next_business_day_end(config, reported_at)
-    return reported_at + dt.timedelta(minutes=minutes)
-
-
-def update_interval(config: Any, severity: int) -> dt.timedelta | None:
-    minutes = config.minutes("incident_update_minutes")[severity - 1]
-    return dt.timedelta(minutes=minutes) if minutes else None
-
-
-def schedule_update(ctx: Ctx, inc: Incident) -> None:
-    """After any news on an active incident the next update is due one interval from now."""
-    interval = update_interval(ctx.config, inc.severity)
-    active = inc.status in (Status.acknowledged.value, Status.mitigated.value)
-    inc.update_due_at = ctx.now + interval if (interval and active) else None
-
 
 # -- who hears about a missed deadline ----------------------------------------------------------
 
@@ -93,8 +49,6 @@ def _locked(ctx: Ctx, incident_id: int) -> Incident:
 
 def escalate(ctx: Ctx, incident_id: int) -> bool:
     """Tell the on-call channel and the managers that ``incident_id`` was not acknowledged in time."""
-    from models.incidents.flow import add_entry
-
     inc = _locked(ctx, incident_id)
     if inc.status != Status.open.value or inc.escalated_at is not None or inc.ack_due_at is None \
             or inc.ack_due_at > ctx.now:
@@ -114,8 +68,6 @@ def escalate(ctx: Ctx, incident_id: int) -> bool:
 
 def remind(ctx: Ctx, incident_id: int) -> bool:
     """Remind the assignee that an update is overdue; the next reminder comes one interval later."""
-    from models.incidents.flow import add_entry
-
     inc = _locked(ctx, incident_id)
     due = inc.update_due_at
     if inc.status not in ACTIVE or due is None or due > ctx.now:

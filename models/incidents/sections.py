@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from models.core.scope import DigestScope
 from models.incidents.tables import NOT_CLOSED, SEVERITIES, Incident, incident_data
 
 DEFAULT_ZONE = "America/Sao_Paulo"
@@ -35,7 +36,7 @@ def _line(inc: Incident) -> dict[str, Any]:
     return {k: data[k] for k in ("ref", "title", "severity", "status", "assignee", "reported_at", "channel_id")}
 
 
-def digest_build(session: Session, scope: Any) -> dict[int, dict]:
+def digest_build(session: Session, scope: DigestScope) -> dict[int, dict]:
     """The same open-incidents summary for every manager in ``scope`` (one query for all of them)."""
     data = open_by_severity(session)
     if data is None:

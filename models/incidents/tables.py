@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-import unicodedata
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
@@ -16,7 +15,7 @@ from models.core.base import Base
 from models.core.errors import N_, NotFound, ValidationError
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
-from models.core.text import clean_text
+from models.core.text import clean_text, fold
 
 SEVERITIES = (1, 2, 3, 4)
 CHANNEL_SEVERITIES = (1, 2)  # SEV1 and SEV2 get their own channel
@@ -205,8 +204,7 @@ def open_incidents(session: Session) -> list[Incident]:
 def channel_name(number: int, title: str, attempt: int = 1) -> str:
     """``inc-0042-short-title`` under Slack's rules (lowercase, no punctuation but - and _, <= 80);
     attempt 2, 3... adds ``-2``, ``-3`` when the name is taken."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9_]+", "-", ascii_title).strip("-_")
+    slug = re.sub(r"[^a-z0-9_]+", "-", fold(title)).strip("-_")
     slug = re.sub(r"-{2,}", "-", slug)
     base = f"inc-{number:04d}" + (f"-{slug}" if slug else "")
     suffix = f"-{attempt}" if attempt > 1 else ""

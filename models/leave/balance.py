@@ -19,8 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.core.audit import record
+from models.core.context import Ctx
 from models.core.errors import N_, ValidationError
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, Role
 from models.leave.tables import (
     ACTIVE,
@@ -145,9 +146,9 @@ def balances_for(session: Session, people_ids: list[int], year: int) -> dict[int
     return out
 
 
-def set_allowance(ctx, person: Person, leave_type: LeaveType, year: int, days: Decimal) -> LeaveAllocation:  # type: ignore[no-untyped-def]
+def set_allowance(ctx: Ctx, person: Person, leave_type: LeaveType, year: int, days: Decimal) -> LeaveAllocation:
     """Admins set a person's yearly allowance of a type; audited, and the person is told."""
-    ctx.actor.require(Role.admin)
+    ctx.person.require(Role.admin)
     if not leave_type.keeps_balance:
         raise ValidationError(N_("{type} keeps no balance, so it has no allowance to set."), type=leave_type.name)
     if days < 0 or days > 366 or days * 2 != (days * 2).to_integral():
@@ -162,8 +163,8 @@ def set_allowance(ctx, person: Person, leave_type: LeaveType, year: int, days: D
     ctx.session.flush()
     record(ctx, "leave.allowance", alloc, before={"days": before},
            after={"days": plain_days(days), "person": person.id, "type": leave_type.code, "year": year})
-    if person.id != ctx.actor.id:
-        notify(ctx, "leave/allowance_dm", {"admin": ctx.actor.name, "type": leave_type.code,
+    if person.id != ctx.person.id:
+        notify(ctx, "leave/allowance_dm", {"admin": ctx.person.name, "type": leave_type.code,
                                            "type_name": leave_type.name, "year": year, "days": plain_days(days)},
                person=person)
     return alloc

@@ -22,7 +22,7 @@ from models.core.audit import record
 from models.core.base import Base
 from models.core.errors import N_, PermissionDenied
 from models.core.people import Person
-from models.leave.calendar import local_today
+from models.leave.days import local_today
 from models.leave.flow import team_of
 from models.leave.tables import LeaveRequest, LeaveStatus
 

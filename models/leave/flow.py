@@ -10,13 +10,14 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models.core.audit import record
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, approvers_for
 from models.leave.balance import balance
-from models.leave.calendar import local_today
+from models.leave.days import local_today
 from models.leave.policy import check_request
 from models.leave.tables import (
     ACTIVE,
@@ -38,8 +39,8 @@ MAX_REASON = 500
 def file_request(ctx: Ctx, leave_type: LeaveType, start: dt.date, end: dt.date, *, half_start: bool = False,
                  half_end: bool = False, note: str | None = None, person: Person | None = None) -> LeaveRequest:
     """File a request for the actor (admins may file for someone else); the approvers get a DM."""
-    person = person or ctx.actor
-    if person.id != ctx.actor.id and not ctx.actor.is_admin:
+    person = person or ctx.person
+    if person.id != ctx.person.id and not ctx.person.is_admin:
         raise PermissionDenied(N_("Only admins can file leave for someone else."))
     note = (note or "").strip() or None
     # Lock the person's row: two forms submitted at once must not both pass the overlap check.
@@ -64,14 +65,14 @@ def file_request(ctx: Ctx, leave_type: LeaveType, start: dt.date, end: dt.date, 
     for approver in approvers:
         msg = notify(ctx, "leave/approval_dm", approval_data(ctx, req, approver), person=approver)
         req.messages.append(LeaveApprovalMessage(approver_id=approver.id, outbox=msg))
-    if person.id != ctx.actor.id:
-        notify(ctx, "leave/decided_dm", {"request": req.card(person), "event": "filed", "by": ctx.actor.name},
+    if person.id != ctx.person.id:
+        notify(ctx, "leave/decided_dm", {"request": req.card(person), "event": "filed", "by": ctx.person.name},
                person=person)
     ctx.session.flush()
     return req
 
 
-def may_decide(session, person: Person, req: LeaveRequest) -> bool:  # type: ignore[no-untyped-def]
+def may_decide(session: Session, person: Person, req: LeaveRequest) -> bool:
     """The requester's approvers and any admin decide; nobody decides their own leave."""
     return decides_for(session, person, req.person)
 
@@ -79,9 +80,9 @@ def may_decide(session, person: Person, req: LeaveRequest) -> bool:  # type: ign
 def check_decidable(ctx: Ctx, request_id: int | str) -> LeaveRequest:
     """Lock the request and refuse unless the actor may decide it and it is still pending."""
     req = get_request(ctx.session, request_id, lock=True)
-    if req.person_id == ctx.actor.id:
+    if req.person_id == ctx.person.id:
         raise PermissionDenied(N_("Nobody approves their own leave; your request goes to your approver."))
-    if not may_decide(ctx.session, ctx.actor, req):
+    if not may_decide(ctx.session, ctx.person, req):
         raise PermissionDenied(N_("Only {name}'s approver or an admin can decide this request."), name=req.person.name)
     if req.status != LeaveStatus.pending.value:
         raise Conflict(_ALREADY[req.status], id=req.id, who=req.decided_by.name if req.decided_by else "—")
@@ -124,15 +125,15 @@ def reject(ctx: Ctx, request_id: int | str, reason: str | None) -> LeaveRequest:
 def cancel(ctx: Ctx, request_id: int | str) -> LeaveRequest:
     """Cancel a pending or approved request: the employee before it starts, the approver or an admin any time."""
     req = get_request(ctx.session, request_id, lock=True)
-    own = req.person_id == ctx.actor.id
-    decider = not own and may_decide(ctx.session, ctx.actor, req)
+    own = req.person_id == ctx.person.id
+    decider = not own and may_decide(ctx.session, ctx.person, req)
     if not own and not decider:
         raise PermissionDenied(N_("Only {name}, their approver or an admin can cancel request #{id}."),
                                name=req.person.name, id=req.id)
     if not req.is_active:
         raise Conflict(_NOTHING_TO_CANCEL[req.status], id=req.id)
     today = local_today(req.person, ctx.config, ctx.now)
-    if own and req.start <= today and not ctx.actor.is_admin:
+    if own and req.start <= today and not ctx.person.is_admin:
         raise PermissionDenied(N_("Request #{id} has already started ({start}); ask your approver to cancel it."),
                                id=req.id, start=req.start)
     before = _state(req)
@@ -160,17 +161,17 @@ def _tell_everyone(ctx: Ctx, req: LeaveRequest, event: str, was: str | None = No
     when approved leave is cancelled, DM its approvers (whoever cancelled it, but not themselves)."""
     for msg in req.messages:
         notify(ctx, msg.outbox.template, approval_data(ctx, req, msg.approver), updates=msg.outbox)
-    if req.person_id != ctx.actor.id:
-        notify(ctx, "leave/decided_dm", {"request": req.card(req.person), "event": event, "by": ctx.actor.name},
+    if req.person_id != ctx.person.id:
+        notify(ctx, "leave/decided_dm", {"request": req.card(req.person), "event": event, "by": ctx.person.name},
                person=req.person)
     if event == "cancelled" and was == LeaveStatus.approved.value:
         # The approver planned around approved leave: a rewritten DM makes no sound, so say it is off.
-        told = {ctx.actor.id, req.person_id}
+        told = {ctx.person.id, req.person_id}
         for approver in [*approvers_for(ctx.session, req.person), *(m.approver for m in req.messages)]:
             if approver.id not in told:
                 told.add(approver.id)
                 notify(ctx, "leave/decided_dm", {"request": req.card(approver), "event": "withdrawn",
-                                                 "by": ctx.actor.name}, person=approver)
+                                                 "by": ctx.person.name}, person=approver)
 
 
 def _state(req: LeaveRequest) -> dict:
@@ -178,7 +179,7 @@ def _state(req: LeaveRequest) -> dict:
             "end": req.end, "days": str(req.days), "decided_by": req.decided_by_id, "reason": req.reason}
 
 
-def team_of(session, person: Person) -> list[Person]:  # type: ignore[no-untyped-def]
+def team_of(session: Session, person: Person) -> list[Person]:
     """The person's team: same team name, or else the same manager (themselves excluded)."""
     stmt = select(Person).where(Person.active.is_(True), Person.id != person.id)
     if person.team:
@@ -190,7 +191,7 @@ def team_of(session, person: Person) -> list[Person]:  # type: ignore[no-untyped
     return list(session.scalars(stmt).unique())
 
 
-def overlapping(session, people_ids: list[int], start: dt.date, end: dt.date,  # type: ignore[no-untyped-def]
+def overlapping(session: Session, people_ids: list[int], start: dt.date, end: dt.date,
                 statuses: tuple[str, ...] = ACTIVE) -> list[LeaveRequest]:
     if not people_ids:
         return []
@@ -212,7 +213,8 @@ def approval_data(ctx: Ctx, req: LeaveRequest, approver: Person) -> dict:
     team = team_of(ctx.session, req.person)
     others = overlapping(ctx.session, [p.id for p in team], req.start, req.end)
     limit = ctx.config.team_max_out
-    peak_day, peak = None, 0
+    peak_day: dt.date | None = None
+    peak = 0
     if limit:
         day = req.start
         while day <= req.end:
@@ -227,7 +229,7 @@ def approval_data(ctx: Ctx, req: LeaveRequest, approver: Person) -> dict:
         # The team list is a who's-out list: it says "out", never why (LGPD).
         "team_out": [{"name": o.person.name, "start": o.start.isoformat(), "end": o.end.isoformat(),
                       "half_start": o.half_start, "half_end": o.half_end, "status": o.status} for o in others],
-        "over_limit": {"day": peak_day.isoformat(), "count": peak, "limit": limit} if limit and peak > limit else None,
+        "over_limit": {"day": peak_day.isoformat(), "count": peak, "limit": limit} if limit and peak > limit and peak_day else None,
         "decided_by": req.decided_by.name if req.decided_by else None,
         "fallback": req.person.manager is None or req.person.manager_id == req.person_id,
     }

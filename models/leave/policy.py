@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
+from models.core.calendar import BusinessCalendar
 from models.core.errors import N_, ValidationError
 from models.core.people import Person
 from models.leave.balance import balance, carried_over
-from models.leave.calendar import WEEKLY_REST, Calendar, local_today
+from models.leave.days import WEEKLY_REST, leave_days_by_year, local_today
 from models.leave.tables import ACTIVE, LeaveRequest, LeaveType, plain_days
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def check_request(ctx: Ctx, person: Person, leave_type: LeaveType, start: dt.dat
     if (end - start).days >= MAX_SPAN_DAYS:
         raise ValidationError(N_("A request can cover at most a year; split it in two."), field="end")
     today = local_today(person, ctx.config, ctx.now)
-    if start < today and not ctx.actor.is_admin:
+    if start < today and not ctx.person.is_admin:
         raise ValidationError(N_("{start} is in the past; ask an admin to record past leave."), field="start",
                               start=start)
     if (half_start or half_end) and not leave_type.half_days:
@@ -45,8 +46,8 @@ def check_request(ctx: Ctx, person: Person, leave_type: LeaveType, start: dt.dat
         raise ValidationError(N_("A single day can have one half day, not two."), field="half")
     if note and len(note) > MAX_NOTE:
         raise ValidationError(N_("The note can have at most {max} characters."), field="note", max=MAX_NOTE)
-    calendar = Calendar.of(person, ctx.config)
-    by_year = calendar.business_days_by_year(start, end, half_start=half_start, half_end=half_end)
+    calendar = BusinessCalendar.of_person(person, ctx.config)
+    by_year = leave_days_by_year(calendar, start, end, half_start=half_start, half_end=half_end)
     days = sum(by_year.values(), Decimal(0))
     if days <= 0:
         raise ValidationError(N_("{start} to {end} has no business day (weekends and holidays do not count)."),
@@ -84,7 +85,7 @@ def _check_overlap(ctx: Ctx, person: Person, start: dt.date, end: dt.date) -> No
                               id=clash.id, start=clash.start, end=clash.end)
 
 
-def _check_clt(ctx: Ctx, person: Person, calendar: Calendar, start: dt.date, end: dt.date) -> None:
+def _check_clt(ctx: Ctx, person: Person, calendar: BusinessCalendar, start: dt.date, end: dt.date) -> None:
     """CLT art. 134: at most 3 periods a year, one of 14+ calendar days and the others 5+;
     never starting in the 2 days before a holiday or the weekly rest day (Sunday)."""
     for ahead in (1, 2):

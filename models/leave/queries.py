@@ -1,6 +1,6 @@
 """Reading leave: who is out, my requests, approvals waiting, reminders.
 
-Approvals waiting and the digest batches live in ``leave_digest`` (re-exported here).
+Approvals waiting and the digest batches live in ``sections`` (re-exported here).
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.core.audit import record
+from models.core.calendar import BusinessCalendar
 from models.core.errors import N_, PermissionDenied
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Person, admins
 from models.leave.balance import balances
-from models.leave.calendar import Calendar, local_today
+from models.leave.days import local_today
 
 # Batched reads (approvals waiting, digests) are re-exported: handlers import leave reads from here.
-from models.leave.sections import (  # noqa: F401
+from models.leave.sections import (  # noqa: F401 - re-exported for handlers
     digest_approvals,
     digest_team_out,
-    next_weekday,
     waiting_for,
 )
 from models.leave.tables import (
@@ -55,8 +55,8 @@ def who_is_out(session: Session, start: dt.date, end: dt.date, *, types_public: 
 
 def balance_report(ctx: Ctx, person: Person | None = None) -> dict:
     """A person's balances this year: their own, or (their approvers and admins) someone else's."""
-    person = person or ctx.actor
-    if person.id != ctx.actor.id and not decides_for(ctx.session, ctx.actor, person):
+    person = person or ctx.person
+    if person.id != ctx.person.id and not decides_for(ctx.session, ctx.person, person):
         raise PermissionDenied(N_("Only {name}'s approver or an admin can see their balance."), name=person.name)
     year = local_today(person, ctx.config, ctx.now).year
     return {
@@ -70,7 +70,7 @@ def balance_report(ctx: Ctx, person: Person | None = None) -> dict:
 def show_request(ctx: Ctx, request_id: int | str) -> dict:
     """One request, for its person, their approvers and admins."""
     found = get_request(ctx.session, request_id)
-    if found.person_id != ctx.actor.id and not decides_for(ctx.session, ctx.actor, found.person):
+    if found.person_id != ctx.person.id and not decides_for(ctx.session, ctx.person, found.person):
         raise PermissionDenied(N_("Only {name}, their approver or an admin can see request #{id}."),
                                name=found.person.name, id=found.id)
     return found.card(ctx.actor)
@@ -113,7 +113,7 @@ def send_reminders(ctx: Ctx) -> list[Reminded]:
         .with_for_update(of=LeaveRequest)).unique())
     admin_list = admins(ctx.session)
     for req in pending:
-        calendar = Calendar.of(req.person, ctx.config)
+        calendar = BusinessCalendar.of_person(req.person, ctx.config)
         filed = local_today(req.person, ctx.config, req.created_at)
         today = local_today(req.person, ctx.config, ctx.now)
         waited = sum(1 for _ in calendar.business_days_between(filed + dt.timedelta(days=1), today))

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import Row, and_, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from models.core.calendar import BusinessCalendar
 from models.core.people import Person, PersonRole, Role
+from models.core.scope import DigestScope
 from models.leave.tables import LeaveRequest, LeaveStatus, LeaveType, plain_days
 
 Requester = aliased(Person, name="requester")
@@ -113,7 +115,7 @@ def waiting_for(session: Session, approver: Person) -> list[dict]:
             for r in pending_for(session, [approver.id]).get(approver.id, [])]
 
 
-def digest_approvals(session: Session, scope: Any) -> dict[int, dict]:
+def digest_approvals(session: Session, scope: DigestScope) -> dict[int, dict]:
     """{manager id: approvals waiting for them (first 10, and the count)}, for every reader at once."""
     frame = scope.managers
     if not len(frame):
@@ -127,14 +129,7 @@ def digest_approvals(session: Session, scope: Any) -> dict[int, dict]:
     return out
 
 
-def next_weekday(day: dt.date) -> dt.date:
-    day += dt.timedelta(days=1)
-    while day.weekday() >= 5:
-        day += dt.timedelta(days=1)
-    return day
-
-
-def digest_team_out(session: Session, scope: Any) -> dict[int, dict]:
+def digest_team_out(session: Session, scope: DigestScope) -> dict[int, dict]:
     """{manager id: who of their team is out today and on the next working day}, one query for all.
 
     The team is the manager's direct reports plus everyone with the manager's team name.
@@ -143,10 +138,13 @@ def digest_team_out(session: Session, scope: Any) -> dict[int, dict]:
     frame = scope.managers
     if not len(frame):
         return {}
-    readers = [(int(r.person_id), r.team, dt.date.fromisoformat(str(r.day)[:10]))
-               for r in frame.itertuples(index=False)]
-    first = min(day for _, _, day in readers)
-    last = next_weekday(max(day for _, _, day in readers))
+    readers = []  # (manager id, team, their today, their next business day)
+    for r in frame.itertuples(index=False):
+        day = dt.date.fromisoformat(str(r.day)[:10])
+        calendar = BusinessCalendar.of(r.country, r.subdivision, scope.days_off)
+        readers.append((int(r.person_id), r.team, day, calendar.next_business_day(day)))
+    first = min(day for _, _, day, _ in readers)
+    last = max(tomorrow for _, _, _, tomorrow in readers)
     rows = session.execute(_select(
         LeaveRequest.status == LeaveStatus.approved.value, and_(LeaveRequest.start <= last, LeaveRequest.end >= first),
     ).order_by(LeaveRequest.start, LeaveRequest.id)).all()
@@ -160,14 +158,13 @@ def digest_team_out(session: Session, scope: Any) -> dict[int, dict]:
             by_team.setdefault(row.team, []).append(n)
     cards: dict[int, dict] = {}  # a card with no viewer is the same for every reader: build it once
     out: dict[int, dict] = {}
-    for pid, team, day in readers:
+    for pid, team, day, tomorrow in readers:
         found = set(by_manager.get(pid, ()))
         if team:
             found.update(by_team.get(team, ()))
         mine = [rows[n] for n in sorted(found) if rows[n].person_id != pid]
         if not mine:
             continue
-        tomorrow = next_weekday(day)
         today_out = [_shared_card(cards, r) for r in mine if r.start <= day <= r.end]
         tomorrow_out = [_shared_card(cards, r) for r in mine if r.start <= tomorrow <= r.end]
         if today_out or tomorrow_out:

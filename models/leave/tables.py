@@ -1,8 +1,8 @@
 """Leave: types, yearly allocations, requests and the approval messages that track them.
 
-The rules live next door: ``leave_calendar`` (business days), ``leave_balance`` (allowances,
-carry-over), ``leave_policy`` (what a valid request is), ``leave_requests`` (file, approve,
-reject, cancel) and ``leave_views`` (who is out, reminders, digest and home data).
+The rules live next door: ``days`` (leave counted in business days), ``balance`` (allowances,
+carry-over), ``policy`` (what a valid request is), ``flow`` (file, approve, reject, cancel),
+``queries`` (who is out, reminders) and ``sections`` (digest and home data).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from models.core.base import Base, Money
 from models.core.errors import N_, NotFound, ValidationError
 from models.core.outbox import OutboxMessage
-from models.core.people import Person
+from models.core.people import Person, approvers_for
 
 
 class LeaveStatus(str, enum.Enum):
@@ -197,8 +197,6 @@ def plain_days(value: Decimal | int | str) -> str:
 
 def decides_for(session: Session, actor: Person, person: Person) -> bool:
     """May ``actor`` decide ``person``'s leave? Their approvers and admins may; nobody for themselves."""
-    from models.core.people import approvers_for
-
     if actor.id == person.id:
         return False
     return actor.is_admin or any(a.id == actor.id for a in approvers_for(session, person))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from models.core.audit import record
 from models.core.errors import N_, ValidationError
+from models.core.numbers import parse_decimal
 from models.core.people import Role
 from models.leave.tables import LeaveType, leave_types
 
@@ -24,14 +25,14 @@ FLAGS = {"paid": "paid", "half": "half_days", "approval": "needs_approval", "pri
 def configure_type(ctx: Ctx, code: str, settings: dict[str, str]) -> tuple[LeaveType, bool]:
     """Create or change a leave type (admins). ``settings`` as typed: name, allowance, carry,
     paid, half, approval, private, active. Returns the type and whether it is new."""
-    ctx.actor.require(Role.admin)
+    ctx.person.require(Role.admin)
     code = code.strip().lower()
     if not CODE_RE.match(code):
         raise ValidationError(N_("A type code is one word of lowercase letters, digits, - or _, like `sabbatical`."))
     existing = {t.code: t for t in leave_types(ctx.session, include_inactive=True)}
     leave_type = existing.get(code)
     created = leave_type is None
-    if created:
+    if leave_type is None:
         leave_type = LeaveType(code=code, name=code.capitalize(), paid=True, yearly_allowance=None,
                                carry_over_cap=Decimal(0), half_days=True, needs_approval=True, sensitive=False,
                                active=True, position=10 * (len(existing) + 1))
@@ -62,10 +63,9 @@ def _apply(leave_type: LeaveType, key: str, raw: str) -> None:
 
 
 def _days(raw: str) -> Decimal:
-    try:
-        value = Decimal(raw.replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError(N_("“{days}” is not a number of days."), days=raw) from None
+    value = parse_decimal(raw)
+    if value is None:
+        raise ValidationError(N_("“{days}” is not a number of days."), days=raw)
     if value < 0 or value > 366 or value * 2 != (value * 2).to_integral():
         raise ValidationError(N_("The allowance must be a number of days between 0 and 366, in steps of half a day."))
     return value

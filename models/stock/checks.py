@@ -14,17 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
+from models.core.bulk import plain_frame
 from models.core.errors import N_
 from models.core.imports import RowError
+from models.stock.columns import REQUIRED
 
-REQUIRED = ["sku", "product_name", "warehouse", "on_hand_qty"]
-OPTIONAL = ["snapshot_at", "barcode", "uom", "reserved_qty", "incoming_qty", "incoming_eta", "reorder_level",
-            "reorder_qty", "unit_price", "currency", "warehouse_name"]
-NUMBER_COLUMNS = ["on_hand_qty", "reserved_qty", "incoming_qty", "reorder_level", "reorder_qty", "unit_price"]
 QUANTITIES = {"on_hand_qty": "on_hand", "reserved_qty": "reserved", "incoming_qty": "incoming",
               "reorder_level": "reorder_level", "reorder_qty": "reorder_qty"}
 # What must be the same on every row of one SKU (it describes the product, not the warehouse).
@@ -36,6 +35,7 @@ MAX_QUANTITY = 2_000_000_000  # fits the INTEGER columns
 _WHOLE = re.compile(r"\d+(?:\.0+)?")
 _NEGATIVE = re.compile(r"-\d+(?:\.\d+)?")
 _PRICE = re.compile(r"-?\d+(?:\.\d+)?")
+_MINUS = re.compile(r"-.*")
 _BARCODE = re.compile(r"[0-9A-Za-z\-]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
@@ -49,21 +49,34 @@ class Column:
         if name in df.columns:
             codes, uniques = df[name].factorize(use_na_sentinel=False)  # arrow strings: no object copy first
             self.codes = codes
-            self.uniques = np.asarray(["" if v is None or v is pd.NA or v != v else str(v) for v in uniques],
-                                      dtype=object)
+            self.uniques = np.asarray(uniques.to_numpy(dtype=object, na_value=""), dtype=object)
         else:
             self.codes = np.zeros(len(df), dtype=np.intp)
             self.uniques = np.asarray([""], dtype=object)
 
-    def map(self, fn) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def map(self, fn: Callable[[str], object]) -> np.ndarray:
         """``fn`` applied to each distinct value, spread back to the rows."""
         done = np.empty(len(self.uniques), dtype=object)
         done[:] = [fn(v) for v in self.uniques]
         return done[self.codes]
 
-    def where(self, test) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def map_codes(self, fn: Callable[[str], object]) -> tuple[np.ndarray, np.ndarray]:
+        """``fn`` applied to each distinct value, as (per row, which result; the distinct results).
+
+        Values that become equal (``prd-1`` and ``PRD-1`` upper-cased) share a code; only the
+        distinct values are factorised again, not the rows.
+        """
+        done, uniques = pd.factorize(np.asarray([fn(v) for v in self.uniques], dtype=object))
+        return done[self.codes], np.asarray(uniques, dtype=object)
+
+    def where(self, test: Callable[[str], object]) -> np.ndarray:
         """Rows whose value passes ``test`` (a boolean mask)."""
         return np.fromiter((bool(test(v)) for v in self.uniques), dtype=bool, count=len(self.uniques))[self.codes]
+
+    def fullmatch(self, pattern: re.Pattern[str]) -> np.ndarray:
+        """Rows whose value matches ``pattern`` whole (in C over the distinct values: SKU-sized columns)."""
+        distinct = pd.Series(self.uniques, dtype="string[pyarrow]").str.fullmatch(pattern.pattern)
+        return distinct.to_numpy(dtype=bool, na_value=False)[self.codes]
 
     def empty(self) -> np.ndarray:
         return (self.uniques == "")[self.codes]
@@ -139,26 +152,29 @@ def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Pau
     for column, limit in LIMITS.items():
         problems.add(cols[column].longer_than(limit), column,
                      N_("“{value}” is too long (at most {limit} characters)."), limit=str(limit))
-    out = pd.DataFrame({"_row": df["_row"].to_numpy(dtype=np.int64)})
-    out["sku"] = cols["sku"].map(str.upper)
+    out = _Typed({"_row": df["_row"].to_numpy(dtype=np.int64)})
+    sku_codes, skus = cols["sku"].map_codes(str.upper)
+    wh_codes, warehouses = cols["warehouse"].map_codes(str.upper)
+    out["sku"] = skus[sku_codes]
+    out["sku_code"] = sku_codes  # which distinct SKU each row is: the import groups by it, not by text
     out["name"] = cols["product_name"].values()
-    out["warehouse"] = cols["warehouse"].map(str.upper)
+    out["warehouse"] = warehouses[wh_codes]
     problems.add(cols["sku"].empty(), "sku", N_("The SKU is empty."))
     problems.add(cols["product_name"].empty(), "product_name", N_("The product name is empty."))
     problems.add(cols["warehouse"].empty(), "warehouse", N_("The warehouse is empty."))
-    problems.add(cols["barcode"].where(lambda v: v != "" and not _BARCODE.fullmatch(v)), "barcode",
+    problems.add(~cols["barcode"].empty() & ~cols["barcode"].fullmatch(_BARCODE), "barcode",
                  N_("“{value}” is not a barcode (digits, like 7890000007061)."))
     out["barcode"] = cols["barcode"].map(lambda v: v or None)
     out["unit"] = cols["uom"].map(lambda v: v.upper() or "UN")
     out["warehouse_name"] = cols["warehouse_name"].values()
     for column, name in QUANTITIES.items():
         out[name] = _whole_numbers(df, column, problems, required=column in REQUIRED)
-    problems.add((out["reserved"] > out["on_hand"]).to_numpy(), "reserved_qty",
-                 N_("Reserved ({value}) is more than on hand ({on_hand})."), on_hand=out["on_hand"].to_numpy())
+    problems.add(out["reserved"] > out["on_hand"], "reserved_qty",
+                 N_("Reserved ({value}) is more than on hand ({on_hand})."), on_hand=out["on_hand"])
     price = cols["unit_price"]
-    problems.add(price.where(lambda v: v != "" and not _PRICE.fullmatch(v)), "unit_price",
+    problems.add(~price.empty() & ~price.fullmatch(_PRICE), "unit_price",
                  N_("“{value}” is not a price (like 1.234,56 or 1234.56)."))
-    problems.add(price.where(lambda v: v.startswith("-")), "unit_price", N_("“{value}” is negative; prices are 0 or more."))
+    problems.add(price.fullmatch(_MINUS), "unit_price", N_("“{value}” is negative; prices are 0 or more."))
     out["unit_price"] = price.map(lambda v: v or None)
     currency = cols["currency"].map(lambda v: v.upper() or "BRL")
     problems.add(cols["currency"].where(lambda v: not _CURRENCY.fullmatch(v.upper() or "BRL")), "currency",
@@ -168,34 +184,43 @@ def validate(df: pd.DataFrame, *, now: dt.datetime, zone: str = "America/Sao_Pau
     problems.add(eta.where(lambda v: v != "" and _date(v) is None), "incoming_eta",
                  N_("“{value}” is not a date (like 2026-12-15 or 15/12/2026)."))
     # An ETA only means something while goods are on their way.
-    out["eta"] = np.where(out["incoming"].to_numpy() > 0, eta.map(lambda v: _date(v) if v else None), None)
+    out["eta"] = np.where(out["incoming"] > 0, eta.map(lambda v: _date(v) if v else None), np.asarray(None))
     tz = zoneinfo.ZoneInfo(zone)
     snap = cols["snapshot_at"]
     problems.add(snap.where(lambda v: _snapshot(v, now, tz) is None), "snapshot_at",
                  N_("“{value}” is not a date and time (like 2026-11-23T08:00:00-03:00)."))
     out["snapshot"] = snap.map(lambda v: _snapshot(v, now, tz) or now.astimezone(dt.UTC))
-    _duplicates(out, cols, problems)
-    _consistent(df, cols, problems)
-    return out, problems.items
+    _duplicates(out, sku_codes, wh_codes, len(warehouses), problems)
+    _consistent(df, cols, sku_codes, len(skus), problems)
+    return out.frame(), problems.items
 
 
-def _duplicates(out: pd.DataFrame, cols: dict[str, Column], problems: Problems) -> None:
+class _Typed(dict[str, np.ndarray]):
+    """The typed columns being built; one DataFrame at the end, text kept as plain objects."""
+
+    def __setitem__(self, name: str, values: np.ndarray | pd.Series) -> None:
+        super().__setitem__(name, np.asarray(values))
+
+    def frame(self) -> pd.DataFrame:
+        return plain_frame(dict(self))
+
+
+def _duplicates(out: _Typed, sku_codes: np.ndarray, wh_codes: np.ndarray, n_warehouses: int,
+                problems: Problems) -> None:
     """The same SKU twice for one warehouse (SKUs and warehouses compared as the import stores them)."""
-    sku_codes, _ = pd.factorize(out["sku"].to_numpy(dtype=object))
-    wh_codes, wh_uniques = pd.factorize(out["warehouse"].to_numpy(dtype=object))
-    key = pd.Series(sku_codes.astype(np.int64) * max(len(wh_uniques), 1) + wh_codes)
+    key = pd.Series(sku_codes.astype(np.int64) * max(n_warehouses, 1) + wh_codes)
     again = key.duplicated().to_numpy()
     if not again.any():
         return
     first_row = pd.Series(problems.rows).groupby(key).transform("min").to_numpy()
     problems.add(again, "sku", N_("{value} in {warehouse} appears twice (also on row {other})."),
-                 warehouse=out["warehouse"].to_numpy(), other=first_row)
+                 warehouse=out["warehouse"], other=first_row)
 
 
-def _consistent(df: pd.DataFrame, cols: dict[str, Column], problems: Problems) -> None:
+def _consistent(df: pd.DataFrame, cols: dict[str, Column], sku_codes: np.ndarray, n_skus: int,
+                problems: Problems) -> None:
     """Name, price, reorder level... describe the product: every row of one SKU must agree."""
-    sku_codes, sku_uniques = pd.factorize(cols["sku"].map(str.upper))
-    if len(sku_uniques) == len(sku_codes):
+    if n_skus == len(sku_codes):
         return
     _, first = np.unique(sku_codes, return_index=True)
     first_of_row = first[sku_codes]

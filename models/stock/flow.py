@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from models.core.audit import record
 from models.core.context import Ctx
 from models.core.errors import N_, NotFound, ValidationError
-from models.stock.tables import Product, StockLevel, StockWatch, find_by_code, product_summaries
+from models.stock.search import find_by_code
+from models.stock.tables import Product, StockLevel, StockWatch, product_summaries
 
 MAX_WATCHES = 50
 
@@ -48,15 +49,15 @@ def watch(ctx: Ctx, code: str) -> WatchOutcome:
     summary = product_summaries(ctx.session, [product.id])[product.id]
     if available_total(ctx, product) > 0:
         return WatchOutcome("in_stock", summary)
-    existing = ctx.session.scalar(select(StockWatch).where(StockWatch.person_id == ctx.actor.id,
+    existing = ctx.session.scalar(select(StockWatch).where(StockWatch.person_id == ctx.person.id,
                                                            StockWatch.product_id == product.id))
     if existing is not None:
         return WatchOutcome("already", summary)
-    count = ctx.session.scalar(select(func.count()).select_from(StockWatch).where(StockWatch.person_id == ctx.actor.id))
+    count = ctx.session.scalar(select(func.count()).select_from(StockWatch).where(StockWatch.person_id == ctx.person.id))
     if (count or 0) >= MAX_WATCHES:
         raise ValidationError(N_("You are already watching {limit} products. Stop one first: `/stock unwatch <sku>`."),
                               limit=MAX_WATCHES)
-    row = StockWatch(person_id=ctx.actor.id, product_id=product.id, created_at=ctx.now)
+    row = StockWatch(person_id=ctx.person.id, product_id=product.id, created_at=ctx.now)
     try:
         with ctx.session.begin_nested():  # a double click in another process may have just added it
             ctx.session.add(row)
@@ -69,7 +70,7 @@ def watch(ctx: Ctx, code: str) -> WatchOutcome:
 def unwatch(ctx: Ctx, code: str) -> dict:
     """Stop watching a product; a NotFound if the actor was not watching it."""
     product = product_for(ctx, code)
-    row = ctx.session.scalar(select(StockWatch).where(StockWatch.person_id == ctx.actor.id,
+    row = ctx.session.scalar(select(StockWatch).where(StockWatch.person_id == ctx.person.id,
                                                       StockWatch.product_id == product.id).with_for_update())
     if row is None:
         raise NotFound(N_("You are not watching {sku}. `/stock watch` lists what you watch."), sku=product.sku)
@@ -81,7 +82,7 @@ def unwatch(ctx: Ctx, code: str) -> dict:
 
 def watched(ctx: Ctx, person_id: int | None = None) -> list[dict]:
     """The products a person watches, oldest watch first, with their totals."""
-    person_id = person_id or ctx.actor.id
+    person_id = person_id or ctx.person.id
     rows = ctx.session.execute(select(StockWatch.product_id, StockWatch.created_at)
                                .where(StockWatch.person_id == person_id).order_by(StockWatch.created_at, StockWatch.id)).all()
     summaries = product_summaries(ctx.session, [pid for pid, _at in rows], local_today(ctx))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from models.stock.tables import Product, catalogue_stamp, compact_code
@@ -157,9 +157,9 @@ class CatalogueIndex:
         matched = np.zeros(len(self), dtype=np.float32)
         for q in qwords:
             best = np.zeros(len(self), dtype=np.float32)
-            for wid, score in self.meanings(q).items():
+            for wid, closeness in self.meanings(q).items():
                 docs = self.postings(wid)
-                best[docs] = np.maximum(best[docs], score)
+                best[docs] = np.maximum(best[docs], closeness)
             total += best
             matched += best > 0
         score = total / len(qwords)
@@ -187,12 +187,12 @@ REBUILD_WAIT = 1.0  # seconds a request may wait for a fresh index, when the las
 def _load(session: Session, stamp: str) -> CatalogueIndex:
     started = time.perf_counter()
     rows = session.execute(select(Product.id, Product.sku, Product.barcode, Product.name).order_by(Product.id)).all()
-    index = CatalogueIndex(stamp, [tuple(r) for r in rows])
+    index = CatalogueIndex(stamp, [(pid, sku, barcode, name) for pid, sku, barcode, name in rows])
     index.build_seconds = time.perf_counter() - started
     return index
 
 
-def _rebuild(engine, key: str, stamp: str) -> None:  # type: ignore[no-untyped-def]
+def _rebuild(engine: Engine | Connection, key: str, stamp: str) -> None:
     try:
         with Session(engine.execution_options(readonly=True)) as session:  # SQLite: no write lock
             fresh = _load(session, catalogue_stamp(session))
@@ -216,7 +216,7 @@ def catalogue_index(session: Session) -> CatalogueIndex:
     cached = session.info.get("stock_index")
     if cached is not None:
         return cached
-    key = session.get_bind().url.render_as_string(hide_password=True)
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
     stamp = catalogue_stamp(session)
     current = _cache.get(key)
     if current is None:
@@ -241,6 +241,20 @@ def catalogue_index(session: Session) -> CatalogueIndex:
 def code_lookup(session: Session, code: str) -> int | None:
     """The product id whose SKU or barcode, compacted, is ``code``."""
     return catalogue_index(session).codes.get(code)
+
+
+def find_by_code(session: Session, text: str) -> Product | None:
+    """The product whose SKU or barcode is ``text`` exactly (case, spaces and dashes ignored)."""
+    raw = text.strip()
+    if not raw or len(raw) > 64:
+        return None
+    product_id = code_lookup(session, compact_code(raw))
+    if product_id:
+        return session.get(Product, product_id)
+    if " " not in raw and any(c.isdigit() for c in raw):
+        # Imported a moment ago, before this process's search index caught up.
+        return session.scalar(select(Product).where(Product.sku == raw.upper()))
+    return None
 
 
 def search(session: Session, text: str, *, limit: int = 8, question: bool = False) -> SearchResult:

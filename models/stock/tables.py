@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -129,22 +130,6 @@ def bump_catalogue(session: Session, now: dt.datetime) -> int:
     return row.version
 
 
-def find_by_code(session: Session, text: str) -> Product | None:
-    """The product whose SKU or barcode is ``text`` exactly (case, spaces and dashes ignored)."""
-    from models.stock.search import code_lookup
-
-    raw = text.strip()
-    if not raw or len(raw) > 64:
-        return None
-    product_id = code_lookup(session, compact_code(raw))
-    if product_id:
-        return session.get(Product, product_id)
-    if " " not in raw and any(c.isdigit() for c in raw):
-        # Imported a moment ago, before this process's search index caught up.
-        return session.scalar(select(Product).where(Product.sku == raw.upper()))
-    return None
-
-
 def is_late(eta: str | dt.date | None, today: dt.date | None) -> bool:
     """An expected arrival already past: shown as late, not as upcoming."""
     if not eta or today is None:
@@ -168,7 +153,7 @@ def product_card(session: Session, product: Product, *, person_id: int | None = 
         .where(StockLevel.product_id == product.id)
         .order_by(Warehouse.code)
     ).all()
-    warehouses = [
+    warehouses: list[dict[str, Any]] = [
         {
             "code": code, "name": name, "on_hand": lvl.on_hand, "reserved": lvl.reserved,
             "available": lvl.available, "incoming": lvl.incoming,
@@ -202,7 +187,7 @@ def product_summaries(session: Session, product_ids: list[int], today: dt.date |
     """
     if not product_ids:
         return {}
-    out = {}
+    out: dict[int, dict[str, Any]] = {}
     for pid, sku, name, unit, reorder in session.execute(
             select(Product.id, Product.sku, Product.name, Product.unit, Product.reorder_level)
             .where(Product.id.in_(product_ids))):

@@ -8,10 +8,8 @@ normalisation so they meet in the middle.
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+from models.core.text import fold_words
 
 # Function words that carry no product meaning in a search.
 FILLER = frozenset(
@@ -45,11 +43,9 @@ SYNONYMS = {
 }
 
 
-def fold(text: str) -> str:
+def fold(text: object) -> str:
     """Lower case, accents removed, anything but letters and digits turned into spaces."""
-    # Decompose, then drop what is not ASCII: the accents go, the letters stay (ç -> c, ã -> a).
-    ascii_text = unicodedata.normalize("NFKD", str(text).lower()).encode("ascii", "ignore").decode("ascii")
-    return _NON_WORD.sub(" ", ascii_text).strip()
+    return fold_words(str(text))  # a cell of an imported file may be a number
 
 
 @functools.lru_cache(maxsize=65536)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from models.core.audit import record
+from models.core.context import Ctx
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
-from models.core.outbox import notify
+from models.core.notify import notify
 from models.core.people import Role
 from models.trades.queries import breaks, history, pending
 from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, break_names, get_trade
@@ -15,12 +16,12 @@ REASON_MAX = 500
 __all__ = ["confirm", "dispute", "accept_broker_values", "reopen", "pending", "breaks", "history"]
 
 
-def _second_pair_of_eyes(ctx, trade: Trade) -> None:  # type: ignore[no-untyped-def]
+def _second_pair_of_eyes(ctx: Ctx, trade: Trade) -> None:
     """Back office only, and never the person who booked or imported the trade."""
-    ctx.actor.require(Role.backoffice)
-    if ctx.actor.id == trade.booked_by_id:
+    ctx.person.require(Role.backoffice)
+    if ctx.person.id == trade.booked_by_id:
         raise PermissionDenied(N_("You booked {ref}, so someone else must check it (four eyes)."), ref=trade.ref)
-    if ctx.actor.id == trade.imported_by_id:
+    if ctx.person.id == trade.imported_by_id:
         raise PermissionDenied(N_("You imported {ref}, so someone else must check it (four eyes)."), ref=trade.ref)
 
 
@@ -32,18 +33,18 @@ def _not_final(trade: Trade) -> None:
         raise Conflict(N_("{ref} was cancelled; there is nothing to decide."), ref=trade.ref)
 
 
-def _tell(ctx, trade: Trade, action: str, note: str | None = None, channel: bool = False) -> None:  # type: ignore[no-untyped-def]
-    data = {"ref": trade.ref, "action": action, "by": ctx.actor.name, "note": note, "ticker": trade.ticker,
+def _tell(ctx: Ctx, trade: Trade, action: str, note: str | None = None, channel: bool = False) -> None:
+    data = {"ref": trade.ref, "action": action, "by": ctx.person.name, "note": note, "ticker": trade.ticker,
             "side": trade.side, "quantity": trade.quantity, "account": trade.account, "broker": trade.broker}
-    if trade.booked_by is not None and trade.booked_by.active and trade.booked_by_id != ctx.actor.id:
+    if trade.booked_by is not None and trade.booked_by.active and trade.booked_by_id != ctx.person.id:
         notify(ctx, "trades/decision_dm", data, person=trade.booked_by)
     if channel:
         notify(ctx, "trades/decision_channel", data, channel=ctx.config.trades_channel)
 
 
-def confirm(ctx, ref: str) -> Trade:  # type: ignore[no-untyped-def]
+def confirm(ctx: Ctx, ref: str) -> Trade:
     """Confirm a matched trade (back office, not its booker or importer)."""
-    ctx.actor.require(Role.backoffice)
+    ctx.person.require(Role.backoffice)
     trade = get_trade(ctx.session, ref, lock=True)
     _not_final(trade)
     _second_pair_of_eyes(ctx, trade)
@@ -56,16 +57,16 @@ def confirm(ctx, ref: str) -> Trade:  # type: ignore[no-untyped-def]
         raise Conflict(N_("{ref} is disputed; accept the broker's values once the break is settled."), ref=trade.ref)
     before = trade.status
     trade.status, trade.confirmed_by_id, trade.confirmed_at, trade.updated_at = \
-        TradeStatus.confirmed.value, ctx.actor.id, ctx.now, ctx.now
+        TradeStatus.confirmed.value, ctx.person.id, ctx.now, ctx.now
     add_event(ctx, trade, "confirmed", before)
     record(ctx, "trade.confirmed", trade, before={"status": before}, after={"status": trade.status})
     _tell(ctx, trade, "confirmed")
     return trade
 
 
-def dispute(ctx, ref: str, reason: str) -> Trade:  # type: ignore[no-untyped-def]
+def dispute(ctx: Ctx, ref: str, reason: str) -> Trade:
     """Dispute a trade with the broker, saying why; the desk channel and the booker are told."""
-    ctx.actor.require(Role.backoffice)
+    ctx.person.require(Role.backoffice)
     reason = reason.strip() if isinstance(reason, str) else ""
     if len(reason) < 3:
         raise ValidationError(N_("Say why you dispute it: `/trade dispute {ref} broker price is 2% off`."),
@@ -84,9 +85,9 @@ def dispute(ctx, ref: str, reason: str) -> Trade:  # type: ignore[no-untyped-def
     return trade
 
 
-def accept_broker_values(ctx, ref: str) -> Trade:  # type: ignore[no-untyped-def]
+def accept_broker_values(ctx: Ctx, ref: str) -> Trade:
     """Override a break: the trade takes the broker's values and is confirmed (a second person)."""
-    ctx.actor.require(Role.backoffice)
+    ctx.person.require(Role.backoffice)
     trade = get_trade(ctx.session, ref, lock=True)
     _not_final(trade)
     _second_pair_of_eyes(ctx, trade)
@@ -105,7 +106,7 @@ def accept_broker_values(ctx, ref: str) -> Trade:  # type: ignore[no-untyped-def
         setattr(trade, field, terms[field])
     names = ", ".join(trade.breaks)
     trade.breaks, trade.status = [], TradeStatus.confirmed.value
-    trade.confirmed_by_id, trade.confirmed_at, trade.updated_at = ctx.actor.id, ctx.now, ctx.now
+    trade.confirmed_by_id, trade.confirmed_at, trade.updated_at = ctx.person.id, ctx.now, ctx.now
     add_event(ctx, trade, "accepted", before["status"], names or None)
     record(ctx, "trade.broker_values_accepted", trade, before=before,
            after={"status": trade.status, **trade.economics(), "confirmation": conf.confirm_id,
@@ -114,7 +115,7 @@ def accept_broker_values(ctx, ref: str) -> Trade:  # type: ignore[no-untyped-def
     return trade
 
 
-def reopen(ctx, trade: Trade, conf: Confirmation, why: str, changed: list[str]) -> None:  # type: ignore[no-untyped-def]
+def reopen(ctx: Ctx, trade: Trade, conf: Confirmation, why: str, changed: list[str]) -> None:
     """The broker replaced (``why="replaced"``) or cancelled a confirmation after the trade was confirmed:
     the confirmation by the analyst is withdrawn, the trade goes back to matching, and the analyst
     who confirmed it and the trades channel are told why. ``changed`` names the terms that moved."""

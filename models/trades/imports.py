@@ -14,8 +14,11 @@ import pandas as pd
 from sqlalchemy import or_, select
 
 from models.core.audit import record
+from models.core.bulk import in_chunks
+from models.core.context import Ctx
 from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError
+from models.core.notify import notify
 from models.core.people import Person, Role, find_person
 from models.trades.flow import reopen
 from models.trades.matching import MatchOutcome, rematch
@@ -31,15 +34,15 @@ from models.trades.rows import (  # noqa: F401 - the API
     isin_valid,
     parse_row,
 )
-from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, in_chunks, status_name
+from models.trades.tables import Confirmation, ConfirmationStatus, Trade, TradeStatus, add_event, status_name
 
 
-def _may_import(ctx) -> None:  # type: ignore[no-untyped-def]
+def _may_import(ctx: Ctx) -> None:
     if ctx.actor is not None:
         ctx.actor.require(Role.backoffice)
 
 
-def _importer(ctx) -> None:  # type: ignore[no-untyped-def]
+def _importer(ctx: Ctx) -> None:
     """A file is always imported by someone: the person named (``--as``), else the configured
     operator (``IMPORT_OPERATOR``); never nobody, or whoever ran it could confirm its trades (four eyes)."""
     if ctx.actor is None:
@@ -63,7 +66,7 @@ def _refuse_duplicates(df: pd.DataFrame, col: str, errors: list[RowError]) -> No
         seen[ref] = int(row)
 
 
-def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-untyped-def]
+def import_trades(ctx: Ctx, df: pd.DataFrame) -> ImportSummary:
     """Book every trade of the file, or none; then match the whole book again."""
     _importer(ctx)
     errors: list[RowError] = []
@@ -115,7 +118,7 @@ def import_trades(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-un
     return _finish(ctx, summary, "trades")
 
 
-def _booked(ctx, fresh: list[Trade]) -> None:  # type: ignore[no-untyped-def]
+def _booked(ctx: Ctx, fresh: list[Trade]) -> None:
     """History and audit of new trades, after one flush for all of them (a flush per row is slow)."""
     ctx.session.flush()
     for trade in fresh:
@@ -123,7 +126,7 @@ def _booked(ctx, fresh: list[Trade]) -> None:  # type: ignore[no-untyped-def]
         record(ctx, "trade.booked", trade, after=trade.economics())
 
 
-def book_trade(ctx, *, trader_email: str, **fields: Any) -> Trade:  # type: ignore[no-untyped-def]
+def book_trade(ctx: Ctx, *, trader_email: str, **fields: Any) -> Trade:
     """Book (or amend) one trade, as the front office's system will; the book is matched again.
 
     ``fields`` are the file's columns (trade_ref, trade_date, ... as text or typed values).
@@ -134,7 +137,7 @@ def book_trade(ctx, *, trader_email: str, **fields: Any) -> Trade:  # type: igno
     booker = ctx.session.scalar(select(Person).where(Person.email == trader_email.lower()))
     if booker is None:
         errs.append(("trader_email", N_("Nobody with e-mail {value} is known; import people first."), {"value": trader_email}))
-    if errs:
+    if errs or booker is None:  # no booker is one of the errors
         column, message, params = errs[0]
         raise ValidationError(message, field=column, **params)
     values["ref"] = str(fields.get("trade_ref", "")).strip().upper()
@@ -155,7 +158,7 @@ def _differs(obj: Any, values: dict[str, Any]) -> bool:
     return any(getattr(obj, k) != values[k] for k in ECONOMIC)
 
 
-def _upsert_trade(ctx, values: dict[str, Any], booker: Person, old: Trade | None,  # type: ignore[no-untyped-def]
+def _upsert_trade(ctx: Ctx, values: dict[str, Any], booker: Person, old: Trade | None,
                   fresh: list[Trade]) -> str:
     econ = {k: values[k] for k in ECONOMIC}
     if old is None:
@@ -177,7 +180,7 @@ def _upsert_trade(ctx, values: dict[str, Any], booker: Person, old: Trade | None
     return "updated"
 
 
-def _cancel_trade(ctx, trade: Trade) -> str:  # type: ignore[no-untyped-def]
+def _cancel_trade(ctx: Ctx, trade: Trade) -> str:
     """The front office cancelled it: out of matching (its confirmation is free again) and of the report."""
     if trade.status == TradeStatus.cancelled.value:
         return "unchanged"
@@ -189,7 +192,7 @@ def _cancel_trade(ctx, trade: Trade) -> str:  # type: ignore[no-untyped-def]
     return "updated"
 
 
-def import_confirmations(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignore[no-untyped-def]
+def import_confirmations(ctx: Ctx, df: pd.DataFrame) -> ImportSummary:
     """Take in a broker file (NEW / REPLACE / CANCEL), all or nothing; then match the book again.
 
     A REPLACE that changes the terms, or a CANCEL, of a confirmation whose trade was confirmed
@@ -238,7 +241,7 @@ def import_confirmations(ctx, df: pd.DataFrame) -> ImportSummary:  # type: ignor
     return _finish(ctx, summary, "confirmations")
 
 
-def _reopen_if_confirmed(ctx, old: Confirmation | None, values: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def _reopen_if_confirmed(ctx: Ctx, old: Confirmation | None, values: dict[str, Any]) -> None:
     """The broker amends (REPLACE with other terms) or cancels what a confirmed trade was confirmed on."""
     if old is None or old.status != ConfirmationStatus.active.value or values["trans_type"] == "NEW":
         return
@@ -253,7 +256,7 @@ def _reopen_if_confirmed(ctx, old: Confirmation | None, values: dict[str, Any]) 
         reopen(ctx, holder, old, why, changed if why == "replaced" else [])
 
 
-def _upsert_confirmation(ctx, values: dict[str, Any], old: Confirmation | None,  # type: ignore[no-untyped-def]
+def _upsert_confirmation(ctx: Ctx, values: dict[str, Any], old: Confirmation | None,
                          fresh: list[Confirmation]) -> str:
     econ = {k: values[k] for k in ECONOMIC}
     kind = values["trans_type"]
@@ -282,17 +285,15 @@ def _upsert_confirmation(ctx, values: dict[str, Any], old: Confirmation | None, 
     return "updated"
 
 
-def _finish(ctx, summary: ImportSummary, kind: str) -> ImportSummary:  # type: ignore[no-untyped-def]
+def _finish(ctx: Ctx, summary: ImportSummary, kind: str) -> ImportSummary:
     outcome = rematch(ctx)
     summary.extra.update(outcome.as_extra())
     _announce(ctx, kind, summary, outcome)
     return summary
 
 
-def _announce(ctx, kind: str, summary: ImportSummary, outcome: MatchOutcome) -> None:  # type: ignore[no-untyped-def]
+def _announce(ctx: Ctx, kind: str, summary: ImportSummary, outcome: MatchOutcome) -> None:
     """Tell the trades channel how the book stands after an import (only when something moved)."""
-    from models.core.outbox import notify
-
     if summary.created == summary.updated == 0 and outcome.changed == 0:
         return
     notify(ctx, "trades/import_summary", {

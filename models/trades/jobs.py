@@ -6,11 +6,14 @@ import datetime as dt
 import hashlib
 import zoneinfo
 
-import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
 
 from models.core.audit import record
-from models.core.outbox import notify
+from models.core.context import Ctx
+from models.core.notify import notify
+from models.core.people import Person
+from models.core.scope import DigestScope
 from models.trades.tables import OPEN_STATUSES, Confirmation, Trade, TradeStatus, add_event, alleged_condition
 
 SHOWN = 15
@@ -25,7 +28,7 @@ def cutoff_passed_for(now: dt.datetime, cutoff: str, tz: str) -> dt.date:
     return local.date() - dt.timedelta(days=1)
 
 
-def flag_late(ctx) -> list[Trade]:  # type: ignore[no-untyped-def]
+def flag_late(ctx: Ctx) -> list[Trade]:
     """Flag every open trade past its cut-off that was not flagged yet; alert the channel once.
 
     Run by the scheduler (no actor). Each trade is flagged once (``late_at``), so running again
@@ -53,7 +56,7 @@ def flag_late(ctx) -> list[Trade]:  # type: ignore[no-untyped-def]
     return trades
 
 
-def digest_figures(session) -> dict:  # type: ignore[no-untyped-def]
+def digest_figures(session: Session) -> dict:
     """What the back-office managers' digest says about the desk (the same for every manager)."""
     counts = dict(session.execute(select(Trade.status, func.count()).where(Trade.status.in_(OPEN_STATUSES))
                                   .group_by(Trade.status)).all())
@@ -74,7 +77,7 @@ def digest_figures(session) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
-def home_figures(session, person) -> dict | None:  # type: ignore[no-untyped-def]
+def home_figures(session: Session, person: Person) -> dict | None:
     """The desk's figures for a back-office person's App Home, with what they may confirm (four eyes)."""
     if not (person.is_admin or person.has_role("backoffice")):
         return None
@@ -85,7 +88,7 @@ def home_figures(session, person) -> dict | None:  # type: ignore[no-untyped-def
     return figures
 
 
-def digest_section(session, scope) -> dict[int, dict]:  # type: ignore[no-untyped-def]
+def digest_section(session: Session, scope: DigestScope) -> dict[int, dict]:
     """``{person_id: figures}`` for the back-office managers in ``scope`` (one query set for all)."""
     managers = scope.managers
     if managers is None or len(managers) == 0:
@@ -97,14 +100,14 @@ def digest_section(session, scope) -> dict[int, dict]:  # type: ignore[no-untype
     return {int(pid): figures for pid in wanted["person_id"]}
 
 
-def unconfirmed_series(session, first_day: dt.date, last_day: dt.date,  # type: ignore[no-untyped-def]
+def unconfirmed_series(session: Session, first_day: dt.date, last_day: dt.date,
                        tz: str = "America/Sao_Paulo") -> dict[dt.date, int]:
     """For each day, the trades booked by then and not confirmed by its end (cancelled ones left out).
 
     One scan, one row back: a count per day, summed in the database (a million trades are not
     worth carrying into Python for 14 numbers)."""
     zone = zoneinfo.ZoneInfo(tz)
-    days = list(pd.date_range(first_day, last_day, freq="D").date)
+    days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
 
     def end_of(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(dt.UTC)

@@ -3,6 +3,7 @@ write only the trades whose pairing, fills or breaks changed, with their history
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -11,6 +12,8 @@ import pandas as pd
 from sqlalchemy import bindparam, or_, select, update
 
 from models.core.audit import record
+from models.core.bulk import in_chunks
+from models.core.context import Ctx
 from models.trades.pairing import BREAK_COLUMNS, COLUMNS, KEYS, UNIT, Pairing, pair  # noqa: F401 - the API
 from models.trades.tables import (
     OPEN_STATUSES,
@@ -19,11 +22,10 @@ from models.trades.tables import (
     Trade,
     TradeStatus,
     add_event,
-    in_chunks,
 )
 
 
-def units(values) -> np.ndarray:  # type: ignore[no-untyped-def]
+def units(values: Sequence[Decimal | str | int]) -> np.ndarray:
     """Decimals (or decimal text) to integer millionths."""
     return np.fromiter((int(Decimal(v) * UNIT) for v in values), dtype=np.int64, count=len(values))
 
@@ -52,7 +54,7 @@ class MatchOutcome:
                 "alleged": len(self.alleged), "disputed": self.disputed}
 
 
-def rematch(ctx) -> MatchOutcome:  # type: ignore[no-untyped-def]
+def rematch(ctx: Ctx) -> MatchOutcome:
     """Match every open trade against every confirmation not yet taken by a final trade.
 
     Only trades whose pairing, fills or breaks change are written (with their history and audit),
@@ -103,7 +105,7 @@ def rematch(ctx) -> MatchOutcome:  # type: ignore[no-untyped-def]
     return out
 
 
-def _write(ctx, changed: list[int], wanted: dict, current: dict, fills_now: dict,  # type: ignore[no-untyped-def]
+def _write(ctx: Ctx, changed: list[int], wanted: dict, current: dict, fills_now: dict,
            fills_wanted: dict) -> None:
     """Move confirmations and fills to the trades that now hold them, with each trade's history and audit."""
     s = ctx.session
@@ -116,7 +118,7 @@ def _write(ctx, changed: list[int], wanted: dict, current: dict, fills_now: dict
     moves = [{"cid": cid, "tid": tid} for tid in changed for cid in fills_wanted.get(tid, ())]
     if moves:
         table = Confirmation.__table__
-        s.connection().execute(update(table).where(table.c.id == bindparam("cid"))  # type: ignore[arg-type]
+        s.connection().execute(update(table).where(table.c.id == bindparam("cid"))
                                .values(fill_of_id=bindparam("tid")), moves)
         for obj in list(s.identity_map.values()):  # the bulk update bypassed the ORM: reload what it holds
             if isinstance(obj, Confirmation):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
 
+from models.core.context import Ctx
 from models.core.people import Role
 from models.trades.tables import OPEN_STATUSES, Confirmation, Trade, TradeEvent, TradeStatus, alleged_condition
 
@@ -20,8 +22,8 @@ class BreakFilter:
     word: str = ""
     day: dt.date | None = None
 
-    def conditions(self, table) -> list:  # type: ignore[no-untyped-def]
-        out = []
+    def conditions(self, table: type[Trade] | type[Confirmation]) -> list[ColumnElement[bool]]:
+        out: list[ColumnElement[bool]] = []
         if self.word:
             word = self.word.strip().upper()
             out.append(or_(table.broker == word, table.account == word, table.ticker == word, table.isin == word))
@@ -44,20 +46,20 @@ class BreakPage:
     filter: BreakFilter = field(default_factory=BreakFilter)
 
 
-def pending(ctx, limit: int = 40, offset: int = 0) -> tuple[list[Trade], int]:  # type: ignore[no-untyped-def]
+def pending(ctx: Ctx, limit: int = 40, offset: int = 0) -> tuple[list[Trade], int]:
     """Trades not yet confirmed, oldest first (``limit`` of them from ``offset``), and how many in all (back office)."""
-    ctx.actor.require(Role.backoffice)
+    ctx.person.require(Role.backoffice)
     where = Trade.status.in_(OPEN_STATUSES)
     total = ctx.session.scalar(select(func.count()).select_from(Trade).where(where)) or 0
     stmt = select(Trade).where(where).order_by(Trade.trade_date, Trade.ref).offset(max(offset, 0)).limit(limit)
     return list(ctx.session.scalars(stmt).unique()), total
 
 
-def break_page(ctx, where: BreakFilter | None = None, page: int = 0,  # type: ignore[no-untyped-def]
+def break_page(ctx: Ctx, where: BreakFilter | None = None, page: int = 0,
                per_page: int | None = None, alleged_per_page: int | None = None) -> BreakPage:
     """Mismatched and disputed trades, and alleged confirmations (no trade booked for them), oldest
     first; page ``page`` (from 0) of ``per_page`` (all of them when ``None``). Back office only."""
-    ctx.actor.require(Role.backoffice)
+    ctx.person.require(Role.backoffice)
     where = where or BreakFilter()
     s = ctx.session
     t_where = [Trade.status.in_(BREAK_STATUSES), *where.conditions(Trade)]
@@ -78,12 +80,12 @@ def break_page(ctx, where: BreakFilter | None = None, page: int = 0,  # type: ig
                      page=page if per_page else 0, pages=pages, per_page=per_page or 0, filter=where)
 
 
-def breaks(ctx) -> tuple[list[Trade], list[Confirmation]]:  # type: ignore[no-untyped-def]
+def breaks(ctx: Ctx) -> tuple[list[Trade], list[Confirmation]]:
     """Every break and every alleged confirmation (back office)."""
     found = break_page(ctx)
     return found.trades, found.alleged
 
 
-def history(session, trade: Trade) -> list[TradeEvent]:  # type: ignore[no-untyped-def]
+def history(session: Session, trade: Trade) -> list[TradeEvent]:
     return list(session.scalars(select(TradeEvent).where(TradeEvent.trade_id == trade.id)
                                 .order_by(TradeEvent.at, TradeEvent.id)).unique())

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
+from models.core.context import Ctx
 from models.core.people import Role
 from models.trades.tables import Trade, TradeStatus
 
@@ -110,9 +111,9 @@ class Report:
         return cents(sum((p.unrealized for p in self.positions), Decimal(0)))
 
 
-def build_report(ctx, day: dt.date) -> Report:  # type: ignore[no-untyped-def]
+def build_report(ctx: Ctx, day: dt.date) -> Report:
     """The report as of the end of ``day`` (back office only)."""
-    ctx.actor.require(Role.backoffice, Role.manager)
+    ctx.person.require(Role.backoffice, Role.manager)
     rows = ctx.session.execute(
         select(Trade.account, Trade.isin, Trade.ticker, Trade.side, Trade.quantity, Trade.price, Trade.net_amount,
                Trade.broker, Trade.trade_date, Trade.settlement_date)

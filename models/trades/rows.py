@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from models.core.errors import N_
+from models.core.numbers import to_decimal
 
 TRADE_REQUIRED = ["trade_ref", "trade_date", "settlement_date", "account", "side", "isin", "quantity", "price",
                   "fees", "net_amount", "broker", "trader_email"]
@@ -52,14 +53,6 @@ def _date(text: str) -> dt.date | None:
     return None
 
 
-def _decimal(text: Any) -> Decimal | None:
-    try:
-        value = Decimal(str(text).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
-
-
 def parse_row(rec: dict[str, Any], *, confirmation: bool, tz: str) -> tuple[dict[str, Any], list[tuple[str, str, dict]]]:
     """Typed values of one trade or confirmation row, and what is wrong with it (column, message, params)."""
     out: dict[str, Any] = {}
@@ -79,10 +72,10 @@ def parse_row(rec: dict[str, Any], *, confirmation: bool, tz: str) -> tuple[dict
                      {"value": isin}))
     for col in DECIMALS:
         raw = rec.get(col, "")
-        out[col] = _decimal(raw) if raw not in ("", None) else None
+        out[col] = to_decimal(raw) if raw not in ("", None) else None
         if out[col] is None and (raw not in ("", None) or col != "gross_amount"):
             errs.append((col, N_("“{value}” is not a number."), {"value": raw}))
-    qty = _decimal(rec.get("quantity", ""))
+    qty = to_decimal(rec.get("quantity", ""))
     if qty is None or qty != qty.to_integral_value() or qty < 1:  # an order that did not fill is no confirmation
         errs.append(("quantity", N_("Quantity must be a whole number above zero, not “{value}”."),
                      {"value": rec.get("quantity", "")}))

@@ -6,10 +6,11 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, and_, select
+from sqlalchemy import BigInteger, ColumnElement, ForeignKey, Index, String, Text, and_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.core.base import Base
+from models.core.context import Ctx
 from models.core.errors import N_, NotFound, Terms
 from models.core.people import Person
 
@@ -178,7 +179,7 @@ class TradeEvent(Base):
     actor: Mapped[Person | None] = relationship(lazy="joined")
 
 
-def add_event(ctx, trade: Trade, action: str, before: str | None, note: str | None = None) -> TradeEvent:  # type: ignore[no-untyped-def]
+def add_event(ctx: Ctx, trade: Trade, action: str, before: str | None, note: str | None = None) -> TradeEvent:
     """Append to the trade's history (the audit record is written by the caller)."""
     event = TradeEvent(trade_id=trade.id, at=ctx.now, actor_id=ctx.actor.id if ctx.actor else None,
                        action=action, from_status=before, to_status=trade.status, note=note)
@@ -186,16 +187,11 @@ def add_event(ctx, trade: Trade, action: str, before: str | None, note: str | No
     return event
 
 
-def alleged_condition():  # type: ignore[no-untyped-def]
+def alleged_condition() -> ColumnElement[bool]:
     """Where a confirmation is *alleged*: active, and neither any trade's confirmation nor a partial fill."""
     taken = select(Trade.confirmation_id).where(Trade.confirmation_id.is_not(None))
     return and_(Confirmation.status == ConfirmationStatus.active.value, Confirmation.id.not_in(taken),
                 Confirmation.fill_of_id.is_(None))
-
-
-def in_chunks(values: list, size: int = 5000) -> list[list]:
-    """``values`` in slices small enough for one ``IN (...)`` (PostgreSQL takes at most 65,535 parameters)."""
-    return [values[i:i + size] for i in range(0, len(values), size)] or [[]]
 
 
 def get_trade(session: Session, ref: str, *, lock: bool = False) -> Trade:

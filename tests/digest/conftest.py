@@ -19,14 +19,9 @@ from bot.replies import Nothing
 from bot.runtime import Runtime
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
+from tests.cast import GABRIELA, ISABELA, SOFIA, TIAGO
 from tests.harness import BotServer
 
-TIAGO = "U070000000"  # sales manager, SP
-GABRIELA = "U070000001"  # back-office manager, RJ
-SOFIA = "U070000002"  # IT manager, SP
-ISABELA = "U070000003"  # HR manager, SP
-MARIANA = "U070000004"  # sales, reports to Tiago (not a manager)
-EDUARDA = "U070000023"  # admin
 MANAGERS = (TIAGO, GABRIELA, SOFIA, ISABELA)
 
 
@@ -54,7 +49,7 @@ def make_registry(desk: StandInDesk) -> Registry:
     handlers.digest.register(reg)
 
     @reg.digest_section("team", template="digest/list_section", order=20)
-    def team(session, scope):  # type: ignore[no-untyped-def]
+    def team(session, scope):
         """The manager's direct reports: one query for every manager at once."""
         with desk.lock:
             desk.build_calls.append(sorted(int(p) for p in scope.managers["person_id"]))
@@ -64,7 +59,7 @@ def make_registry(desk: StandInDesk) -> Registry:
         return {mid: {"title": "Stand-in team", "lines": [{"text": f"{n} people"}]} for mid, n in rows}
 
     @reg.digest_section("approvals", template="digest/list_section", order=10)
-    def approvals(session, scope):  # type: ignore[no-untyped-def]
+    def approvals(session, scope):
         out = {}
         for row in scope.managers.itertuples():
             items = desk.waiting.get(row.slack_user_id) or []
@@ -75,16 +70,16 @@ def make_registry(desk: StandInDesk) -> Registry:
         return out
 
     @reg.digest_section("trades", template="digest/list_section", order=30, roles=("backoffice",))
-    def trades(session, scope):  # type: ignore[no-untyped-def]
+    def trades(session, scope):
         return {int(p): {"title": "Stand-in trades", "lines": [{"text": "TRD-1 · PETR4"}]}
                 for p in scope.managers["person_id"]}
 
     @reg.series("Open incidents")
-    def incidents(session, first, last):  # type: ignore[no-untyped-def]
+    def incidents(session, first, last):
         return dict(desk.chart)
 
     @reg.home_section("approvals", template="digest/list_section", order=10)
-    def home_approvals(req):  # type: ignore[no-untyped-def]
+    def home_approvals(req):
         items = desk.waiting.get(req.actor.slack_user_id) or []
         if not items:
             return None
@@ -93,7 +88,7 @@ def make_registry(desk: StandInDesk) -> Registry:
             for item in items]}
 
     @reg.action("standin_approve")
-    def approve(req):  # type: ignore[no-untyped-def]
+    def approve(req):
         desk.clicks.append((req.actor.slack_user_id, req.value))
         return Nothing()
 
@@ -113,7 +108,7 @@ def registry(runtime: Runtime, desk: StandInDesk) -> Registry:
 
 
 @pytest.fixture
-def bot(registry: Registry, runtime: Runtime, standin) -> Iterator[BotServer]:  # type: ignore[no-untyped-def]
+def bot(registry: Registry, runtime: Runtime, standin) -> Iterator[BotServer]:
     server = BotServer(runtime, standin)
     yield server
     server.stop()
@@ -136,7 +131,7 @@ def digests_queued(runtime: Runtime) -> list[OutboxMessage]:
                               .order_by(OutboxMessage.id)).unique())
 
 
-def deliver(runtime: Runtime, standin) -> None:  # type: ignore[no-untyped-def]
+def deliver(runtime: Runtime, standin) -> None:
     runtime.sender.wait_idle()
     runtime.sender.sweep()
     standin.settle(quiet=0.2)

@@ -8,10 +8,11 @@ from bot.scheduler import tick
 from models.core.audit import AuditRecord
 from models.core.outbox import OutboxMessage
 from models.digest.tables import Subscription
-from tests.digest.conftest import EDUARDA, GABRIELA, MARIANA, TIAGO, deliver, utc
+from tests.cast import EDUARDA, GABRIELA, MARIANA, TIAGO
+from tests.digest.conftest import deliver, utc
 
 
-def subscriptions(runtime) -> list[Subscription]:  # type: ignore[no-untyped-def]
+def subscriptions(runtime) -> list[Subscription]:
     with runtime.db.session(readonly=True) as s:
         return list(s.scalars(select(Subscription).order_by(Subscription.channel)).unique())
 

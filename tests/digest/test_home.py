@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import time
 
-from tests.digest.conftest import EDUARDA, MARIANA, TIAGO
+from tests.cast import EDUARDA, MARIANA, TIAGO
 
 
-def open_home(bot, user: str, tab: str = "home"):  # type: ignore[no-untyped-def]
+def open_home(bot, user: str, tab: str = "home"):
     ts = f"{time.time():.6f}"
     return bot.event({"type": "app_home_opened", "user": user, "channel": "D0DIRECT01", "tab": tab,
                       "event_ts": ts})
 
 
-def published(standin, user: str) -> list:  # type: ignore[no-untyped-def]
+def published(standin, user: str) -> list:
     return standin.of("views.publish", lambda c: c.get("user_id") == user)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.scheduler import period_start, start_in_background, tick
 from models.core.scheduling import JobRun
+from tests.cast import EDUARDA
 from tests.digest.conftest import another_runtime, utc
 
 
@@ -16,7 +17,7 @@ def test_a_job_runs_once_per_period_across_ticks_and_clocks(staff, registry, clo
     runs: list = []
 
     @registry.job("standin.reminders", every_minutes=15)
-    def reminders(runtime, now):  # type: ignore[no-untyped-def]
+    def reminders(runtime, now):
         runs.append(now)
         return "2 reminders sent"
 
@@ -43,7 +44,7 @@ def test_three_clocks_in_the_same_minute_run_a_job_once(staff, registry, clock):
     lock = threading.Lock()
 
     @registry.job("standin.sla", every_minutes=1)
-    def sla(runtime, now):  # type: ignore[no-untyped-def]
+    def sla(runtime, now):
         with lock:
             runs.append(now)
         return "checked"
@@ -62,17 +63,17 @@ def test_three_clocks_in_the_same_minute_run_a_job_once(staff, registry, clock):
 
 def test_a_failing_job_is_recorded_and_the_others_still_run(staff, registry, clock, bot):
     @registry.job("standin.broken", every_minutes=5)
-    def broken(runtime, now):  # type: ignore[no-untyped-def]
+    def broken(runtime, now):
         raise RuntimeError("cut-off table is locked")
 
     @registry.job("standin.fine", every_minutes=5)
-    def fine(runtime, now):  # type: ignore[no-untyped-def]
+    def fine(runtime, now):
         return "ok"
 
     summary = tick(staff)
     assert summary["standin.broken"] == "failed: RuntimeError" and summary["standin.fine"] == "ok"
     assert len([k for k in summary if k.startswith("digest.")]) == 1  # the digests went out regardless
-    status = bot.command("/digest", "status", user="U070000023")
+    status = bot.command("/digest", "status", user=EDUARDA)
     assert "job:standin.broken:2026-11-25T12:00" in status.text and "cut-off table is locked" in status.text
 
 
@@ -87,7 +88,7 @@ def test_the_clock_runs_inside_a_web_process_when_asked(staff, registry):
     ran = threading.Event()
 
     @registry.job("standin.startup", every_minutes=60)
-    def startup(runtime, now):  # type: ignore[no-untyped-def]
+    def startup(runtime, now):
         ran.set()
         return "ran"
 

@@ -13,12 +13,13 @@ from bot.demo import load_demo
 from bot.scheduler import tick
 from models.core.outbox import OutboxMessage
 from models.core.people import get_person
-from tests.digest.conftest import GABRIELA, MANAGERS, MARIANA, TIAGO
+from tests.cast import GABRIELA, MARIANA, TIAGO
+from tests.digest.conftest import MANAGERS
 from tests.harness import BotServer
 
 
 @pytest.fixture
-def full(runtime, standin):  # type: ignore[no-untyped-def]
+def full(runtime, standin):
     """The real registry, the sample people and the demo data set, and a leave request for Tiago to decide."""
     from models.leave.flow import file_request
     from models.leave.tables import get_type

@@ -13,26 +13,15 @@ from bot.scheduler import tick
 from models.core.audit import AuditRecord
 from models.core.people import Person
 from models.core.scheduling import JobRun
-from tests.digest.conftest import (
-    EDUARDA,
-    GABRIELA,
-    ISABELA,
-    MANAGERS,
-    SOFIA,
-    TIAGO,
-    another_runtime,
-    deliver,
-    digest_news,
-    digests_queued,
-    utc,
-)
+from tests.cast import EDUARDA, GABRIELA, ISABELA, SOFIA, TIAGO
+from tests.digest.conftest import MANAGERS, another_runtime, deliver, digest_news, digests_queued, utc
 
 
-def dms_to(standin, user: str) -> list:  # type: ignore[no-untyped-def]
+def dms_to(standin, user: str) -> list:
     return [c for c in standin.messages(user) if "digest" in c.text.lower() or "resumo" in c.text.lower()]
 
 
-def set_zone(runtime, slack_id: str, zone: str) -> None:  # type: ignore[no-untyped-def]
+def set_zone(runtime, slack_id: str, zone: str) -> None:
     with runtime.db.session() as s:
         s.execute(update(Person).where(Person.slack_user_id == slack_id).values(timezone=zone))
         s.commit()
@@ -113,11 +102,11 @@ def test_three_schedulers_at_once_send_each_digest_once(staff, registry, standin
     results: list = []
     errors: list = []
 
-    def run(rt):  # type: ignore[no-untyped-def]
+    def run(rt):
         try:
             barrier.wait()
             results.append(tick(rt, clock.now()))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(rt,)) for rt in clocks]

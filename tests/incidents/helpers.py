@@ -5,12 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models.incidents.tables import Incident
+from tests.cast import MARIANA
 
-ADMIN = "U070000023"  # Eduarda Silva, admin
-SOFIA = "U070000002"  # on call and manager of IT
-HENRIQUE = "U070000006"  # on call, manager Sofia
-KARINA = "U070000010"  # on call
-MARIANA = "U070000004"  # sales: reports, cannot acknowledge
 INCIDENTS = "C0INCIDNT"
 ONCALL = "C0ONCALL1"
 

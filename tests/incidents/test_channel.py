@@ -7,17 +7,8 @@ from sqlalchemy import select
 
 from models.core.outbox import OutboxMessage
 from models.incidents.tables import KIND_CHANNEL
-from tests.incidents.helpers import (
-    HENRIQUE,
-    INCIDENTS,
-    KARINA,
-    MARIANA,
-    card_posts,
-    card_ts,
-    incident,
-    kinds,
-    report,
-)
+from tests.cast import ANA, HENRIQUE, KARINA, MARIANA, SOFIA
+from tests.incidents.helpers import INCIDENTS, card_posts, card_ts, incident, kinds, report
 
 
 def _open_sev1(bot, standin, runtime, **kw):
@@ -41,7 +32,7 @@ def test_sev1_gets_its_channel_with_a_suffix_when_the_name_is_taken(bot, standin
     invited = standin.wait_for("conversations.invite")[0]
     assert invited["channel"] == channel
     members = set(invited["users"].split(","))
-    assert MARIANA in members and {HENRIQUE, KARINA, "U070000002"} <= members  # reporter and on call
+    assert MARIANA in members and {HENRIQUE, KARINA, SOFIA} <= members  # reporter and on call
     topic = standin.wait_for("conversations.setTopic")[0]
     assert topic["channel"] == channel and "INC-0001" in topic["topic"] and "SEV1" in topic["topic"]
     summary = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == channel)[0]
@@ -98,7 +89,7 @@ def test_assigning_invites_the_new_assignee_to_the_channel(bot, standin, people,
     channel = incident(runtime).channel_id
     bot.command("/incident", "assign <@U070000021>", user=HENRIQUE, channel=channel)  # Ana Silva, not on call
     invites = standin.wait_for("conversations.invite", 2)
-    assert invites[-1]["users"] == "U070000021" and invites[-1]["channel"] == channel
+    assert invites[-1]["users"] == ANA and invites[-1]["channel"] == channel
     said = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == channel and "lidera" in c.text)
     assert "<@U070000021>" in said[0].text
 

@@ -7,19 +7,8 @@ from sqlalchemy import func, select
 
 from models.core.audit import AuditRecord
 from models.core.errors import PermissionDenied
-from tests.incidents.helpers import (
-    ADMIN,
-    HENRIQUE,
-    INCIDENTS,
-    KARINA,
-    MARIANA,
-    SOFIA,
-    card_posts,
-    card_ts,
-    incident,
-    kinds,
-    report,
-)
+from tests.cast import ADMIN, HENRIQUE, KARINA, MARIANA, SOFIA
+from tests.incidents.helpers import INCIDENTS, card_posts, card_ts, incident, kinds, report
 
 
 def _buttons(call) -> dict:

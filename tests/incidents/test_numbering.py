@@ -6,14 +6,17 @@ import threading
 
 from sqlalchemy import select
 
-from models.core.people import Person
-from models.incidents.tables import Incident, IncidentCounter
+from models.core.errors import Conflict
+from models.core.people import Person, get_person
+from models.incidents import flow
+from models.incidents.tables import Incident, IncidentCounter, get_incident
+from tests.cast import HENRIQUE, KARINA
+from tests.incidents.helpers import card_posts, incident, kinds, report
 
 REPORTERS = 50
 
 
 def test_fifty_concurrent_reports_get_fifty_numbers_without_gaps(people, runtime):
-    from models.incidents import flow
     with runtime.db.session() as s:
         ids = list(s.scalars(select(Person.id).order_by(Person.id)))
     start = threading.Barrier(REPORTERS)
@@ -40,7 +43,6 @@ def test_fifty_concurrent_reports_get_fifty_numbers_without_gaps(people, runtime
 
 
 def test_a_refused_report_does_not_use_up_a_number(bot, standin, people, runtime):
-    from tests.incidents.helpers import report
 
     report(bot, standin, title="")  # refused in the modal
     report(bot, standin, title="Primeiro de verdade")
@@ -49,19 +51,6 @@ def test_a_refused_report_does_not_use_up_a_number(bot, standin, people, runtime
 
 
 def test_two_people_acknowledging_at_once_decide_once(bot, standin, people, runtime):
-    from models.core.errors import Conflict
-    from models.core.people import get_person
-    from models.incidents import flow
-    from models.incidents.tables import get_incident
-    from tests.incidents.helpers import (
-        HENRIQUE,
-        KARINA,
-        card_posts,
-        incident,
-        kinds,
-        report,
-    )
-
     report(bot, standin)
     card_posts(standin)
     start = threading.Barrier(2)

@@ -6,14 +6,8 @@ from sqlalchemy import func, select
 
 from models.core.audit import AuditRecord
 from models.incidents.tables import Incident
-from tests.incidents.helpers import (
-    INCIDENTS,
-    MARIANA,
-    card_posts,
-    incident,
-    kinds,
-    report,
-)
+from tests.cast import MARIANA, WESLEY
+from tests.incidents.helpers import INCIDENTS, card_posts, incident, kinds, report
 
 
 def test_slash_command_opens_the_report_modal_with_four_fields(bot, standin, people):
@@ -73,7 +67,7 @@ def test_a_missing_severity_is_refused_next_to_its_field(bot, standin, people):
 
 
 def test_message_shortcut_prefills_text_and_permalink_and_keeps_the_link(bot, standin, people, runtime):
-    message = {"type": "message", "ts": "1764000500.000200", "user": "U070000008",
+    message = {"type": "message", "ts": "1764000500.000200", "user": WESLEY,
                "text": "O ERP não abre desde as 8h\nNinguém consegue faturar"}
     resp = bot.shortcut("report_incident", message, user=MARIANA, channel="C0VENDAS1")
     assert resp.status == 200
@@ -116,9 +110,9 @@ def test_an_english_speaker_gets_the_form_and_answers_in_english(bot, standin, p
 
 def test_a_mention_that_sounds_like_an_outage_offers_the_form_and_known_incidents(bot, standin, people):
     report(bot, standin, title="ERP fora do ar", severity="2")
-    bot.mention("o ERP caiu de novo?", user="U070000008")
+    bot.mention("o ERP caiu de novo?", user=WESLEY)
     said = standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == "C0GENERAL")[0]
     assert "Parece que algo quebrou" in said.text and "INC-0001" in said.text
     button = said["blocks"][0]["accessory"]
-    bot.click(button, user="U070000008")
+    bot.click(button, user=WESLEY)
     assert standin.wait_for("views.open", 2)[-1]["view"]["callback_id"] == "incident_report"

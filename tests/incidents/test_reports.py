@@ -8,7 +8,8 @@ import pandas as pd
 
 from bot.registry import DigestScope
 from bot.render import environment
-from tests.incidents.helpers import HENRIQUE, MARIANA, card_posts, report
+from tests.cast import HENRIQUE, MARIANA, WESLEY
+from tests.incidents.helpers import card_posts, report
 
 
 def _render_section(template: str, data: dict, locale: str = "pt-BR") -> list[dict]:
@@ -68,7 +69,7 @@ def test_home_section_shows_my_incidents_as_reporter_or_assignee(bot, standin, p
 
     home = next(h for h in runtime.registry.home_sections if h.desk == "incidents")
     report(bot, standin, title="Meu problema", user=MARIANA)
-    report(bot, standin, title="Problema de outra pessoa", user="U070000008")
+    report(bot, standin, title="Problema de outra pessoa", user=WESLEY)
     bot.command("/incident", "assign 2 me", user=HENRIQUE)
     card_posts(standin)
     with runtime.unit_of_work(source="test") as ctx:

@@ -7,12 +7,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models.core.audit import AuditRecord
-from tests.incidents.helpers import HENRIQUE, INCIDENTS, MARIANA, incident, kinds, report
+from tests.cast import HENRIQUE, MARIANA, QUESIA
+from tests.incidents.helpers import INCIDENTS, incident, kinds, report
 
-QUESIA = "U070000005"  # back office, not on call
 
-
-def _dms(standin, user, contains):  # type: ignore[no-untyped-def]
+def _dms(standin, user, contains):
     return standin.wait_for("chat.postMessage", where=lambda c: c.get("channel") == user and contains in c.text)
 
 

@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.incidents.helpers import (
-    HENRIQUE,
-    ONCALL,
-    card_posts,
-    incident,
-    kinds,
-    report,
-)
+from tests.cast import HENRIQUE, SOFIA, TIAGO
+from tests.incidents.helpers import ONCALL, card_posts, incident, kinds, report
 
 UTC = dt.UTC
 
@@ -35,8 +29,8 @@ def test_a_missed_acknowledge_deadline_escalates_once_to_on_call_and_managers(bo
     assert _run(runtime, clock) == {"escalated": 1, "reminded": 0}
     posts = standin.wait_for("chat.postMessage", 2, where=lambda c: "não foi reconhecido" in c.text)
     where = {c["channel"] for c in posts}
-    assert ONCALL in where and "U070000002" in where  # the on-call channel and Sofia, IT's manager
-    assert "U070000000" not in where  # Tiago manages sales, not on call
+    assert ONCALL in where and SOFIA in where  # the on-call channel and Sofia, IT's manager
+    assert TIAGO not in where  # Tiago manages sales, not on call
     oncall_post = next(c for c in posts if c["channel"] == ONCALL)
     assert "INC-0001" in oncall_post.text and "há 3 minutos" in oncall_post.text
     assert next(e["action_id"] for b in oncall_post["blocks"] if b["type"] == "actions" for e in b["elements"]) \

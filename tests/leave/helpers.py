@@ -8,15 +8,6 @@ from sqlalchemy import select
 
 from models.leave.tables import LeaveRequest
 
-ADMIN = "U070000023"  # Eduarda Silva, RH, MG; manager Isabela Silva
-ISABELA = "U070000003"  # manager of RH, no manager of her own: admins approve her leave
-TIAGO = "U070000000"  # manager of Vendas, no manager
-MARIANA = "U070000004"  # Vendas, MG, manager Tiago
-YASMIN = "U070000016"  # Vendas, SP, manager Tiago
-WESLEY = "U070000008"  # Vendas, MG, manager Tiago
-QUESIA = "U070000005"  # Backoffice Financeiro, SP, manager Gabriela
-GABRIELA = "U070000001"
-
 
 def open_form(bot: Any, standin: Any, user: str) -> dict:
     """Type /leave and return the modal Slack was asked to open."""

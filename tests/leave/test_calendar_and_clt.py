@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.leave.helpers import MARIANA, YASMIN, field_errors, request_leave
+from tests.cast import MARIANA, YASMIN
+from tests.leave.helpers import field_errors, request_leave
 
 
-def told(standin, user):  # type: ignore[no-untyped-def]
+def told(standin, user):
     return standin.wait_for("chat.postEphemeral", where=lambda c: c.get("user") == user)[-1].text
 
 
@@ -33,7 +34,7 @@ def test_company_days_off_are_not_counted(bot, standin, people, runtime):
 
 def test_the_domain_counts_business_days(people):
     from models.core.people import get_person
-    from models.leave.calendar import business_days
+    from models.leave.days import business_days
 
     with people.unit_of_work(source="test") as ctx:
         yasmin = get_person(ctx.session, YASMIN)

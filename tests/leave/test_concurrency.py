@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 
 from models.core.audit import AuditRecord
 from models.leave.tables import LeaveRequest
+from tests.cast import MARIANA, TIAGO
 from tests.conftest import pg_only
-from tests.leave.helpers import MARIANA, TIAGO, button, dms, open_form, request_leave
+from tests.leave.helpers import button, dms, open_form, request_leave
 
 
-def _all_at_once(n: int, fn) -> list:  # type: ignore[no-untyped-def]
+def _all_at_once(n: int, fn) -> list:
     results: list = [None] * n
     gate = threading.Barrier(n)
 

@@ -11,16 +11,8 @@ from bot.registry import DigestScope
 from bot.render import environment
 from bot.request import Request
 from models.core.people import Person, get_person
-from tests.leave.helpers import (
-    GABRIELA,
-    MARIANA,
-    TIAGO,
-    WESLEY,
-    YASMIN,
-    button,
-    dms,
-    request_leave,
-)
+from tests.cast import GABRIELA, ISABELA, MARIANA, SOFIA, TIAGO, WESLEY, YASMIN
+from tests.leave.helpers import button, dms, request_leave
 
 WRAPPER = ('{% import template as desk with context %}{% set blocks = [] %}{% do desk.section(blocks, data) %}'
            '{{ message("digest", blocks) }}')
@@ -34,7 +26,7 @@ def render_section(template: str, data: dict, locale: str = "pt-BR") -> dict:
     return json.loads(text)
 
 
-def scope_of(runtime, users: list[str], day: dt.date) -> DigestScope:  # type: ignore[no-untyped-def]
+def scope_of(runtime, users: list[str], day: dt.date) -> DigestScope:
     rows = []
     with runtime.db.session() as s:
         for user in users:
@@ -45,13 +37,13 @@ def scope_of(runtime, users: list[str], day: dt.date) -> DigestScope:  # type: i
     return DigestScope(managers=pd.DataFrame(rows), now=dt.datetime(2026, 11, 26, 11, 0, tzinfo=dt.UTC))
 
 
-def build(runtime, name: str, scope: DigestScope) -> dict:  # type: ignore[no-untyped-def]
+def build(runtime, name: str, scope: DigestScope) -> dict:
     section = next(s for s in runtime.registry.digest_sections if s.desk == "leave" and name in s.template)
     with runtime.db.session() as s:
         return section.build(s, scope), section.template
 
 
-def setup_leave(bot, standin) -> None:  # type: ignore[no-untyped-def]
+def setup_leave(bot, standin) -> None:
     request_leave(bot, standin, MARIANA, "2026-11-26", "2026-11-27")
     request_leave(bot, standin, YASMIN, "2026-11-26", "2026-11-26", type="sick", note="exame")
     for dm in dms(standin, TIAGO, 2):
@@ -95,14 +87,14 @@ def test_digest_sections_are_built_in_one_batch_not_per_manager(bot, standin, pe
     setup_leave(bot, standin)
     runtime.sender.wait_idle()  # the approver's DM is being sent in the background: do not count its queries
     few = scope_of(runtime, [TIAGO], dt.date(2026, 11, 26))
-    many = scope_of(runtime, [TIAGO, GABRIELA, "U070000002", "U070000003"], dt.date(2026, 11, 26))
+    many = scope_of(runtime, [TIAGO, GABRIELA, SOFIA, ISABELA], dt.date(2026, 11, 26))
     for name in ("approvals", "out"):
         build(runtime, name, many)  # warm up: connections, types
         counts = []
         for scope in (few, many):
             seen = []
 
-            def listener(conn, cursor, statement, *args, seen=seen):  # type: ignore[no-untyped-def]
+            def listener(conn, cursor, statement, *args, seen=seen):
                 if statement.lstrip().upper().startswith("SELECT"):
                     seen.append(statement)
 
@@ -136,6 +128,6 @@ def test_home_shows_my_balance_requests_and_approvals_waiting(bot, standin, peop
     assert standin.wait_for("views.open", before + 1)[-1]["view"]["callback_id"] == "leave_request"
 
 
-def get_id(runtime, user: str) -> int:  # type: ignore[no-untyped-def]
+def get_id(runtime, user: str) -> int:
     with runtime.db.session() as s:
         return get_person(s, user).id

@@ -7,26 +7,19 @@ import datetime as dt
 from sqlalchemy import select
 
 from models.core.audit import AuditRecord
-from tests.leave.helpers import (
-    ADMIN,
-    MARIANA,
-    TIAGO,
-    button,
-    dms,
-    only_request,
-    request_leave,
-)
+from tests.cast import ADMIN, MARIANA, TIAGO
+from tests.leave.helpers import button, dms, only_request, request_leave
 
 SP = dt.timezone(dt.timedelta(hours=-3))
 
 
-def run_job(runtime, clock, when: dt.datetime) -> str:  # type: ignore[no-untyped-def]
+def run_job(runtime, clock, when: dt.datetime) -> str:
     """The job's summary, as the scheduler logs it (English)."""
     clock.set(when)
     return str(runtime.registry.jobs["leave.reminders"].run(runtime, when))
 
 
-def reminders(standin, user):  # type: ignore[no-untyped-def]
+def reminders(standin, user):
     return [c for c in standin.messages(user) if "Lembrete" in c.text or "espera há" in c.text]
 
 

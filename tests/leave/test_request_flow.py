@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from models.core.audit import AuditRecord
+from models.core.errors import PermissionDenied
 from models.core.outbox import OutboxMessage
+from models.core.people import get_person
+from models.leave.flow import approve
 from models.leave.tables import LeaveRequest
-from tests.leave.helpers import (
-    ADMIN,
-    ISABELA,
-    MARIANA,
-    TIAGO,
-    WESLEY,
-    button,
-    dms,
-    field_errors,
-    only_request,
-    open_form,
-    request_leave,
-)
+from tests.cast import ADMIN, GABRIELA, ISABELA, MARIANA, TIAGO, WESLEY
+from tests.leave.helpers import button, dms, field_errors, only_request, open_form, request_leave
 
 
 def test_leave_opens_a_form_with_types_dates_half_days_and_the_balance(bot, standin, people):
@@ -121,12 +114,6 @@ def test_nobody_approves_their_own_leave_not_even_an_admin(bot, standin, people,
 
 
 def test_someone_else_cannot_decide_and_the_domain_refuses_too(bot, standin, people, runtime):
-    import pytest
-
-    from models.core.errors import PermissionDenied
-    from models.core.people import get_person
-    from models.leave.flow import approve
-
     request_leave(bot, standin, MARIANA, "2026-12-07", "2026-12-07")
     dm = dms(standin, TIAGO)[0]
     bot.click(button(dm, "leave_approve"), user=WESLEY, channel=WESLEY)
@@ -154,7 +141,6 @@ def test_approval_message_is_kept_on_the_request_and_rewritten_in_place(bot, sta
 
 
 def test_two_admins_as_approvers_the_first_decision_wins_and_both_dms_are_rewritten(bot, standin, people, runtime):
-    from tests.leave.helpers import GABRIELA
 
     assert bot.command("/backoffice", f"role <@{GABRIELA}> admin", user=ADMIN).status == 200
     request_leave(bot, standin, TIAGO, "2026-12-07", "2026-12-08")  # no manager: every admin decides

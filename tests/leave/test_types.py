@@ -6,15 +6,8 @@ from sqlalchemy import select
 
 from models.core.audit import AuditRecord
 from models.leave.tables import LeaveType
-from tests.leave.helpers import (
-    ADMIN,
-    MARIANA,
-    TIAGO,
-    dms,
-    only_request,
-    open_form,
-    request_leave,
-)
+from tests.cast import ADMIN, MARIANA, TIAGO
+from tests.leave.helpers import dms, only_request, open_form, request_leave
 
 
 def test_types_are_listed_with_their_rules(bot, people):

@@ -5,19 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from models.leave.tables import LeaveRequest
-from tests.leave.helpers import (
-    ADMIN,
-    MARIANA,
-    TIAGO,
-    YASMIN,
-    dms,
-    field_errors,
-    open_form,
-    request_leave,
-)
+from tests.cast import ADMIN, MARIANA, TIAGO, YASMIN
+from tests.leave.helpers import dms, field_errors, open_form, request_leave
 
 
-def count(runtime) -> int:  # type: ignore[no-untyped-def]
+def count(runtime) -> int:
     with runtime.db.session() as s:
         return s.scalar(select(func.count()).select_from(LeaveRequest))
 

@@ -7,18 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from models.core.audit import AuditRecord
-from tests.leave.helpers import (
-    ADMIN,
-    MARIANA,
-    QUESIA,
-    TIAGO,
-    WESLEY,
-    YASMIN,
-    button,
-    dms,
-    only_request,
-    request_leave,
-)
+from tests.cast import ADMIN, GABRIELA, MARIANA, QUESIA, TIAGO, WESLEY, YASMIN
+from tests.leave.helpers import button, dms, only_request, request_leave
 
 
 def test_balance_lists_each_type_in_business_days(bot, people):
@@ -93,7 +83,7 @@ def test_who_is_out_says_out_not_why_for_sick_leave(bot, standin, people, clock)
     request_leave(bot, standin, MARIANA, "2026-11-26", "2026-11-27", note="férias com a família")
     request_leave(bot, standin, YASMIN, "2026-11-26", "2026-11-26", type="sick", note="cirurgia")
     request_leave(bot, standin, QUESIA, "2026-11-30", "2026-12-01")
-    for approver, count in ((TIAGO, 2), ("U070000001", 1)):
+    for approver, count in ((TIAGO, 2), (GABRIELA, 1)):
         for dm in dms(standin, approver, count):
             bot.click(button(dm, "leave_approve"), user=approver, channel=approver)
     dms(standin, QUESIA, contains="aprovou")

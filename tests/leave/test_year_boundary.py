@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from tests.leave.helpers import ADMIN, MARIANA, TIAGO, button, dms, field_errors, only_request, request_leave
+from tests.cast import ADMIN, MARIANA, TIAGO
+from tests.leave.helpers import button, dms, field_errors, only_request, request_leave
 
 
-def told(standin, user):  # type: ignore[no-untyped-def]
+def told(standin, user):
     return standin.wait_for("chat.postEphemeral", where=lambda c: c.get("user") == user)[-1].text
 
 

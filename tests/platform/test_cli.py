@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cast import MARIANA
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -98,7 +100,7 @@ def test_the_readme_console_command_works_on_a_fresh_directory(tmp_path):
     assert "Ajuda do backoffice-bot" in result.stdout
     assert "Eduarda Silva" in result.stdout and "Quem sou eu" in result.stdout
     assert (tmp_path / "backoffice.db").exists()
-    again = cli("console", "--as", "U070000004", cwd=tmp_path, stdin="/backoffice whoami\n")
+    again = cli("console", "--as", MARIANA, cwd=tmp_path, stdin="/backoffice whoami\n")
     assert "Mariana Souza" in again.stdout and "Tiago Costa" in again.stdout
     unknown = cli("console", "--as", "x@y.z", cwd=tmp_path, stdin="/backoffice whoami\n")
     assert unknown.returncode == 2 and unknown.stdout == ""

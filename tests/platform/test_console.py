@@ -10,6 +10,7 @@ import pytest
 from bot.console.session import Console, NobodyKnown
 from bot.demo import load_demo
 from bot.runtime import Runtime
+from tests.cast import GABRIELA
 
 ADMIN = "eduarda.silva@empresa.com.br"
 
@@ -114,7 +115,7 @@ class _CtrlC(io.StringIO):
         super().__init__(text)
         self.reads = 0
 
-    def readline(self, *args) -> str:  # type: ignore[override]
+    def readline(self, *args) -> str:
         self.reads += 1
         if self.reads == 3:
             raise KeyboardInterrupt
@@ -137,7 +138,7 @@ def test_files_are_saved_in_a_temporary_folder_and_their_path_printed(people, tm
     from bot.imports_cli import run_import
     from tests.conftest import DATA
 
-    importer = people.person_id_for_slack_user("U070000001")  # Gabriela: imports say who ran them (four eyes)
+    importer = people.person_id_for_slack_user(GABRIELA)  # Gabriela: imports say who ran them (four eyes)
     for kind in ("trades", "confirmations"):
         assert run_import(people, kind, DATA / f"{kind}.csv", actor_id=importer, out=load,
                           err=load) == 0, load.getvalue()

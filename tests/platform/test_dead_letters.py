@@ -6,12 +6,12 @@ from __future__ import annotations
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
-from models.core.outbox import OutboxMessage, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxMessage
 from models.core.people import Person
 from models.incidents.tables import channel_name
+from tests.cast import ADMIN, MARIANA
 from tests.incidents.helpers import report
-
-ADMIN, MARIANA = "U070000023", "U070000004"
 
 
 def _queue(runtime, *channels: str) -> list[int]:

@@ -6,9 +6,7 @@ from sqlalchemy import func, select
 
 from models.core.audit import AuditRecord
 from models.core.people import Person
-
-ADMIN = "U070000023"  # Eduarda Silva
-MARIANA = "U070000004"  # sales, manager Tiago Costa
+from tests.cast import ADMIN, MARIANA
 
 
 def test_whoami_answers_in_the_persons_language_with_manager_and_approver(bot, people):
@@ -62,7 +60,8 @@ def test_the_domain_refuses_role_changes_by_non_admins_too(people):
     import pytest
 
     from models.core.errors import PermissionDenied
-    from models.core.people import Role, get_person, set_role
+    from models.core.people import Role, get_person
+    from models.core.people_flow import set_role
 
     with pytest.raises(PermissionDenied):
         with people.unit_of_work(actor=None, source="test") as ctx:

@@ -26,6 +26,7 @@ from bot import i18n
 from bot.render import environment, render, render_text
 from bot.scheduler import tick
 from models.trades.tables import Trade
+from tests.cast import GABRIELA, KARINA
 from tests.platform.languages import data_strings, problems, visible_text
 from tests.reliability.world import DESKS, ROLES, build_world
 from tests.stock.conftest import CATALOGUE, Importer
@@ -36,8 +37,6 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("en", "pt-BR")
 MANAGER, EMPLOYEE, SALES, BACKOFFICE, ONCALL, ADMIN = (ROLES[r] for r in (
     "manager", "employee", "sales", "backoffice", "oncall", "admin"))
-GABRIELA = "U070000001"  # back office and manager: imported the trades, so confirms nothing of hers
-KARINA = "U070000010"  # on call
 # Templates that are pieces of others (macros), never rendered on their own.
 PIECES = re.compile(r"(^|/)(_[^/]*|macros)\.j2$")
 
@@ -58,7 +57,7 @@ class Recorder:
         def get_and_name(env: jinja2.Environment, name: Any, *args: Any, **kw: Any) -> jinja2.Template:
             template = get_template(env, name, *args, **kw)
             if isinstance(name, str):
-                template.full_name = name  # type: ignore[attr-defined]  # a desk's loader drops the prefix
+                template.full_name = name  # a desk's loader drops the prefix
             return template
 
         def render_and_record(template: jinja2.Template, *args: Any, **kw: Any) -> str:
@@ -79,7 +78,7 @@ class Recorder:
         monkeypatch.setattr(jinja2.Template, "render", render_and_record)
 
 
-def _buttons(standin, prefix: str) -> list[dict]:  # type: ignore[no-untyped-def]
+def _buttons(standin, prefix: str) -> list[dict]:
     found = []
     for call in standin.calls:
         for block in (call.get("blocks") or []) if hasattr(call, "get") else []:
@@ -89,11 +88,11 @@ def _buttons(standin, prefix: str) -> list[dict]:  # type: ignore[no-untyped-def
     return found
 
 
-def _views(standin, callback_id: str) -> list[dict]:  # type: ignore[no-untyped-def]
+def _views(standin, callback_id: str) -> list[dict]:
     return [c["view"] for c in standin.of("views.open") if c["view"].get("callback_id") == callback_id]
 
 
-def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:
     """Every desk as people use it: commands, help, buttons, forms, jobs, digest and Home."""
     world = build_world(runtime, standin, tmp_path, DESKS)
     inc = world["inc"]
@@ -241,9 +240,9 @@ def walk_the_desks(bot, standin, runtime, clock, tmp_path) -> None:  # type: ign
     standin.settle()
 
 
-def _dead_letters(bot, standin, runtime) -> None:  # type: ignore[no-untyped-def]
+def _dead_letters(bot, standin, runtime) -> None:
     """/backoffice outbox, empty then with two dead letters; one retried, one dropped; the admin's digest."""
-    from models.core.outbox import notify
+    from models.core.notify import notify
 
     runtime.sender.wait_idle(timeout=30)  # what is on its way goes first: only these two are refused
     standin.settle()
@@ -261,7 +260,7 @@ def _dead_letters(bot, standin, runtime) -> None:  # type: ignore[no-untyped-def
     runtime.sender.wait_idle(timeout=30)
 
 
-def _incident_by_title(runtime, title: str):  # type: ignore[no-untyped-def]
+def _incident_by_title(runtime, title: str):
     from sqlalchemy import select
 
     from models.incidents.tables import Incident
@@ -271,7 +270,7 @@ def _incident_by_title(runtime, title: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def recorded(monkeypatch, bot, standin, people, runtime, clock, tmp_path):  # type: ignore[no-untyped-def]
+def recorded(monkeypatch, bot, standin, people, runtime, clock, tmp_path):
     recorder = Recorder()
     recorder.install(monkeypatch)
     walk_the_desks(bot, standin, runtime, clock, tmp_path)
@@ -288,7 +287,7 @@ def all_templates() -> list[str]:
     env = environment("en")
     names = []
     for name in env.list_templates(extensions=["j2"]):
-        source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+        source = env.loader.get_source(env, name)[0]
         if not PIECES.search(name) and "{% macro section(" not in source:
             names.append(name)
     return sorted(names)
@@ -337,7 +336,7 @@ def domain_messages() -> list[tuple[str, str | tuple[str, str]]]:
 SAME_IN_BOTH = {"admin", "back office"}
 
 
-def _translated(catalog, message) -> bool:  # type: ignore[no-untyped-def]
+def _translated(catalog, message) -> bool:
     if message in SAME_IN_BOTH:
         return True
     if isinstance(message, tuple):

@@ -12,11 +12,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot import logs
 from bot.imports_cli import run_import
 from bot.scheduler import tick
-from models.core.outbox import notify
+from models.core.notify import notify
+from tests.cast import MARIANA
 from tests.conftest import DATA
 from tests.harness import BOT_TOKEN, SIGNING_SECRET
-
-ADMIN, MARIANA = "U070000023", "U070000004"
 
 
 def scrape(bot) -> dict[tuple[str, tuple], float]:
@@ -113,7 +112,7 @@ def test_the_redactor_masks_tokens_secrets_and_emails_in_json_lines():
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        with logs.bound(request_key="cmd:T1:trigger.1", user_id="U070000004", desk="leave"):
+        with logs.bound(request_key="cmd:T1:trigger.1", user_id=MARIANA, desk="leave"):
             logger.warning("token %s secret %s mail %s url %s", BOT_TOKEN, SIGNING_SECRET,
                            "mariana.souza@empresa.com.br", "postgresql://bot:hunter22@db/prod")
             try:

@@ -8,10 +8,7 @@ from sqlalchemy import select
 
 from models.core.audit import AuditRecord
 from models.core.people import Person
-
-ADMIN = "U070000023"  # Eduarda Silva
-JOAO = "U070000007"
-MARIANA = "U070000004"
+from tests.cast import ADMIN, JOAO, MARIANA
 
 
 def _person(runtime, slack_id: str) -> Person:

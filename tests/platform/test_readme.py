@@ -34,14 +34,14 @@ def examples() -> list[str]:
     return list(dict.fromkeys(" ".join(t.split()) for t in typed))
 
 
-def answers(runtime, who: str, line: str) -> str:  # type: ignore[no-untyped-def]
+def answers(runtime, who: str, line: str) -> str:
     out = io.StringIO()
     Console(runtime, who=who, out=out).run(io.StringIO(line + "\n"))
     return out.getvalue().split("\n", 1)[1]  # past the greeting
 
 
 @pytest.fixture
-def demo(runtime):  # type: ignore[no-untyped-def]
+def demo(runtime):
     load_demo(runtime)
     return runtime
 

@@ -12,18 +12,7 @@ from sqlalchemy import inspect, select, text
 from models.core.people import Person
 from models.leave import flow
 from models.leave.tables import get_type
-
-ADMIN = "U070000023"  # Eduarda Silva, admin (RH, MG)
-TIAGO = "U070000000"  # manager of Vendas (SP)
-GABRIELA = "U070000001"  # manager of Backoffice Financeiro
-MARIANA = "U070000004"  # Vendas, MG, manager Tiago
-QUESIA = "U070000005"  # Backoffice Financeiro, SP, manager Gabriela; books trades
-WESLEY = "U070000008"  # Vendas, MG
-NICOLAS = "U070000009"  # Backoffice Financeiro, MG; books trades
-CARLA = "U070000012"  # Vendas, MG
-YASMIN = "U070000016"  # Vendas, SP
-DIEGO = "U070000020"  # Vendas, PR
-HENRIQUE = "U070000006"  # TI, on call
+from tests.cast import ADMIN
 
 
 def pid(runtime: Any, slack_id: str) -> int:

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.imports_cli import run_import
+from tests.cast import ADMIN, GABRIELA, HENRIQUE, MARIANA, NICOLAS, QUESIA, TIAGO
 from tests.incidents.helpers import report
-from tests.privacy.helpers import ADMIN, GABRIELA, HENRIQUE, MARIANA, NICOLAS, QUESIA, TIAGO, file_leave
+from tests.privacy.helpers import file_leave
 
 DATA = Path(__file__).resolve().parents[2] / "bot" / "demo_data"
 

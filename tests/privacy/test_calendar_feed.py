@@ -14,25 +14,13 @@ from sqlalchemy import select
 from models.core.people import Person
 from models.leave import flow
 from models.leave.feed import LeaveCalendarFeed
-from tests.privacy.helpers import (
-    ADMIN,
-    CARLA,
-    DIEGO,
-    MARIANA,
-    QUESIA,
-    TIAGO,
-    WESLEY,
-    YASMIN,
-    every_value,
-    file_leave,
-    found_in,
-    pid,
-)
+from tests.cast import ADMIN, CARLA, DIEGO, MARIANA, QUESIA, TIAGO, WESLEY, YASMIN
+from tests.privacy.helpers import every_value, file_leave, found_in, pid
 
 TOKEN = re.compile(r"/calendar/([A-Za-z0-9_-]+)\.ics")
 
 
-def fetch(bot, path: str, etag: str | None = None):  # type: ignore[no-untyped-def]
+def fetch(bot, path: str, etag: str | None = None):
     """GET ``path``: (status, headers, body bytes)."""
     req = urllib.request.Request(bot.url + path, headers={"If-None-Match": etag} if etag else {})
     try:
@@ -54,7 +42,7 @@ def events(body: bytes) -> dict[str, icalendar.Event]:
     return out
 
 
-def my_link(bot, user: str, text: str = "") -> str:  # type: ignore[no-untyped-def]
+def my_link(bot, user: str, text: str = "") -> str:
     resp = bot.command("/leave", ("calendar " + text).strip(), user=user)
     assert resp.status == 200
     found = TOKEN.search(resp.text)

@@ -17,14 +17,15 @@ from models.incidents.tables import Incident
 from models.leave.balance import balances
 from models.leave.tables import LeaveRequest
 from models.trades.tables import Trade
+from tests.cast import ADMIN, GABRIELA, MARIANA, QUESIA, TIAGO
 from tests.conftest import NOW
-from tests.privacy.helpers import ADMIN, GABRIELA, MARIANA, QUESIA, TIAGO, every_value, found_in, pid
+from tests.privacy.helpers import every_value, found_in, pid
 from tests.privacy.story import HERS, seed
 
 IDENTITY = ("Quésia Almeida", "quesia.almeida@empresa.com.br", QUESIA)
 
 
-def figures(runtime, skip: int) -> dict:  # type: ignore[no-untyped-def]
+def figures(runtime, skip: int) -> dict:
     """Everything others would notice: balances and requests per person, trades, incidents."""
     with runtime.db.session() as s:
         out: dict = {}
@@ -51,7 +52,7 @@ class Lines(logging.Handler):
 
 
 @pytest.fixture
-def log_lines():  # type: ignore[no-untyped-def]
+def log_lines():
     handler, root = Lines(), logging.getLogger()
     old = root.level
     root.addHandler(handler)
@@ -61,7 +62,7 @@ def log_lines():  # type: ignore[no-untyped-def]
     root.setLevel(old)
 
 
-def erase(bot, standin, who: str):  # type: ignore[no-untyped-def]
+def erase(bot, standin, who: str):
     before = len(standin.of("views.open"))
     assert bot.command("/backoffice", f"privacy erase <@{who}>", user=ADMIN).body == ""
     view = standin.wait_for("views.open", before + 1)[-1]["view"]
@@ -144,7 +145,7 @@ def test_only_admins_erase_never_themselves_and_never_twice(bot, standin, people
     assert "já foi apagada" in twice.text
 
 
-def pid_of_erased(runtime) -> int:  # type: ignore[no-untyped-def]
+def pid_of_erased(runtime) -> int:
     with runtime.db.session() as s:
         return int(s.scalars(select(AuditRecord.entity_id).where(AuditRecord.action == "privacy.erased")).one())
 

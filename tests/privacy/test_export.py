@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from models.core.people import Person
-from tests.privacy.helpers import ADMIN, MARIANA, QUESIA, pid
+from tests.cast import ADMIN, MARIANA, QUESIA
+from tests.privacy.helpers import pid
 from tests.privacy.story import HERS, THEIRS, seed
 
 
-def uploaded(standin, count: int = 1) -> tuple[dict, str]:  # type: ignore[no-untyped-def]
+def uploaded(standin, count: int = 1) -> tuple[dict, str]:
     """The last uploaded file as JSON, and the conversation it was shared in."""
     upload = standin.wait_for("file.upload", count)[-1]
     shared = standin.wait_for("files.completeUploadExternal", count)[-1]

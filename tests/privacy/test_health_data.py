@@ -11,8 +11,8 @@ import urllib.request
 
 from bot.cli import limit_library_logs
 from bot.scheduler import tick
+from tests.cast import MARIANA, TIAGO, WESLEY, YASMIN
 from tests.leave.helpers import button, dms, request_leave
-from tests.privacy.helpers import MARIANA, TIAGO, WESLEY, YASMIN
 from tests.privacy.test_erase import Lines
 
 NOTE = "Artroscopia do joelho esquerdo"

@@ -11,20 +11,21 @@ from bot.scheduler import run_job
 from models.core.audit import AuditRecord
 from models.core.privacy import AuditSummary
 from models.leave.tables import LeaveRequest
+from tests.cast import TIAGO, WESLEY
 from tests.conftest import NOW
-from tests.privacy.helpers import TIAGO, WESLEY, every_value, file_leave, found_in
+from tests.privacy.helpers import every_value, file_leave, found_in
 
 FLU = "Gripe forte com febre alta"
 BACK = "Dor nas costas, repouso"
 TRIP = "Férias em família no sul"
 
 
-def notes(runtime) -> dict[int, str | None]:  # type: ignore[no-untyped-def]
+def notes(runtime) -> dict[int, str | None]:
     with runtime.db.session() as s:
         return {r.id: r.note for r in s.scalars(select(LeaveRequest)).unique()}
 
 
-def removals(runtime) -> int:  # type: ignore[no-untyped-def]
+def removals(runtime) -> int:
     with runtime.db.session() as s:
         return s.scalar(select(func.count()).select_from(AuditRecord)
                         .where(AuditRecord.action == "privacy.health_note_removed")) or 0

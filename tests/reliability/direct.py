@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt.request import BoltRequest
 
 from bot.slack.app import create_app
+from tests.cast import EDUARDA, HENRIQUE, MARIANA, QUESIA, TIAGO
 from tests.harness import SIGNING_SECRET, Response, sign
 
 _n = itertools.count(1)
@@ -23,7 +24,7 @@ class DirectSlack:
         self.runtime = runtime
         self.app = create_app(runtime)
         # People with different roles: admin, sales, back office, on call, manager, a stranger.
-        self.users = ["U070000023", "U070000004", "U070000005", "U070000006", "U070000000", "U0STRANGE1"]
+        self.users = [EDUARDA, MARIANA, QUESIA, HENRIQUE, TIAGO, "U0STRANGE1"]
         self._seen = 0
         self.standin = None
 

@@ -10,11 +10,11 @@ import signal
 import pytest
 from sqlalchemy import select
 
-from models.core.outbox import OutboxMessage, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxMessage
 from models.core.people import Person
+from tests.cast import MARIANA
 from tests.processes import bot_env, start
-
-MARIANA = "U070000004"
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
+from tests.cast import ADMIN, MARIANA
 from tests.harness import RemoteBot
 from tests.processes import bot_env, free_port, start, stop, wait_http
 
-ADMIN, MARIANA = "U070000023", "U070000004"
 NEWCOMERS = [f"U0NEW{n:05d}" for n in range(6)]
 
 
@@ -62,7 +62,7 @@ def test_sigterm_with_requests_in_flight_loses_none(people, standin, database_ur
         stop(proc)
     for user in NEWCOMERS:
         answer = answers[user]
-        assert answer.status == 200 and answer.text and "Desculpe" not in answer.text  # type: ignore[attr-defined]
+        assert answer.status == 200 and answer.text and "Desculpe" not in answer.text
     with runtime.db.session() as s:
         assert s.scalar(select(func.count()).select_from(Person).where(Person.slack_user_id.in_(NEWCOMERS))) == 6
         [dm] = s.scalars(select(OutboxMessage).where(OutboxMessage.template == "admin/role_granted_dm")).all()

@@ -51,7 +51,7 @@ class Entry:
 
 
 def _target(fn: Callable, *target: str) -> Callable:
-    fn.target = target  # type: ignore[attr-defined] - what the completeness check reads
+    fn.target = target  # what the completeness check reads
     return fn
 
 
@@ -67,7 +67,7 @@ def click(action_id: str, value: str, user: str) -> Callable:
 
 def submit(callback_id: str, answers: dict, user: str) -> Callable:
     """Submit the modal ``prepare`` opened (as the bot rendered it)."""
-    def send(bot, standin, w):  # type: ignore[no-untyped-def]
+    def send(bot, standin, w):
         assert w["prepared"]["callback_id"] == callback_id
         return bot.submit(w["prepared"], answers, user=user)
     return _target(send, "form", callback_id)
@@ -75,7 +75,7 @@ def submit(callback_id: str, answers: dict, user: str) -> Callable:
 
 def opened(first: Callable) -> Callable:
     """Prepare a form: do ``first`` (a command or a click) and return the modal Slack was asked to open."""
-    def prepare(bot, standin, w):  # type: ignore[no-untyped-def]
+    def prepare(bot, standin, w):
         before = len(standin.of("views.open"))
         first(bot, standin, w)
         view = standin.wait_for("views.open", before + 1)[-1]["view"]
@@ -179,7 +179,7 @@ ENTRIES: list[Entry] = [
 
 # -- the world ---------------------------------------------------------------------------------------------
 
-def world_for(runtime, standin, tmp_path, desks: str | set[str]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def world_for(runtime, standin, tmp_path, desks: str | set[str]) -> dict[str, Any]:
     """The roles' world, plus more of the same for entries that must each find their own target."""
     import datetime as dt
 
@@ -191,7 +191,7 @@ def world_for(runtime, standin, tmp_path, desks: str | set[str]) -> dict[str, An
     desks = {desks} if isinstance(desks, str) else desks
     w = build_world(runtime, standin, tmp_path, desks)
     if "backoffice" in desks:
-        from models.core.outbox import notify
+        from models.core.notify import notify
 
         with runtime.unit_of_work(source="test") as ctx:  # two dead letters (parked before any send)
             for n in (1, 2):
@@ -223,7 +223,7 @@ def world_for(runtime, standin, tmp_path, desks: str | set[str]) -> dict[str, An
 
 # -- what changed ------------------------------------------------------------------------------------------
 
-def snapshot(runtime, standin, wire: Wire) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def snapshot(runtime, standin, wire: Wire) -> dict[str, Any]:
     """Rows per table, audit records per action, and Slack calls per method, once everything settled."""
     wire.finished()
     runtime.sender.wait_idle(timeout=30)
@@ -245,14 +245,14 @@ def delta(before: dict, after: dict) -> dict[str, dict]:
 class Wire:
     """Catches the body of the request an entry makes, so it can be sent again byte for byte."""
 
-    def __init__(self, bot) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, bot) -> None:
         self.bot, self.post = bot, bot.post
         self.listeners = Listeners(bot)
 
     def finished(self) -> None:
         self.listeners.finished()
 
-    def build(self, entry: Entry, standin, w: dict) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    def build(self, entry: Entry, standin, w: dict) -> tuple[str, str]:
         caught: list[tuple[str, str]] = []
 
         def catch(body: str, content_type: str, **kw: Any) -> Response:
@@ -277,7 +277,7 @@ def _entries(desk: str) -> list[Entry]:
     return [e for e in ENTRIES if e.desk == desk]
 
 
-def _prepare(entry: Entry, bot, standin, w: dict) -> None:  # type: ignore[no-untyped-def]
+def _prepare(entry: Entry, bot, standin, w: dict) -> None:
     w.pop("prepared", None)
     if entry.prepare is not None:
         w["prepared"] = entry.prepare(bot, standin, w)
@@ -346,7 +346,7 @@ def test_two_copies_at_once_do_what_one_did(bot, people, runtime, standin, tmp_p
     _concurrently(bot, runtime, standin, tmp_path, {desk}, _entries(desk))
 
 
-def _concurrently(bot, runtime, standin, tmp_path, desks: set[str], entries: list[Entry]) -> None:  # type: ignore[no-untyped-def]
+def _concurrently(bot, runtime, standin, tmp_path, desks: set[str], entries: list[Entry]) -> None:
     """Each entry once, then all again from scratch with each request sent twice at once: the same outcome."""
     from tests.conftest import DATA
 
@@ -385,7 +385,7 @@ def _together(go: threading.Barrier, wire: Wire, request: tuple[str, str], n: in
     wire.send(request, retry_num=n or None)  # the first copy as sent, the second as Slack's retry
 
 
-def _import_people(runtime, data) -> None:  # type: ignore[no-untyped-def]
+def _import_people(runtime, data) -> None:
     from bot.importing import read_table
 
     importer = runtime.registry.importers["people"]
@@ -396,7 +396,7 @@ def _import_people(runtime, data) -> None:  # type: ignore[no-untyped-def]
 
 def test_the_table_lists_every_command_button_form_and_event_that_changes_something(runtime):
     """A new subcommand, button, form or event must be added to ENTRIES, or to READ_ONLY saying why."""
-    listed = {e.send.target for e in ENTRIES}  # type: ignore[attr-defined]
+    listed = {e.send.target for e in ENTRIES}
     everything = {("/" + c.name, sub) for c in runtime.registry.commands.values()
                   for sub in {e.name for e in c.subcommands.values()}}
     everything |= {("button", a) for a in runtime.registry.actions}

@@ -37,6 +37,7 @@ from sqlalchemy import select
 
 from bot.render import render_text
 from models.core import people as people_domain
+from models.core import people_flow
 from models.core.errors import DomainError, PermissionDenied
 from models.core.people import ROLE_LABELS
 from models.core.platform import ProcessedRequest
@@ -51,6 +52,7 @@ from models.leave.types import configure_type
 from models.stock.flow import watch
 from models.trades import flow as trades_flow
 from models.trades import report as trades_report
+from tests.cast import WESLEY
 from tests.reliability.world import (
     DESKS,
     OTHERS,
@@ -292,19 +294,19 @@ def test_over_http_each_role_is_allowed_or_refused_as_the_table_says(bot, people
 
 # -- layer (b): the domain, called directly --------------------------------------------------------------
 
-def _person(ctx, key: str):  # type: ignore[no-untyped-def]
+def _person(ctx, key: str):
     return people_domain.get_person(ctx.session, ROLES.get(key, key))
 
 
-def _inc(ctx, world, key="inc_n"):  # type: ignore[no-untyped-def]
+def _inc(ctx, world, key="inc_n"):
     return get_incident(ctx.session, world[key], lock=True)
 
 
 # What each row's domain call is; rows whose handlers only read (lists, help, search) have none.
 DOMAIN: dict[str, Callable[[Any, dict], Any]] = {
     "/backoffice role <@U070000008> backoffice":
-        lambda ctx, w: people_domain.set_role(ctx, _person(ctx, "U070000008"), people_domain.Role.backoffice),
-    "/backoffice people": lambda ctx, w: people_domain.list_people(ctx),
+        lambda ctx, w: people_flow.set_role(ctx, _person(ctx, WESLEY), people_domain.Role.backoffice),
+    "/backoffice people": lambda ctx, w: people_flow.list_people(ctx),
     "/stock watch PRD-2008": lambda ctx, w: watch(ctx, "PRD-2008"),
     "/leave balance <@U070000007>": lambda ctx, w: leave_views.balance_report(ctx, _person(ctx, "employee")),
     "/leave show {sick}": lambda ctx, w: leave_views.show_request(ctx, w["sick"]),

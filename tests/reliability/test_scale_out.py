@@ -18,6 +18,7 @@ import zoneinfo
 import pytest
 from sqlalchemy import select
 
+from tests.cast import SOFIA
 from tests.conftest import pg_only
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, RemoteBot
 from tests.processes import free_port, wait_http
@@ -25,7 +26,6 @@ from tests.processes import free_port, wait_http
 pytestmark = [pytest.mark.long, pg_only()]
 
 REPORTS = 30
-SOFIA = "U070000002"  # manager and on call
 INCIDENTS = "C0INCIDNT"
 DIGEST_CHANNEL = "C0DIGEST1"
 

@@ -7,9 +7,7 @@ from sqlalchemy import func, select
 from models.core.audit import AuditRecord
 from models.core.outbox import OutboxMessage
 from models.core.people import Person
-
-ADMIN = "U070000023"
-MARIANA = "U070000004"
+from tests.cast import ADMIN, MARIANA
 
 
 def _count(runtime, model) -> int:

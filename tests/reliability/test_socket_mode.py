@@ -15,6 +15,7 @@ import signal
 
 import pytest
 
+from tests.cast import ADMIN, MARIANA, TIAGO
 from tests.harness import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -24,11 +25,9 @@ from tests.harness import (
     mention_event,
     submit_payload,
 )
-from tests.leave.helpers import MARIANA, TIAGO, button, only_request
+from tests.leave.helpers import button, only_request
 from tests.processes import APP_TOKEN, bot_env, start, stop
 from tests.socket_standin import SocketStandIn
-
-ADMIN = "U070000023"
 
 
 def _week_after_next() -> dt.date:

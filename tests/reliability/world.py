@@ -11,31 +11,32 @@ from models.incidents import flow as incidents_flow
 from models.incidents.tables import get_incident
 from models.leave import flow as leave_requests
 from models.leave.tables import get_type
+from tests.cast import ANA, EDUARDA, GABRIELA, HENRIQUE, ISABELA, JOAO, KARINA, MARIANA, NICOLAS, QUESIA
 from tests.stock.conftest import CATALOGUE, Importer
 from tests.trades.conftest import DATA as TRADES_DATA
 from tests.trades.conftest import import_file
 
 ROLES = {
     "stranger": "U0STRANGE1",
-    "employee": "U070000007",
-    "sales": "U070000004",
-    "backoffice": "U070000005",
-    "oncall": "U070000006",
-    "manager": "U070000003",
-    "admin": "U070000023",
+    "employee": JOAO,
+    "sales": MARIANA,
+    "backoffice": QUESIA,
+    "oncall": HENRIQUE,
+    "manager": ISABELA,
+    "admin": EDUARDA,
 }
 # People a rule names by what they did, not by role.
 OTHERS = {
-    "Nicolas, booked the trades": "U070000009",  # back office
-    "Ana, booked the breaks": "U070000021",  # back office
-    "Gabriela, imported both": "U070000001",  # back office (and manager): imported the trades here
-    "Karina, on call, not assignee": "U070000010",
+    "Nicolas, booked the trades": NICOLAS,  # back office
+    "Ana, booked the breaks": ANA,  # back office
+    "Gabriela, imported both": GABRIELA,  # back office (and manager): imported the trades here
+    "Karina, on call, not assignee": KARINA,
 }
 # Matched trades booked by Nicolas; mismatched ones (price, net amount) booked by Ana.
 TRADE, TRADE2, BREAK, BREAK2 = "T20261123-0001", "T20261123-0017", "T20261123-0003", "T20261119-0012"
 
 
-def as_person(runtime, slack_id: str):  # type: ignore[no-untyped-def]
+def as_person(runtime, slack_id: str):
     return runtime.unit_of_work(actor=runtime.person_id_for_slack_user(slack_id), source="test")
 
 
@@ -43,7 +44,7 @@ def as_person(runtime, slack_id: str):  # type: ignore[no-untyped-def]
 DESKS = ["backoffice", "stock", "leave", "trade", "incident", "digest"]
 
 
-def build_world(runtime, standin, tmp_path, desks) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def build_world(runtime, standin, tmp_path, desks) -> dict[str, Any]:
     """Everyone seen once, then what the desks' rows act on: the stock catalogue; João's vacation
     and sick leave and Isabela's own vacation; the sample trades and confirmations (imported by
     Gabriela); an open incident and a resolved one assigned to Henrique (on call)."""
@@ -84,7 +85,7 @@ def build_world(runtime, standin, tmp_path, desks) -> dict[str, Any]:  # type: i
 
 
 
-def row_counts(runtime) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def row_counts(runtime) -> dict[str, int]:
     """Rows in every table, in one query (what "nothing stored" is checked against), once the
     notifications already queued have left."""
     from sqlalchemy import func, literal, select, union_all
@@ -105,7 +106,7 @@ class Listeners:
     """Knows when the bot has finished with what it was sent: Bolt acks first, then runs the
     listener in its thread pool; every task handed to that pool is awaited."""
 
-    def __init__(self, bot) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, bot) -> None:
         self.tasks: list[concurrent.futures.Future] = []
         pool = bot.app.bolt._listener_runner.listener_executor
         submit = pool.submit

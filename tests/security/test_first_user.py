@@ -12,12 +12,12 @@ SLACK_DEADLINE = 3.0
 NEWCOMER = "U0NEWBIE01"
 
 
-def _person(runtime, **where):  # type: ignore[no-untyped-def]
+def _person(runtime, **where):
     with runtime.db.session(readonly=True) as s:
         return s.scalar(select(Person).filter_by(**where))
 
 
-def _wait(predicate, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+def _wait(predicate, timeout: float = 15.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = predicate()

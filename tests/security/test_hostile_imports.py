@@ -25,7 +25,7 @@ STOCK_ROW = "2026-11-23T08:00:00-03:00,PRD-1000,7890000007009,{name},SP-CD01,UN,
 MEMORY_BOUND = 64 * 2**20  # far below what reading the file whole would take
 
 
-def _import(runtime, kind: str, path: Path) -> tuple[int, str, int]:  # type: ignore[no-untyped-def]
+def _import(runtime, kind: str, path: Path) -> tuple[int, str, int]:
     """Exit code, what was printed on stderr, and the peak memory the import took (Python allocations)."""
     err, out = io.StringIO(), io.StringIO()
     tracemalloc.start()
@@ -46,7 +46,7 @@ def _refused(result: tuple[int, str, int], *words: str) -> str:
     return said
 
 
-def _stock_rows(runtime) -> int:  # type: ignore[no-untyped-def]
+def _stock_rows(runtime) -> int:
     with runtime.db.session(readonly=True) as s:
         return s.scalar(select(func.count()).select_from(StockLevel)) or 0
 

@@ -7,18 +7,19 @@ import threading
 from sqlalchemy import select
 
 from models.core.errors import DomainError
-from models.core.people import Person, Role, admins, set_role
+from models.core.people import Person, Role, admins
+from models.core.people_flow import set_role
+from tests.cast import EDUARDA, SOFIA
 
-EDUARDA, SOFIA = "U070000023", "U070000002"
 ROUNDS = 6
 
 
-def _person_id(runtime, slack_id: str) -> int:  # type: ignore[no-untyped-def]
+def _person_id(runtime, slack_id: str) -> int:
     with runtime.db.session(readonly=True) as s:
         return s.scalar(select(Person.id).where(Person.slack_user_id == slack_id))
 
 
-def _demote(runtime, actor: int, target: int) -> str:  # type: ignore[no-untyped-def]
+def _demote(runtime, actor: int, target: int) -> str:
     try:
         with runtime.unit_of_work(actor=actor, source="test") as ctx:
             set_role(ctx, ctx.session.get(Person, target), Role.admin, grant=False)

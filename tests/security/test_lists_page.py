@@ -11,12 +11,11 @@ from models.core.people import Person
 from models.incidents import flow as incidents
 from models.leave.flow import file_request
 from models.leave.tables import get_type
+from tests.cast import ADMIN, MARIANA, TIAGO
 from tests.harness import Response
 
-TIAGO, MARIANA, ADMIN = "U070000000", "U070000004", "U070000023"
 
-
-def _id(runtime, slack_id: str) -> int:  # type: ignore[no-untyped-def]
+def _id(runtime, slack_id: str) -> int:
     with runtime.db.session(readonly=True) as s:
         return s.scalar(select(Person.id).where(Person.slack_user_id == slack_id))
 
@@ -34,7 +33,7 @@ def _within_limits(msg: dict) -> None:
         assert len((b.get("text") or {}).get("text", "")) <= 3000
 
 
-def _pages(bot, standin, first: Response, action: str, user: str) -> list[dict]:  # type: ignore[no-untyped-def]
+def _pages(bot, standin, first: Response, action: str, user: str) -> list[dict]:
     """The first page, then every page reached with Next (each rewriting the message)."""
     pages = [first.json]
     while (nxt := _buttons(pages[-1], action + ":next")):

@@ -9,10 +9,10 @@ import urllib.parse
 
 import pytest
 
-ADMIN = "U070000023"
+from tests.cast import ADMIN
 
 
-def _form(payload) -> str:  # type: ignore[no-untyped-def]
+def _form(payload) -> str:
     return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 
@@ -43,13 +43,13 @@ SIGNED = {
 }
 
 
-def _bounded(caplog) -> None:  # type: ignore[no-untyped-def]
+def _bounded(caplog) -> None:
     lines = [r.getMessage() for r in caplog.records]
     assert len(lines) <= 1, lines
     assert all(len(line) <= 300 and "\n" not in line and not r.exc_info for line, r in zip(lines, caplog.records, strict=True))
 
 
-def _post_raw(bot, body: str, content_type: str, signed: bool):  # type: ignore[no-untyped-def]
+def _post_raw(bot, body: str, content_type: str, signed: bool):
     return bot.post(body.encode("utf-8", "surrogateescape").decode("latin-1") if "\udcff" in body else body,
                     content_type, signed=signed)
 

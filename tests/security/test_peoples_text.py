@@ -7,14 +7,15 @@ import json
 
 import pytest
 
-from tests.incidents.helpers import MARIANA, card_posts, incident
-from tests.leave.helpers import MARIANA as EMPLOYEE
-from tests.leave.helpers import TIAGO, dms, request_leave
+from tests.cast import MARIANA, TIAGO
+from tests.cast import MARIANA as EMPLOYEE
+from tests.incidents.helpers import card_posts, incident
+from tests.leave.helpers import dms, request_leave
 
 FORGED_LINK = "https://x|Reported> <!channel> <https://evil/phish"
 
 
-def _report_form(bot, standin) -> dict:  # type: ignore[no-untyped-def]
+def _report_form(bot, standin) -> dict:
     bot.command("/incident", "", user=MARIANA)
     return standin.wait_for("views.open")[-1]["view"]
 

@@ -15,9 +15,9 @@ import urllib.request
 
 import pytest
 
+from tests.cast import ADMIN
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, RemoteBot
 
-ADMIN = "U070000023"
 SLACK_DEADLINE = 3.0  # Slack gives up on an answer after 3 s
 
 

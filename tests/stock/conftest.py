@@ -29,7 +29,7 @@ CATALOGUE = [
 ]
 
 
-def row(sku, barcode, name, wh, on_hand, reserved, incoming, eta, level, qty, price, snap=SNAP, *,  # type: ignore[no-untyped-def]
+def row(sku, barcode, name, wh, on_hand, reserved, incoming, eta, level, qty, price, snap=SNAP, *,
         sep: str = ","):
     values = (snap, sku, barcode, name, wh, "UN", on_hand, reserved, incoming, eta, level, qty, price, "BRL")
     return sep.join(f'"{v}"' if sep in str(v) else str(v) for v in values)
@@ -45,10 +45,10 @@ def write_csv(path: Path, rows: list[tuple], *, sep: str = ",", bom: bool = Fals
 class Importer:
     """Import stock files as the CLI does, and keep what it printed."""
 
-    def __init__(self, runtime, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, runtime, tmp_path: Path) -> None:
         self.runtime, self.tmp_path, self.n = runtime, tmp_path, 0
 
-    def file(self, rows: list[tuple], **kw) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+    def file(self, rows: list[tuple], **kw) -> tuple[int, str, str]:
         self.n += 1
         return self.path(write_csv(self.tmp_path / f"stock{self.n}.csv", rows, **kw))
 
@@ -62,19 +62,19 @@ class Importer:
 
 
 @pytest.fixture
-def importer(people, tmp_path):  # type: ignore[no-untyped-def]
+def importer(people, tmp_path):
     return Importer(people, tmp_path)
 
 
 @pytest.fixture
-def catalogue(importer):  # type: ignore[no-untyped-def]
+def catalogue(importer):
     code, out, err = importer.file(CATALOGUE)
     assert code == 0, err
     return importer
 
 
 @pytest.fixture
-def demo_stock(importer):  # type: ignore[no-untyped-def]
+def demo_stock(importer):
     code, out, err = importer.path(DATA / "stock.csv")
     assert code == 0, err
     return importer

@@ -6,10 +6,9 @@ from sqlalchemy import func, select
 
 from models.core.audit import AuditRecord
 from models.stock.tables import StockWatch
+from tests.cast import CARLA, MARIANA
 from tests.conftest import pg_only
 
-MARIANA = "U070000004"
-CARLA = "U070000012"
 STOCK_CHANNEL = "C0STOCK01"
 
 TONER = ("PRD-2008", "7890000020008", "Toner HP 58A", "SP-CD01")
@@ -24,7 +23,7 @@ def mesa(on_hand: int, reserved: int = 4) -> list[tuple]:
     return [(*MESA, on_hand, reserved, 0, "", 10, 20, "1.187,08")]
 
 
-def alerts(standin) -> list:  # type: ignore[no-untyped-def]
+def alerts(standin) -> list:
     standin.settle()
     return standin.messages(STOCK_CHANNEL)
 

@@ -10,14 +10,13 @@ from sqlalchemy import func, select
 from models.core.audit import AuditRecord
 from models.core.errors import PermissionDenied
 from models.stock.tables import Product, StockLevel, Warehouse
+from tests.cast import MARIANA
 from tests.stock.conftest import CATALOGUE, HEADER, SNAP, write_csv
 
-MARIANA = "U070000004"
 
-
-def counts(runtime) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+def counts(runtime) -> tuple[int, int, int]:
     with runtime.db.session() as s:
-        return tuple(s.scalar(select(func.count()).select_from(t)) for t in (Product, Warehouse, StockLevel))  # type: ignore[return-value]
+        return tuple(s.scalar(select(func.count()).select_from(t)) for t in (Product, Warehouse, StockLevel))
 
 
 def test_demo_file_imports_with_a_summary_and_reimports_unchanged(importer):

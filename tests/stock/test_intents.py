@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from handlers.stock.intents import about_stock
+from tests.cast import MARIANA
 
-MARIANA = "U070000004"
 
-
-def replies(standin, channel: str, count: int = 1):  # type: ignore[no-untyped-def]
+def replies(standin, channel: str, count: int = 1):
     return standin.wait_for("chat.postMessage", count, where=lambda c: c.get("channel") == channel)
 
 

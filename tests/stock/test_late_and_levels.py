@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from tests.cast import MARIANA
 from tests.stock.conftest import CATALOGUE
 
-MARIANA = "U070000004"
 STOCK_CHANNEL = "C0STOCK01"
 # Today is 25/11/2026: one shipment was due on 20/11 and has not arrived, one is due on 10/12.
 LATE = ("PRD-2101", "7890000021001", "Grampeador de mesa", "SP-CD01", 0, 0, 50, "2026-11-20", 100, 20, "35,00")

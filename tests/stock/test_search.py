@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import threading
 
+from tests.cast import MARIANA
 from tests.stock.conftest import CATALOGUE
 
-MARIANA = "U070000004"  # sales, pt-BR
 
-
-def buttons(resp) -> list[dict]:  # type: ignore[no-untyped-def]
+def buttons(resp) -> list[dict]:
     found = []
     for block in resp.json.get("blocks", []):
         if block.get("accessory", {}).get("type") == "button":
@@ -18,11 +17,11 @@ def buttons(resp) -> list[dict]:  # type: ignore[no-untyped-def]
     return found
 
 
-def mrkdwn(resp) -> str:  # type: ignore[no-untyped-def]
+def mrkdwn(resp) -> str:
     """The message text and every mrkdwn text in it: where Slack would turn <!channel> into a ping."""
     parts = [resp.json.get("text", "")]
 
-    def walk(obj):  # type: ignore[no-untyped-def]
+    def walk(obj):
         if isinstance(obj, dict):
             if obj.get("type") == "mrkdwn":
                 parts.append(obj.get("text", ""))

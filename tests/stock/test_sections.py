@@ -9,11 +9,8 @@ from bot.registry import DigestScope
 from bot.render import environment
 from bot.request import Request
 from models.core.people import Person
+from tests.cast import GABRIELA, MARIANA, TIAGO
 from tests.conftest import NOW
-
-TIAGO = "U070000000"  # sales manager
-GABRIELA = "U070000001"  # back-office manager
-MARIANA = "U070000004"
 
 
 def section_blocks(template: str, data: dict, locale: str = "pt-BR") -> list[dict]:
@@ -23,7 +20,7 @@ def section_blocks(template: str, data: dict, locale: str = "pt-BR") -> list[dic
     return blocks
 
 
-def managers(runtime, *slack_ids: str) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def managers(runtime, *slack_ids: str) -> pd.DataFrame:
     with runtime.db.session() as s:
         people = [s.scalar(select(Person).where(Person.slack_user_id == sid)) for sid in slack_ids]
         return pd.DataFrame([{"person_id": p.id, "name": p.name, "slack_user_id": p.slack_user_id, "team": p.team,
@@ -31,7 +28,7 @@ def managers(runtime, *slack_ids: str) -> pd.DataFrame:  # type: ignore[no-untyp
                               "timezone": p.timezone, "locale": p.locale, "day": NOW.date()} for p in people])
 
 
-def registered(runtime, kind: str):  # type: ignore[no-untyped-def]
+def registered(runtime, kind: str):
     found = [s for s in getattr(runtime.registry, kind) if s.desk == "stock"]
     assert len(found) == 1
     return found[0]

@@ -13,16 +13,11 @@ from sqlalchemy import select
 from bot.imports_cli import run_import
 from bot.runtime import Runtime
 from models.trades.tables import Trade
+from tests.cast import OLIVIA
 
 DATA = Path(__file__).resolve().parents[2] / "bot" / "demo_data"
 TRADES_CHANNEL = "C0TRADES1"
 
-QUESIA = "U070000005"  # back office; booked T20261119-0007 and others
-NICOLAS = "U070000009"  # back office; booked T20261123-0001, T20261119-0005...
-GABRIELA = "U070000001"  # back office manager
-ANA = "U070000021"  # back office; booked T20261123-0003
-MARIANA = "U070000004"  # sales: no back-office role
-OLIVIA = "U070000013"  # back office; imports the sample files (so she may not confirm them)
 
 
 def import_file(runtime: Runtime, kind: str, path: Path, actor: str | None = OLIVIA) -> tuple[int, str, str]:
@@ -53,7 +48,7 @@ def trade(runtime: Runtime, ref: str) -> Trade:
         return found
 
 
-def write_csv(tmp_path: Path, name: str, source: Path, edit=None, sep: str = ",") -> Path:  # type: ignore[no-untyped-def]
+def write_csv(tmp_path: Path, name: str, source: Path, edit=None, sep: str = ",") -> Path:
     """A copy of ``source`` with ``edit(lines)`` applied (a list of rows as lists of text)."""
     rows = [line.split(",") for line in source.read_text(encoding="utf-8").splitlines()]
     if edit is not None:
@@ -63,11 +58,11 @@ def write_csv(tmp_path: Path, name: str, source: Path, edit=None, sep: str = ","
     return path
 
 
-def channel_posts(standin, count: int = 1) -> list:  # type: ignore[no-untyped-def]
+def channel_posts(standin, count: int = 1) -> list:
     return standin.wait_for("chat.postMessage", count, where=lambda c: c.get("channel") == TRADES_CHANNEL)
 
 
-def opened_view(standin) -> dict:  # type: ignore[no-untyped-def]
+def opened_view(standin) -> dict:
     view = standin.wait_for("views.open")[-1]["view"]
     return json.loads(view) if isinstance(view, str) else view
 

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from models.core.audit import AuditRecord
 from models.core.errors import Conflict
 from models.trades.tables import Confirmation, Trade
-from tests.trades.conftest import ANA, DATA, GABRIELA, NICOLAS, QUESIA, channel_posts, import_file, trade, write_csv
+from tests.cast import ANA, GABRIELA, NICOLAS, QUESIA
+from tests.trades.conftest import DATA, channel_posts, import_file, trade, write_csv
 
 
-def resend(tmp_path, confirm_id: str, kind: str, price: str | None = None):  # type: ignore[no-untyped-def]
+def resend(tmp_path, confirm_id: str, kind: str, price: str | None = None):
     """A broker file with one message: ``confirm_id`` again as REPLACE (at ``price``) or CANCEL."""
     def edit(rows):
         out = [rows[0]]

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from bot.files import Sheet, to_csv, to_xlsx
 from models.core.outbox import OutboxMessage
-from tests.trades.conftest import C_HEAD, QUESIA, T_HEAD, conf_line, import_file, trade_line, write
+from tests.cast import QUESIA
+from tests.trades.conftest import C_HEAD, T_HEAD, conf_line, import_file, trade_line, write
 
 
-def book_breaks(runtime, tmp_path, n: int = 25) -> None:  # type: ignore[no-untyped-def]
+def book_breaks(runtime, tmp_path, n: int = 25) -> None:
     """``n`` trades, each confirmed 2% above its price: ``n`` price breaks, FUNDO-A first, then FUNDO-B."""
     trades = [trade_line(f"T-BR-{i:02d}", 100, "10.00", account="FUNDO-A" if i <= 12 else "FUNDO-B")
               for i in range(1, n + 1)]
@@ -24,7 +25,7 @@ def book_breaks(runtime, tmp_path, n: int = 25) -> None:  # type: ignore[no-unty
     assert import_file(runtime, "confirmations", write(tmp_path / "c.csv", C_HEAD, confs))[0] == 0
 
 
-def buttons(message) -> dict:  # type: ignore[no-untyped-def]
+def buttons(message) -> dict:
     return {e["action_id"]: e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]}
 
 
@@ -65,7 +66,7 @@ def test_breaks_filtered_by_account_instrument_or_date(bot, people, tmp_path):
     assert "Filtre por uma corretora" in two
 
 
-def file_rows(runtime, name: str) -> bytes:  # type: ignore[no-untyped-def]
+def file_rows(runtime, name: str) -> bytes:
     with runtime.db.session() as s:
         rows = [r for r in s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "file")).unique()
                 if r.data["files"][0]["filename"] == name]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -11,12 +12,13 @@ from bot.registry import DigestScope
 from bot.render import environment
 from models.trades.imports import book_trade
 from models.trades.tables import Trade
-from tests.trades.conftest import ANA, GABRIELA, QUESIA, channel_posts, trade
+from tests.cast import ANA, GABRIELA, MARIANA, NICOLAS, QUESIA
+from tests.trades.conftest import channel_posts, trade
 
 UTC = dt.UTC
 
 
-def run_cutoff(runtime, at: dt.datetime) -> str:  # type: ignore[no-untyped-def]
+def run_cutoff(runtime, at: dt.datetime) -> str:
     """What the scheduler (or `backoffice-bot job trades.cutoff --at ...`) does at ``at``."""
     runtime.clock.set(at)
     result = runtime.registry.jobs["trades.cutoff"].run(runtime, runtime.clock.now())
@@ -24,7 +26,7 @@ def run_cutoff(runtime, at: dt.datetime) -> str:  # type: ignore[no-untyped-def]
     return str(result)  # as the scheduler logs it
 
 
-def book_today(runtime) -> None:  # type: ignore[no-untyped-def]
+def book_today(runtime) -> None:
     with runtime.unit_of_work(source="test") as ctx:
         book_trade(ctx, trade_ref="T20261125-0001", trade_date="2026-11-25", settlement_date="2026-11-27",
                    account="FUNDO-A", side="BUY", isin="BRPETRACNPR6", ticker="PETR4", quantity="100", price="37.00",
@@ -93,11 +95,7 @@ def test_unconfirmed_series_counts_each_day(bot, desk):
 
 
 def test_the_app_home_shows_the_desk_to_the_back_office_only(bot, desk, standin):
-    import time
-
-    from tests.trades.conftest import MARIANA, NICOLAS
-
-    def open_home(user: str):  # type: ignore[no-untyped-def]
+    def open_home(user: str):
         bot.event({"type": "app_home_opened", "user": user, "channel": "D0DIRECT01", "tab": "home",
                    "event_ts": f"{time.time():.6f}"})
         return standin.wait_for("views.publish", where=lambda c: c.get("user_id") == user)[-1].text

@@ -11,19 +11,9 @@ from sqlalchemy import func, select
 from models.core.audit import AuditRecord
 from models.core.errors import PermissionDenied
 from models.trades.tables import TradeEvent
+from tests.cast import ANA, GABRIELA, MARIANA, NICOLAS, QUESIA
 from tests.conftest import pg_only
-from tests.trades.conftest import (
-    ANA,
-    DATA,
-    GABRIELA,
-    MARIANA,
-    NICOLAS,
-    QUESIA,
-    channel_posts,
-    import_file,
-    opened_view,
-    trade,
-)
+from tests.trades.conftest import DATA, channel_posts, import_file, opened_view, trade
 
 
 def test_a_second_person_confirms_a_matched_trade_and_the_booker_hears_of_it(bot, desk, standin):

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from models.core.audit import AuditRecord
 from models.trades.tables import Confirmation, Trade, TradeEvent
-from tests.trades.conftest import DATA, QUESIA, channel_posts, import_file, trade, write_csv
+from tests.cast import QUESIA
+from tests.trades.conftest import DATA, channel_posts, import_file, trade, write_csv
 
 
 def test_each_break_in_the_sample_files_is_found_and_named(bot, desk, standin):

@@ -14,7 +14,8 @@ from sqlalchemy import delete, select
 
 from models.trades.pairing import pair
 from models.trades.tables import Confirmation, Trade, TradeEvent
-from tests.trades.conftest import C_HEAD, GABRIELA, QUESIA, T_HEAD, conf_line, import_file, trade, trade_line, write
+from tests.cast import GABRIELA, QUESIA
+from tests.trades.conftest import C_HEAD, T_HEAD, conf_line, import_file, trade, trade_line, write
 
 TOL, NET_TOL = Decimal("0.05"), Decimal("1.00")
 DAY = dt.date(2026, 11, 23)
@@ -28,7 +29,7 @@ def frame(rows: list[tuple[str, int, int, int]]) -> pd.DataFrame:
                          for i, (ref, qty, cents, late) in enumerate(rows)])
 
 
-def pairs_of(result, trades: pd.DataFrame, confs: pd.DataFrame) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def pairs_of(result, trades: pd.DataFrame, confs: pd.DataFrame) -> set[tuple[str, str]]:
     t_ref = dict(zip(trades["id"], trades["ref"], strict=True))
     c_ref = dict(zip(confs["id"], confs["ref"], strict=True))
     return {(t_ref[t], c_ref[c]) for t, c in zip(result.pairs["trade_id"], result.pairs["conf_id"], strict=True)}
@@ -73,7 +74,7 @@ def test_look_alike_groups_pair_optimally_and_the_same_in_any_order(t_vals, c_va
         assert pairs_of(pair(t, c, TOL, NET_TOL), t, c) == expected
     by_t, by_c = {r[0]: r for r in trades}, {r[0]: r for r in confs}
 
-    def score(pairs) -> tuple:  # type: ignore[no-untyped-def]
+    def score(pairs) -> tuple:
         parts = [disagreement(by_t[a], by_c[b]) for a, b in pairs]
         return (sum(p[0] for p in parts), sum(p[1] for p in parts), round(sum(p[2] for p in parts), 9))
 

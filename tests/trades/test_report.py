@@ -12,7 +12,7 @@ from bot.request import Request
 from handlers.trades.files import report_sheets
 from models.trades.imports import book_trade
 from models.trades.report import build_report
-from tests.trades.conftest import MARIANA, QUESIA
+from tests.cast import MARIANA, QUESIA
 
 PETR4, VALE3 = "BRPETRACNPR6", "BRVALEACNOR0"
 BOOK = [
@@ -26,7 +26,7 @@ BOOK = [
 ]
 
 
-def book(runtime) -> None:  # type: ignore[no-untyped-def]
+def book(runtime) -> None:
     with runtime.unit_of_work(source="test") as ctx:
         for ref, td, sd, acct, side, isin, ticker, qty, price, fees, net, broker in BOOK:
             book_trade(ctx, trade_ref=ref, trade_date=td, settlement_date=sd, account=acct, side=side, isin=isin,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.trades.conftest import ANA, DATA, NICOLAS, QUESIA, import_file, write_csv
+from tests.cast import ANA, NICOLAS, QUESIA
+from tests.trades.conftest import DATA, import_file, write_csv
 
 # Internal names (fields, statuses, history steps) and the English words for them.
 LEAKS = re.compile(r"\b(net_amount|settlement_date|trade_date|unmatched|mismatched|matched|confirmed|disputed|"
