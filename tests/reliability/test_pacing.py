@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from bot.clock import FrozenClock
 from bot.slack.pacing import Limit, Pacer, Slot
-from models.core.outbox import OutboxMessage, notify
+from models.core.notify import notify
+from models.core.outbox import OutboxMessage
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
