@@ -24,7 +24,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.bench_stock import _pg_reachable, fresh_database
+from bench.bench_stock import fresh_database, on_each_database
 from bench.common import Row, print_table
 
 DESK = "platform"
@@ -164,16 +164,9 @@ def bench_web_memory(tmp: Path) -> list[Row]:
 
 
 def run(quick: bool, scale: int = 1) -> list[Row]:
-    import logging
-
-    logging.disable(logging.WARNING)
-    rows: list[Row] = []
+    """The people import on both databases, then the idle web worker's memory."""
+    rows = on_each_database("bench-platform-", lambda kind, tmp: bench_people(kind, quick, tmp, scale))
     with tempfile.TemporaryDirectory(prefix="bench-platform-") as tmp:
-        for kind in ("sqlite", "postgresql"):
-            if kind == "postgresql" and not _pg_reachable():
-                print("  postgresql: unreachable, skipped (set BENCH_DATABASE_URL)", file=sys.stderr)
-                continue
-            rows.extend(bench_people(kind, quick, Path(tmp), scale))
         rows.extend(bench_web_memory(Path(tmp)))
     return rows
 

@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from wsgiref.simple_server import make_server
 
@@ -347,30 +348,27 @@ def bench_import(kind: str, quick: bool, tmp: Path, scale: int = 1) -> list[Row]
 
 def run(quick: bool, scale: int = 1) -> list[Row]:
     """Every stock figure, on SQLite and PostgreSQL (skipped with a note if PostgreSQL is unreachable)."""
-    import logging
-
-    logging.disable(logging.WARNING)
-    rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="bench-stock-") as tmp:
-        for kind in ("sqlite", "postgresql"):
-            if kind == "postgresql" and not _pg_reachable():
-                print("  postgresql: unreachable, skipped (set BENCH_DATABASE_URL)", file=sys.stderr)
-                continue
-            rows.extend(bench_database(kind, quick, Path(tmp), scale))
-    return rows
+    return on_each_database("bench-stock-", lambda kind, tmp: bench_database(kind, quick, tmp, scale))
 
 
 def run_imports(quick: bool, scale: int = 1) -> list[Row]:
     """Only the import figures, on both databases (a full-size import run without the round trips)."""
+    return on_each_database("bench-stock-", lambda kind, tmp: bench_import(kind, quick, tmp, scale))
+
+
+def on_each_database(prefix: str, bench: Callable[[str, Path], list[Row]]) -> list[Row]:
+    """``bench(kind, tmp)`` on SQLite, then on PostgreSQL unless it is unreachable (said on stderr),
+    in one temporary directory, with the bot's warnings silenced."""
     import logging
 
     logging.disable(logging.WARNING)
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="bench-stock-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         for kind in ("sqlite", "postgresql"):
             if kind == "postgresql" and not _pg_reachable():
+                print("  postgresql: unreachable, skipped (set BENCH_DATABASE_URL)", file=sys.stderr)
                 continue
-            rows.extend(bench_import(kind, quick, Path(tmp), scale))
+            rows.extend(bench(kind, Path(tmp)))
     return rows
 
 
