@@ -10,8 +10,7 @@ the raw sqlite3 cursor, written with ``COPY ... FROM STDIN`` (CSV made by pyarro
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -20,20 +19,12 @@ import pyarrow.csv as pa_csv
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from models.core.chunks import IN_CHUNK, in_chunks
+
 if TYPE_CHECKING:
     import sqlite3
 
     import psycopg
-
-IN_CHUNK = 900  # below SQLite's bound-parameter limit (999 in older builds), far below PostgreSQL's
-
-T = TypeVar("T")
-
-
-def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> list[Sequence[T]]:
-    """``values`` in slices small enough for one ``IN (...)`` each (none for no values)."""
-    return [values[start:start + size] for start in range(0, len(values), size)]
-
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import String, cast, delete, or_, select
 
 from models.core.audit import AuditRecord, record
-from models.core.bulk import in_chunks
+from models.core.chunks import in_chunks
 from models.core.errors import N_, Conflict, PermissionDenied, ValidationError
 from models.core.outbox import OutboxMessage
 from models.core.people import Person, Role, admins

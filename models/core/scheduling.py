@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.core.base import Base
-from models.core.bulk import in_chunks
+from models.core.chunks import in_chunks
 
 
 class RunStatus(str, enum.Enum):

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models.core.base import jsonable
-from models.core.bulk import in_chunks
+from models.core.chunks import in_chunks
 from models.core.outbox import OutboxKind, OutboxMessage, OutboxStatus
 from models.core.people import Person
 

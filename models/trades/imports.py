@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import or_, select
 
 from models.core.audit import record
-from models.core.bulk import in_chunks
+from models.core.chunks import in_chunks
 from models.core.context import Ctx
 from models.core.errors import N_, ValidationError
 from models.core.imports import ImportRefused, ImportSummary, RowError

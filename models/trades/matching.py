@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import bindparam, or_, select, update
 
 from models.core.audit import record
-from models.core.bulk import in_chunks
+from models.core.chunks import in_chunks
 from models.core.context import Ctx
 from models.trades.pairing import BREAK_COLUMNS, COLUMNS, KEYS, UNIT, Pairing, pair  # noqa: F401 - the API
 from models.trades.tables import (
