@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import signal
 import sys
 from pathlib import Path
@@ -92,13 +93,29 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-class Terminated(BaseException):
-    """SIGTERM arrived: unwinds like Ctrl-C (a BaseException, so no ``except Exception`` keeps it),
-    and the open unit of work rolls back."""
+STOPPED_BY_SIGTERM = N_("stopped by SIGTERM; what had not finished was rolled back.")
 
 
-def _terminate(signum: int, _frame: FrameType | None) -> NoReturn:
-    raise Terminated()
+class _StopOnSigterm:
+    """SIGTERM during an import: say so in the default language and exit 143 at once.
+
+    The import is one transaction, so leaving is the rollback: the database drops what an
+    unfinished transaction wrote when its connection goes (SQLite's journal likewise). Raising
+    an exception from the handler instead can land inside the database driver mid-query and
+    leave the connection unable even to roll back. The line is rendered before the import
+    starts, so the handler only writes bytes.
+    """
+
+    line = b""
+
+    def speak(self, locale: str) -> None:
+        from bot.render import render_text  # Jinja and Babel load only for commands that print
+
+        self.line = f"backoffice-bot: {render_text(STOPPED_BY_SIGTERM, locale)}\n".encode()
+
+    def __call__(self, signum: int, _frame: FrameType | None) -> NoReturn:
+        os.write(sys.stderr.fileno(), self.line)
+        os._exit(128 + signum)
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -306,12 +323,16 @@ def limit_library_logs(level: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    stop = _StopOnSigterm()
     if args.command == "import":
         # An import is one transaction: stopped by SIGTERM (from the first moment), it changed nothing.
-        signal.signal(signal.SIGTERM, _terminate)
+        stop.speak(_locale(None))
+        signal.signal(signal.SIGTERM, stop)
     settings: Settings | None = None
     try:
         settings = load_settings()
+        if args.command == "import":
+            stop.speak(settings.locale_default)
         quiet = args.command in ("console", "demo", "import", "manifest", "db", "job")
         level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
         logs.configure(level, json_lines=settings.log_format == "json", secrets=logs.secrets_of(settings))
@@ -330,9 +351,6 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return 130
-    except Terminated:
-        print("backoffice-bot: stopped by SIGTERM; what had not finished was rolled back.", file=sys.stderr)
-        return 143
     except Exception as exc:
         print(f"backoffice-bot: {_explain(exc, settings)}", file=sys.stderr)
         logging.getLogger(__name__).debug("details", exc_info=True)

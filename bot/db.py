@@ -31,9 +31,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         def _on_connect(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            _use_wal(cur)
+            cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
@@ -44,6 +44,18 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=30, pool_timeout=60)
+
+
+def _use_wal(cur: sqlite3.Cursor) -> None:
+    """Put the file in WAL mode (it stays so). Switching needs the file to itself and fails at once,
+    without waiting, while another process writes: that connection then works in the file's current
+    mode, and a later one switches."""
+    if cur.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:
+        pass
 
 
 class Database:
@@ -66,6 +78,8 @@ class Database:
     def upgrade(self) -> None:
         """Bring the schema up to date with Alembic (all heads: each desk has its own branch)."""
         command.upgrade(alembic_config(self.url), "heads")
+        with self.engine.connect():
+            pass  # a connection of ours puts a new SQLite file in WAL mode (Alembic's own does not)
 
     def is_current(self) -> bool:
         """True if every Alembic head is applied."""

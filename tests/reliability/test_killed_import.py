@@ -1,4 +1,5 @@
-"""An import killed halfway by SIGKILL leaves nothing half-written, and the next run imports it all."""
+"""An import killed halfway (SIGKILL) or stopped (SIGTERM) leaves nothing half-written, says so in the house's
+language, and the next run imports it all."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 
 from models.core.people import Person
+from tests.conftest import DATA
 
 
 def _big_people_file(path, n: int) -> None:
@@ -27,23 +31,53 @@ def _count(runtime) -> int:
         return s.scalar(select(func.count()).select_from(Person)) or 0
 
 
+@contextmanager
+def _writes_held(runtime) -> Iterator[Callable[[float], bool]]:
+    """Hold the import inside its transaction: on PostgreSQL its last write (the audit) waits for
+    a lock this test holds; SQLite's one writer lock is held here, so the import waits at its first
+    write. Yields a wait that says when the import is seen waiting (PostgreSQL shows it)."""
+    engine = create_engine(runtime.settings.database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            conn.exec_driver_sql("LOCK TABLE audit_records IN ACCESS EXCLUSIVE MODE")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        def seen_waiting(timeout: float) -> bool:
+            if not postgres:
+                time.sleep(2.5)  # SQLite does not show a waiting writer; it cannot get past the lock anyway
+                return True
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                with engine.connect() as look:  # a new transaction each time: pg_stat_activity is a snapshot
+                    if look.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                        "AND datname = current_database()")):
+                        return True
+                time.sleep(0.1)
+            return False
+
+        try:
+            yield seen_waiting
+        finally:
+            conn.rollback()
+    engine.dispose()
+
+
 def test_import_killed_halfway_writes_nothing(runtime, tmp_path):
     big = tmp_path / "people.csv"
-    _big_people_file(big, 20_000)
-    env = {**os.environ, "DATABASE_URL": runtime.settings.database_url, "SLACK_BOT_TOKEN": ""}
-    env.pop("SLACK_BOT_TOKEN")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", "people", str(big)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
-    # Kill it once it has had time to start writing rows (but well before it can finish).
-    time.sleep(2.5)
-    assert proc.poll() is None, "the import finished before it could be killed; make the file bigger"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    _big_people_file(big, 5_000)
+    env = {**os.environ, "DATABASE_URL": runtime.settings.database_url}
+    env.pop("SLACK_BOT_TOKEN", None)
+    with _writes_held(runtime) as seen_waiting:
+        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", "people", str(big)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+        assert seen_waiting(60), "the import never reached its writes"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     assert _count(runtime) == 0
     # The database is intact: the next import goes through whole.
-    from tests.conftest import DATA
-
     done = subprocess.run([sys.executable, "-m", "bot.cli", "import", "people", str(DATA / "people.csv")], env=env,
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -52,17 +86,34 @@ def test_import_killed_halfway_writes_nothing(runtime, tmp_path):
 
 def test_import_stopped_by_sigterm_rolls_back_and_says_so(runtime, tmp_path):
     big = tmp_path / "people.csv"
-    _big_people_file(big, 20_000)
-    env = {**os.environ, "DATABASE_URL": runtime.settings.database_url}
+    _big_people_file(big, 5_000)
+    env = {**os.environ, "DATABASE_URL": runtime.settings.database_url, "LOCALE_DEFAULT": "pt-BR"}
     env.pop("SLACK_BOT_TOKEN", None)
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", "people", str(big)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
-    time.sleep(2.5)
-    assert proc.poll() is None, "the import finished before it could be stopped; make the file bigger"
-    proc.send_signal(signal.SIGTERM)  # what a platform sends first on a deploy
+    with _writes_held(runtime) as seen_waiting:
+        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", "people", str(big)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+        assert seen_waiting(60), "the import never reached its writes"
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGTERM)  # what a platform sends first on a deploy
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 143
-    assert err.decode().strip().splitlines()[-1] == ("backoffice-bot: stopped by SIGTERM; what had not finished "
-                                                     "was rolled back.")
-    assert "Traceback" not in err.decode()
+    assert err.decode().strip().splitlines() == [
+        "backoffice-bot: interrompido por SIGTERM; o que não tinha terminado foi desfeito."]
+    assert _count(runtime) == 0
+
+
+def test_sigterm_is_reported_in_english_for_an_english_house(runtime, tmp_path):
+    big = tmp_path / "people.csv"
+    _big_people_file(big, 5_000)
+    env = {**os.environ, "DATABASE_URL": runtime.settings.database_url, "LOCALE_DEFAULT": "en"}
+    env.pop("SLACK_BOT_TOKEN", None)
+    with _writes_held(runtime) as seen_waiting:
+        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", "people", str(big)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+        assert seen_waiting(60), "the import never reached its writes"
+        proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143
+    assert err.decode().strip().splitlines() == [
+        "backoffice-bot: stopped by SIGTERM; what had not finished was rolled back."]
     assert _count(runtime) == 0
