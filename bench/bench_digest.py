@@ -201,11 +201,19 @@ def build_all(runtime, limit: int | None, timings: dict | None = None,
     return ms, qc.count, len(parts)
 
 
-def run(quick: bool = False) -> list[Row]:
-    managers, leave, trades, incidents = (200, 10_000, 10_000, 1_000) if quick else (1000, 100_000, 100_000, 10_000)
+def sizes(quick: bool, scale: int = 1) -> tuple[int, int, int, int]:
+    """Managers, leave requests, trades and incidents: 1,000 managers' worth times ``scale``."""
+    if quick:
+        return 200, 10_000, 10_000, 1_000
+    return 1000 * scale, 100_000 * scale, 100_000 * scale, 10_000 * scale
+
+
+def run(quick: bool = False, scale: int = 1) -> list[Row]:
+    managers, leave, trades, incidents = sizes(quick, scale)
     with tempfile.TemporaryDirectory() as tmp:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'bench.db'}"
         runtime = _runtime(url)
+        dialect = runtime.db.dialect
         counts = seed(runtime, managers, leave, trades, incidents)
         sections = ", ".join(sorted({s.desk for s in runtime.registry.digest_sections})) or "none"
         print(f"seeded {counts}; sections: {sections}; series: {len(runtime.registry.digest_series)}")
@@ -224,13 +232,14 @@ def run(quick: bool = False) -> list[Row]:
         print(f"{full_n} non-empty digests of {managers}; tick: {outcome}")
         runtime.db.dispose()
     label = f"{managers:,}"
+    goal_ms = 5000 if managers <= 1000 else 10_000
     own_ms = full_ms - sum(timings.values()) * 1000
     per_part = [Row("digest", f"  of which {name}", secs * 1000, "ms") for name, secs in sorted(timings.items())]
     per_query = [Row("digest", f"  statements of {name}", float(n), "queries", float(small_queries.get(name, 0)),
                      "100 managers") for name, n in sorted(full_queries.items()) if name != "the framework"]
     return [
         Row("digest", f"build digests of {label} managers", full_ms, "ms", small_ms, "100 managers",
-            "< 5000 ms", full_ms < 5000),
+            f"< {goal_ms} ms", full_ms < goal_ms),
         *per_part,
         Row("digest", "  of which the framework (readers, assembly)", own_ms, "ms", goal="< 500 ms",
             met=own_ms < 500),
@@ -240,15 +249,47 @@ def run(quick: bool = False) -> list[Row]:
         Row("digest", "  statements of the framework (readers, series)", float(full_queries["the framework"]),
             "queries", float(small_queries["the framework"]), "100 managers", "same as at 100",
             full_queries["the framework"] == small_queries["the framework"]),
-        Row("digest", f"tick: claim + queue {label} digests", tick_ms, "ms", full_ms, "build only", "< 5000 ms",
-            tick_ms < 5000),
+        Row("digest", f"tick: build, claim + queue {label} digests ({dialect})", tick_ms, "ms", full_ms,
+            "build only", f"< {goal_ms} ms", tick_ms < goal_ms),
+        *delivery_rows(managers),
     ]
+
+
+def delivery_rows(digests: int) -> list[Row]:
+    """Sending ``digests`` DMs and their charts under Slack's limits, on an injected clock.
+
+    Each digest is a ``chat.postMessage`` to the manager, then its chart: the DM is known from the
+    post (no ``conversations.open``), and the upload is ``files.getUploadURLExternal`` and
+    ``files.completeUploadExternal`` (Tier 4). The baseline is the slowest method's own budget:
+    what the limits allow at best.
+    """
+    from bot.clock import FrozenClock
+    from bot.slack.pacing import METHODS, Pacer
+
+    clock = FrozenClock(NOW, sleep_moves=True)
+    pacer = Pacer(clock)
+    calls = {"chat.postMessage": 0, "files.getUploadURLExternal": 0, "files.completeUploadExternal": 0}
+    for n in range(digests):
+        dm = f"D{n:08d}"
+        for method, channel in (("chat.postMessage", f"U{n:08d}"), ("files.getUploadURLExternal", None),
+                                ("files.completeUploadExternal", dm)):
+            slot = pacer.wait(method, channel)
+            while not slot.booked:  # as the outbox does: put back, try again when the slot comes
+                clock.advance(seconds=slot.wait)
+                slot = pacer.wait(method, channel)
+            calls[method] += 1
+    took = (clock.now() - NOW).total_seconds() / 60
+    floor = max(count / METHODS[m].per_minute for m, count in calls.items())
+    return [Row("digest", f"deliver {digests:,} digests + charts within Slack's limits (simulated)", took, "min",
+                floor, "slowest method's budget", "no call over a limit, <= 1.1x", took <= 1.1 * floor)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="200 managers and a tenth of the rows")
-    print_table(run(parser.parse_args().quick))
+    parser.add_argument("--scale", type=int, default=1, help="1,000 managers times this (10: 10,000)")
+    args = parser.parse_args()
+    print_table(run(args.quick, args.scale))
 
 
 if __name__ == "__main__":

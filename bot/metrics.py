@@ -44,7 +44,7 @@ ACK_SECONDS = Histogram("backoffice_ack_seconds", "From receiving a Slack reques
 HANDLER_SECONDS = Histogram("backoffice_handler_seconds", "A Slack listener's run, unit of work and replies included",
                             ["kind", "desk"], buckets=LATENCY_BUCKETS)
 DELIVERIES = Counter("backoffice_outbox_deliveries", "Outbox delivery tries by outcome "
-                     "(sent, found_sent, retry, rate_limited, dead)", ["outcome"])
+                     "(sent, found_sent, retry, rate_limited, paced, dead)", ["outcome"])
 RETRY_AFTER = Histogram("backoffice_outbox_retry_after_seconds", "Waits Slack asked for with Retry-After",
                         buckets=(1, 2, 5, 10, 30, 60, 120, 300, 900))
 DEAD_LETTERS = Counter("backoffice_outbox_dead_letters", "Notifications parked as dead letters, by reason",

@@ -55,6 +55,7 @@ class RetryLater:
     rate_limited: bool = False  # Slack's Retry-After: a wait, not a failure (only the row's age bounds it)
     uncertain: bool = False  # no answer: the message may be out (the next try checks first)
     waiting: bool = False  # for the message it follows: not a failure of its own either
+    paced: bool = False  # our own pacing of Slack's limits: nothing was sent, not a failure
 
 
 @dataclass(frozen=True)
@@ -151,16 +152,39 @@ class OutboxSender:
         return done
 
     def deliver(self, ids: list[int] | None = None, limit: int = 200) -> int:
+        """Send these rows (all of them, ``limit`` claimed at a time), or up to ``limit`` due ones."""
         if not self.enabled or (self._stopping and ids is not None):
             return 0
+        if ids is None:
+            return self._deliver_claimed(self._claim(None, limit))
         sent = 0
-        for row_id in self._claim(ids, limit):
+        for start in range(0, len(ids), limit):
+            if self._stopping:
+                break  # the rest stay pending for the sweep of a process that runs on
+            sent += self._deliver_claimed(self._claim(ids[start:start + limit], limit))
+        return sent
+
+    def _deliver_claimed(self, claimed: list[int]) -> int:
+        sent = 0
+        renewed = self.clock.now()
+        for n, row_id in enumerate(claimed):
+            if self.clock.now() - renewed >= LEASE / 2:  # paced sends take a while: keep the rest ours
+                renewed = self._renew(claimed[n:])
             if self._send_one(row_id):
                 sent += 1
                 woken = self._wake_dependents(row_id)
                 if woken:
                     sent += self.deliver(woken)
         return sent
+
+    def _renew(self, ids: list[int]) -> dt.datetime:
+        now = self.clock.now()
+        with self.db.session() as s:
+            s.execute(update(OutboxMessage)
+                      .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.sending.value)
+                      .values(lease_until=now + LEASE))
+            s.commit()
+        return now
 
     # -- internals ----------------------------------------------------------------------
     def _wake_dependents(self, row_id: int) -> list[int]:
@@ -281,13 +305,12 @@ class OutboxSender:
         now = self.clock.now()
         if outcome.uncertain:
             row.uncertain = True
-        if outcome.rate_limited and outcome.delay is not None:
-            metrics.RETRY_AFTER.observe(outcome.delay.total_seconds())
-        if gives_up(row, now, rate_limited=outcome.rate_limited or outcome.waiting):
+        if gives_up(row, now, rate_limited=outcome.rate_limited or outcome.waiting or outcome.paced):
             park(row, now, outcome.error, label="tries_exhausted")
             return
         row.status = OutboxStatus.pending.value
         row.lease_until = None
         row.next_attempt_at = now + (backoff(row.attempts) if outcome.delay is None else outcome.delay)
         row.last_error = outcome.error
-        metrics.DELIVERIES.labels(outcome="rate_limited" if outcome.rate_limited else "retry").inc()
+        metrics.DELIVERIES.labels(outcome="paced" if outcome.paced else
+                                  "rate_limited" if outcome.rate_limited else "retry").inc()

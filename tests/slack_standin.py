@@ -26,6 +26,7 @@ class Call:
     method: str
     args: dict[str, Any]
     at: float = field(default_factory=time.monotonic)
+    stamp: Any = None  # the test's clock when the call arrived (``SlackStandIn.stamp``), if set
 
     def __getitem__(self, key: str) -> Any:
         return self.args[key]
@@ -78,6 +79,7 @@ class SlackStandIn:
         self.history: dict[str, list[dict]] = {}  # channel id -> messages, for conversations.history/replies
         self.failures: list[Failure] = []
         self.delays: dict[str, float] = {}  # method -> seconds before answering (Slack being slow)
+        self.stamp: Callable[[], Any] | None = None  # e.g. ``clock.now``: each call is stamped with it
         self.hangs: dict[str, list[float]] = {}  # method -> late answers still to give, one per call
         self.socket_url: str | None = None  # what apps.connections.open answers (a tests.socket_standin)
         self._released = threading.Event()
@@ -215,6 +217,8 @@ class SlackStandIn:
         return None
 
     def _record(self, call: Call, rejected: bool = False) -> None:
+        if self.stamp is not None:
+            call.stamp = self.stamp()
         with self._changed:
             (self.rejected if rejected else self.calls).append(call)
             self._changed.notify_all()

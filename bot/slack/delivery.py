@@ -4,7 +4,9 @@ A rate limit waits for ``Retry-After``; a permanent error (``channel_not_found``
 row (a dead letter); any other Slack error retries with the back-off, as long as the outbox's
 bounds allow (:mod:`bot.outbox_dead`). A desk's own kinds (``registry.outbox_kinds``: an
 incident's channel, a digest chart) are called with the client. Every client call goes through
-:class:`bot.slack.once.OnceClient`, so a post after an uncertain try is never a second post.
+:class:`bot.slack.once.OnceClient`, so a post after an uncertain try is never a second post, and
+through one :class:`~bot.slack.pacing.Pacer` per process, so the outbox keeps within Slack's
+limits (a call whose slot is too far off puts its row back for then: ``Paced``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from bot.outbox import Failed, Outcome, RetryLater, Sent
 from bot.outbox_dead import PERMANENT
 from bot.runtime import Runtime
 from bot.slack.api import SlackApiError, WebClient
+from bot.slack.client import Paced, make_paced_client, retry_after
 from bot.slack.once import OnceClient
+from bot.slack.pacing import Pacer
 from models.core.outbox import OutboxKind, OutboxMessage
 
 
@@ -25,12 +29,7 @@ def slack_outcome(row: OutboxMessage, exc: SlackApiError) -> Outcome:
     status = getattr(exc.response, "status_code", None)
     code = (exc.response.get("error") if exc.response is not None else None) or "unknown_error"
     if status == 429:
-        retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after") or "1"
-        try:
-            delay = dt.timedelta(seconds=max(1, int(float(retry_after if isinstance(retry_after, str) else retry_after[0]))))
-        except ValueError:
-            delay = dt.timedelta(seconds=5)
-        return RetryLater(f"rate limited ({code})", delay, rate_limited=True)
+        return RetryLater(f"rate limited ({code})", dt.timedelta(seconds=retry_after(exc.response)), rate_limited=True)
     if code in PERMANENT:
         return Failed(code)
     return RetryLater(code)
@@ -39,20 +38,23 @@ def slack_outcome(row: OutboxMessage, exc: SlackApiError) -> Outcome:
 class SlackDelivery:
     """The outbox's :data:`~bot.outbox.Deliver` for a process that has a bot token."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, pacer: Pacer | None = None) -> None:
         self.runtime = runtime
+        self.pacer = pacer or Pacer(runtime.clock)
         self._client: WebClient | None = None
 
     def client(self) -> WebClient:
         if self._client is None:
             # No automatic retry of a dropped connection here: a post may have landed, and only
             # the next try (which checks the conversation first) may send it again.
-            self._client = self.runtime.web_client(retry_connection_errors=False)
+            self._client = make_paced_client(self.runtime.settings, self.pacer, retry_connection_errors=False)
         return self._client
 
     def __call__(self, row: OutboxMessage, content: dict) -> Outcome:
         try:
             result = self.send(row, content)
+        except Paced as exc:
+            return RetryLater(str(exc), dt.timedelta(seconds=exc.delay), paced=True)
         except SlackApiError as exc:
             return slack_outcome(row, exc)
         return Sent(result.get("channel"), result.get("ts"))

@@ -7,7 +7,7 @@ import datetime as dt
 import zoneinfo
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from models.core.scope import DigestScope
@@ -51,17 +51,14 @@ def open_per_day(session: Session, first_day: dt.date, last_day: dt.date, tz: st
     def end_of(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(dt.UTC)
 
-    last_end = end_of(last_day)
-    first_end = end_of(first_day)
-    rows = session.execute(select(Incident.reported_at, Incident.closed_at).where(
-        Incident.reported_at < last_end, or_(Incident.closed_at.is_(None), Incident.closed_at >= first_end))).all()
-    out: dict[dt.date, int] = {}
-    day = first_day
-    while day <= last_day:
-        end = end_of(day)
-        out[day] = sum(1 for reported, closed in rows if reported < end and (closed is None or closed >= end))
-        day += dt.timedelta(days=1)
-    return out
+    last_end, first_end = end_of(last_day), end_of(first_day)
+    days = [first_day + dt.timedelta(days=n) for n in range((last_day - first_day).days + 1)]
+    # One scan, a count per day summed in the database: no incident is carried into Python.
+    counts = [func.coalesce(func.sum(case((and_(Incident.reported_at < end_of(d), or_(
+        Incident.closed_at.is_(None), Incident.closed_at >= end_of(d))), 1), else_=0)), 0) for d in days]
+    row = session.execute(select(*counts).where(
+        Incident.reported_at < last_end, or_(Incident.closed_at.is_(None), Incident.closed_at >= first_end))).one()
+    return {d: int(n) for d, n in zip(days, row, strict=True)}
 
 
 def mine(session: Session, person_id: int, limit: int = 10) -> list[dict[str, Any]]:

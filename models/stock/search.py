@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -52,10 +53,14 @@ class CatalogueIndex:
 
     def __init__(self, stamp: str, rows: list[tuple[int, str, str | None, str]]) -> None:
         self.stamp = stamp
+        self.build_seconds = 0.0  # how long loading and building it took (set by ``_load``)
         self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         self.codes: dict[str, int] = {}
         vocab: dict[str, int] = {}
-        postings: list[list[int]] = []
+        # (word, product) pairs in two flat lists, then one sort into compressed postings: a
+        # million SKUs are a million one-product words, too many for an array each.
+        pair_words: list[int] = []
+        pair_docs: list[int] = []
         lengths = np.zeros(len(rows), dtype=np.float32)
         for doc, (pid, sku, barcode, name) in enumerate(rows):
             code = compact_code(sku)
@@ -68,12 +73,15 @@ class CatalogueIndex:
             for w in doc_words:
                 wid = vocab.get(w)
                 if wid is None:
-                    wid = vocab[w] = len(postings)
-                    postings.append([])
-                postings[wid].append(doc)
+                    wid = vocab[w] = len(vocab)
+                pair_words.append(wid)
+                pair_docs.append(doc)
         self.vocab = vocab
         self.words = list(vocab)
-        self.postings = [np.asarray(p, dtype=np.int32) for p in postings]
+        by_word = np.asarray(pair_words, dtype=np.int32)
+        order = np.argsort(by_word, kind="stable")  # stable: each word's products stay in catalogue order
+        self._docs = np.asarray(pair_docs, dtype=np.int32)[order]
+        self._starts = np.concatenate(([0], np.cumsum(np.bincount(by_word, minlength=len(vocab)))))
         self.lengths = lengths
         self.sorted_words = sorted(vocab)
         grams: dict[str, list[int]] = defaultdict(list)
@@ -85,6 +93,10 @@ class CatalogueIndex:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def postings(self, wid: int) -> np.ndarray:
+        """The products (positions in the catalogue) whose name or SKU has word ``wid``."""
+        return self._docs[self._starts[wid]:self._starts[wid + 1]]
 
     # -- words ----------------------------------------------------------------------------------
     def _prefixed(self, q: str, limit: int = 200) -> list[int]:
@@ -146,7 +158,7 @@ class CatalogueIndex:
         for q in qwords:
             best = np.zeros(len(self), dtype=np.float32)
             for wid, closeness in self.meanings(q).items():
-                docs = self.postings[wid]
+                docs = self.postings(wid)
                 best[docs] = np.maximum(best[docs], closeness)
             total += best
             matched += best > 0
@@ -169,12 +181,15 @@ class CatalogueIndex:
 _cache: dict[str, CatalogueIndex] = {}
 _lock = threading.Lock()
 _building: dict[str, threading.Thread] = {}
-REBUILD_WAIT = 1.0  # seconds a request waits for a fresh index before answering from the previous one
+REBUILD_WAIT = 1.0  # seconds a request may wait for a fresh index, when the last one was built sooner
 
 
 def _load(session: Session, stamp: str) -> CatalogueIndex:
+    started = time.perf_counter()
     rows = session.execute(select(Product.id, Product.sku, Product.barcode, Product.name).order_by(Product.id)).all()
-    return CatalogueIndex(stamp, [(pid, sku, barcode, name) for pid, sku, barcode, name in rows])
+    index = CatalogueIndex(stamp, [(pid, sku, barcode, name) for pid, sku, barcode, name in rows])
+    index.build_seconds = time.perf_counter() - started
+    return index
 
 
 def _rebuild(engine: Engine | Connection, key: str, stamp: str) -> None:
@@ -192,9 +207,11 @@ def catalogue_index(session: Session) -> CatalogueIndex:
     """This process's index of the catalogue, rebuilt when an import changed it since.
 
     The stamp is read once per unit of work (one primary-key read). The first index is built
-    on the spot; later ones in the background, and a request waits at most ``REBUILD_WAIT``
-    for it before answering from the previous index (quantities always come from the
-    database; only products added or renamed a moment ago are not found yet).
+    on the spot; later ones aside, in the background, and swapped in whole when ready. Until
+    then requests answer from the previous index (quantities always come from the database;
+    only products added or renamed a moment ago are not found yet). A small catalogue, whose
+    last build took less than ``REBUILD_WAIT``, is worth waiting for (the new product is found
+    at once); a large one never holds a request up.
     """
     cached = session.info.get("stock_index")
     if cached is not None:
@@ -214,7 +231,8 @@ def catalogue_index(session: Session) -> CatalogueIndex:
                 worker = _building[key] = threading.Thread(target=_rebuild, args=(session.get_bind(), key, stamp),
                                                            daemon=True, name="stock-index")
                 worker.start()
-        worker.join(REBUILD_WAIT)
+        if current.build_seconds < REBUILD_WAIT:
+            worker.join(REBUILD_WAIT)
         current = _cache[key]
     session.info["stock_index"] = current
     return current

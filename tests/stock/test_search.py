@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from tests.cast import MARIANA
 from tests.stock.conftest import CATALOGUE
 
@@ -151,3 +153,34 @@ def test_demo_snapshot_answers_the_product_examples(bot, demo_stock):
     assert "Parafuso sextavado M8 x 40" in bolts and "Porca" not in bolts
     chairs = bot.command("/stock", "cadeira ergonomica azul", user=MARIANA).text
     assert "Cadeira ergonômica azul" in chairs and "preta" not in chairs
+
+
+def test_a_big_catalogues_rebuild_does_not_hold_up_answers(bot, catalogue, monkeypatch):
+    from models.stock import search
+
+    assert "Porca sextavada M8" in bot.command("/stock", "porca", user=MARIANA).text
+    for index in search._cache.values():
+        index.build_seconds = 7200.0  # a huge catalogue: longer than a request would wait
+    monkeypatch.setattr(search, "REBUILD_WAIT", 3600.0)  # were a request to wait anyway, this test would hang
+    gate, started = threading.Event(), threading.Event()
+    load = search._load
+
+    def slow_load(session, stamp):  # type: ignore[no-untyped-def]
+        started.set()
+        gate.wait(60)
+        return load(session, stamp)
+
+    monkeypatch.setattr(search, "_load", slow_load)
+    new = [("PRD-3001", "", "Grampeador de mesa", "SP-CD01", 15, 0, 0, "", 0, 0, "35,00")]
+    assert catalogue.file(new)[0] == 0
+    try:
+        # While the new index is built aside, the old one answers: what was there is found...
+        assert "Porca sextavada M8" in bot.command("/stock", "porca", user=MARIANA).text
+        assert started.is_set()
+        # ... and the new product not yet (its quantities would be right once it is).
+        assert "Nada encontrado" in bot.command("/stock", "grampeador", user=MARIANA).text
+    finally:
+        gate.set()
+    for worker in list(search._building.values()):
+        worker.join(60)
+    assert "Grampeador de mesa" in bot.command("/stock", "grampeador", user=MARIANA).text
