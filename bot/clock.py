@@ -17,6 +17,10 @@ class Clock:
         """Wait ``seconds`` (pacing Slack calls); a frozen clock decides what waiting means."""
         time.sleep(seconds)
 
+    def pacing(self) -> Clock:
+        """The clock that paces calls to Slack: real time, like this one."""
+        return self
+
 
 class FrozenClock(Clock):
     """A clock that stands still until told to move; safe to share between threads."""
@@ -33,6 +37,11 @@ class FrozenClock(Clock):
         if self.sleep_moves and seconds > 0:
             self.advance(seconds=seconds)
 
+    def pacing(self) -> Clock:
+        """Pacing under a frozen clock: this clock's time plus the waits paced so far, so paced calls
+        take no real time and the business time stays where the test put it (unless ``sleep_moves``)."""
+        return _PacingView(self)
+
     def now(self) -> dt.datetime:
         with self._lock:
             return self._at
@@ -45,3 +54,23 @@ class FrozenClock(Clock):
         with self._lock:
             self._at += dt.timedelta(**delta)
             return self._at
+
+
+class _PacingView(Clock):
+    """A frozen clock's time, running ahead by the waits slept on it (see :meth:`FrozenClock.pacing`)."""
+
+    def __init__(self, base: FrozenClock) -> None:
+        self._base = base
+        self._ahead = 0.0
+        self._lock = threading.Lock()
+
+    def now(self) -> dt.datetime:
+        with self._lock:
+            return self._base.now() + dt.timedelta(seconds=self._ahead)
+
+    def sleep(self, seconds: float) -> None:
+        if self._base.sleep_moves:
+            self._base.sleep(seconds)
+        elif seconds > 0:
+            with self._lock:
+                self._ahead += seconds

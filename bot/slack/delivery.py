@@ -40,7 +40,7 @@ class SlackDelivery:
 
     def __init__(self, runtime: Runtime, pacer: Pacer | None = None) -> None:
         self.runtime = runtime
-        self.pacer = pacer or Pacer(runtime.clock)
+        self.pacer = pacer or Pacer(runtime.clock.pacing())
         self._client: WebClient | None = None
 
     def client(self) -> WebClient:

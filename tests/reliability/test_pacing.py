@@ -95,3 +95,14 @@ def test_after_a_429_the_outbox_waits_for_retry_after_without_a_storm(runtime, s
     runtime.sender.sweep()
     assert sorted(c["channel"] for c in standin.messages()) == [f"C0STORM{n:02d}" for n in range(5)]
     assert _statuses(runtime, ids) == {"sent": 5}
+
+
+def test_paced_waits_under_a_frozen_clock_leave_the_business_time_alone():
+    clock = FrozenClock(NOW)
+    pacer = Pacer(clock.pacing())
+    for _ in range(20):  # 20 posts to one channel: 19 s of pacing, none of it real or on the business clock
+        assert pacer.wait("chat.postMessage", "C0PACED01").booked
+    assert clock.now() == NOW
+    assert pacer.clock.now() >= NOW + dt.timedelta(seconds=19)
+    clock.advance(minutes=1)  # the business clock moving on moves the pacing on with it
+    assert pacer.reserve("chat.postMessage", "C0PACED01") == Slot(0.0, booked=True)
