@@ -167,11 +167,12 @@ def grow_catalogue(runtime, names: list[str], start: int) -> None:  # type: igno
     import pandas as pd
     from sqlalchemy import func, select
 
-    from models.core.bulk import insert_frame
+    from models.core.bulk import insert_frame, timestamps
     from models.stock.tables import Product, Warehouse, bump_catalogue
 
     now = dt.datetime(2026, 11, 23, 11, 0, tzinfo=dt.UTC)
     with runtime.db.session() as s:
+        stored = timestamps(pd.Series([now]), s).iloc[0]  # as the database keeps it (text on SQLite)
         first_id = (s.scalar(select(func.max(Product.id))) or 0) + 1
         warehouses = list(s.scalars(select(Warehouse.id)))
         ids = np.arange(first_id, first_id + len(names) - start)
@@ -179,11 +180,11 @@ def grow_catalogue(runtime, names: list[str], start: int) -> None:  # type: igno
             "id": ids, "sku": [f"SKU-{i:07d}" for i in range(start, len(names))],
             "barcode": [f"789{i:010d}" for i in range(start, len(names))], "name": names[start:], "unit": "UN",
             "currency": "BRL", "reorder_level": 50, "reorder_qty": 100, "is_low": False, "low_crossings": 0,
-            "created_at": now, "updated_at": now})
+            "created_at": stored, "updated_at": stored})
         insert_frame(s, "stock_products", products)
         levels = pd.DataFrame({"product_id": np.repeat(ids, len(warehouses)),
                                "warehouse_id": np.tile(warehouses, len(ids)), "on_hand": 100, "reserved": 10,
-                               "incoming": 0, "updated_at": now})
+                               "incoming": 0, "updated_at": stored})
         insert_frame(s, "stock_levels", levels)
         bump_catalogue(s, now)
         s.commit()

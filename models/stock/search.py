@@ -32,6 +32,7 @@ HIT = 72.0  # a product this close is an answer
 SUGGEST = 30.0  # this close: "did you mean"
 WORD_CUTOFF = 70.0  # a misspelt word must be at least this similar to count
 MAX_TRIGRAM_CANDIDATES = 400
+MATCHED = 1000.0  # above any closeness total (100 a query word): see CatalogueIndex.search
 
 
 def _trigrams(word: str) -> set[str]:
@@ -84,11 +85,13 @@ class CatalogueIndex:
         self._starts = np.concatenate(([0], np.cumsum(np.bincount(by_word, minlength=len(vocab)))))
         self.lengths = lengths
         self.sorted_words = sorted(vocab)
+        # Trigrams of the alphabetic words only (codes and numbers match exactly or by prefix),
+        # numbered apart: a million SKUs must not make every fuzzy lookup count over a million words.
+        self.alpha_words = np.asarray([wid for wid, w in enumerate(self.words) if w.isalpha()], dtype=np.int32)
         grams: dict[str, list[int]] = defaultdict(list)
-        for wid, w in enumerate(self.words):
-            if w.isalpha():  # codes and numbers only match exactly or by prefix
-                for g in _trigrams(w):
-                    grams[g].append(wid)
+        for n, wid in enumerate(self.alpha_words.tolist()):
+            for g in _trigrams(self.words[wid]):
+                grams[g].append(n)
         self.grams = {g: np.asarray(v, dtype=np.int32) for g, v in grams.items()}
 
     def __len__(self) -> int:
@@ -112,12 +115,12 @@ class CatalogueIndex:
         grams = [self.grams[g] for g in _trigrams(q) if g in self.grams]
         if not grams:
             return {}
-        counts = np.bincount(np.concatenate(grams), minlength=len(self.words))
+        counts = np.bincount(np.concatenate(grams), minlength=len(self.alpha_words))
         candidates = np.flatnonzero(counts)
         if len(candidates) > MAX_TRIGRAM_CANDIDATES:
             top = np.argpartition(-counts[candidates], MAX_TRIGRAM_CANDIDATES)[:MAX_TRIGRAM_CANDIDATES]
             candidates = candidates[top]
-        choices = {int(c): self.words[c] for c in candidates}
+        choices = {int(wid): self.words[wid] for wid in self.alpha_words[candidates]}
         return {wid: float(score) for _w, score, wid in
                 process.extract(q, choices, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=None)}
 
@@ -153,29 +156,46 @@ class CatalogueIndex:
         result = SearchResult(words=qwords)
         if not qwords or not len(self):
             return result
+        # One dense pass per query word: each product's best closeness for the word is written
+        # with MATCHED added, so the one running sum carries both the closeness total and (in its
+        # thousands) how many query words the product matched.
         total = np.zeros(len(self), dtype=np.float32)
-        matched = np.zeros(len(self), dtype=np.float32)
+        best = np.empty(len(self), dtype=np.float32)
         for q in qwords:
-            best = np.zeros(len(self), dtype=np.float32)
-            for wid, closeness in self.meanings(q).items():
-                docs = self.postings(wid)
-                best[docs] = np.maximum(best[docs], closeness)
+            best.fill(0)
+            # Closest meaning last: its products take its closeness, whatever a looser one wrote.
+            for wid, closeness in sorted(self.meanings(q).items(), key=lambda m: m[1]):
+                best[self.postings(wid)] = MATCHED + closeness
             total += best
-            matched += best > 0
-        score = total / len(qwords)
+        # Only products close enough to be shown are ranked (a big catalogue has few).
+        candidates = np.flatnonzero(total >= MATCHED + SUGGEST * len(qwords))
+        matched = np.floor(total[candidates] / MATCHED)
+        score = (total[candidates] - MATCHED * matched) / len(qwords)
+        keep = score >= SUGGEST
+        candidates, matched, score = candidates[keep], matched[keep], score[keep]
         # Among equal scores, prefer names with fewer words the query did not ask for.
-        rank = score - 0.5 * np.maximum(self.lengths - 1 - matched, 0)
-        k = min(len(self), max(limit * 4, 32))
-        top = np.argpartition(-rank, k - 1)[:k] if k < len(self) else np.arange(len(self))
-        top = top[np.lexsort((top, -rank[top]))]
-        for doc in top:
-            s = float(score[doc])
-            pair = (int(self.ids[doc]), round(s, 1))
+        rank = score - 0.5 * np.maximum(self.lengths[candidates] - 1 - matched, 0)
+        top = _best_first(rank, min(len(candidates), max(limit * 4, 32)))
+        for at in top:
+            s = float(score[at])
+            pair = (int(self.ids[candidates[at]]), round(s, 1))
             if s >= HIT and len(result.hits) < limit:
                 result.hits.append(pair)
             elif SUGGEST <= s < HIT and len(result.suggestions) < 3:
                 result.suggestions.append(pair)
         return result
+
+
+def _best_first(rank: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest ranks, highest first; equal ranks in catalogue order, so the
+    same question always gets the same answer, however many products tie."""
+    if k < len(rank):
+        kth = np.partition(rank, len(rank) - k)[len(rank) - k]  # the k-th highest rank
+        above = np.flatnonzero(rank > kth)
+        top = np.concatenate((above, np.flatnonzero(rank == kth)[:k - len(above)]))
+    else:
+        top = np.arange(len(rank))
+    return top[np.lexsort((top, -rank[top]))]
 
 
 _cache: dict[str, CatalogueIndex] = {}

@@ -176,7 +176,7 @@ def test_a_big_catalogues_rebuild_does_not_hold_up_answers(bot, catalogue, monke
     try:
         # While the new index is built aside, the old one answers: what was there is found...
         assert "Porca sextavada M8" in bot.command("/stock", "porca", user=MARIANA).text
-        assert started.is_set()
+        assert started.wait(30)  # the rebuild is under way aside (its thread may start a moment after the answer)
         # ... and the new product not yet (its quantities would be right once it is).
         assert "Nada encontrado" in bot.command("/stock", "grampeador", user=MARIANA).text
     finally:
@@ -184,3 +184,16 @@ def test_a_big_catalogues_rebuild_does_not_hold_up_answers(bot, catalogue, monke
     for worker in list(search._building.values()):
         worker.join(60)
     assert "Grampeador de mesa" in bot.command("/stock", "grampeador", user=MARIANA).text
+
+
+def test_products_that_tie_come_in_catalogue_order_every_time():
+    from models.stock.search import CatalogueIndex
+
+    # 400 products of the same name: more ties than the search ranks, so the cut must not be arbitrary.
+    rows = [(n, f"PRD-{n:04d}", None, "Cadeira azul") for n in range(1, 401)]
+    rows += [(401, "PRD-0401", None, "Cadeira azul giratória"), (402, "PRD-0402", None, "Mesa azul")]
+    index = CatalogueIndex("t", rows)
+    hits = index.search("cadeira azul").hits
+    assert [pid for pid, _score in hits] == list(range(1, 9))
+    assert [pid for pid, _ in index.search("cadiera azul").hits] == list(range(1, 9))  # a typo: the same first eight
+    assert 401 not in [pid for pid, _ in hits]  # the longer name ranks after the exact ones
