@@ -67,3 +67,53 @@ class AckAwareExecutor(ThreadPoolExecutor):
             future.add_done_callback(lambda _f: ack.done.set())  # it raised or never acked
             ack.done.wait(ACK_WAIT)
         return future
+
+
+ANSWER_DEADLINE = 2.5  # seconds a command's answer may take to go in its ack (Slack waits 3, the network takes some)
+
+
+class LateAnswer:
+    """A slash command's answer, in its ack when it is ready within :data:`ANSWER_DEADLINE`.
+
+    A command still being worked on then (a first search of a huge catalogue, a slow database)
+    is acked empty so that Slack does not show the user a timeout, and its answer follows
+    through ``response_url`` when it is ready. Used as a context manager: the timer starts on
+    entry, and an answer never given is acked empty on exit.
+    """
+
+    def __init__(self, ack: Callable[..., Any], respond: Callable[..., Any], after: float | None = None) -> None:
+        self._ack, self._respond = ack, respond
+        self._lock = threading.Lock()
+        self._acked = False
+        self._timer = threading.Timer(ANSWER_DEADLINE if after is None else after, self._ack_empty)
+        self._timer.daemon = True
+
+    def __enter__(self) -> LateAnswer:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+        self._ack_empty()
+
+    @property
+    def late(self) -> bool:
+        """The empty ack went out: what follows goes through ``response_url``."""
+        with self._lock:
+            return self._acked
+
+    def _ack_empty(self) -> None:
+        with self._lock:
+            if self._acked:
+                return
+            self._acked = True
+        self._ack()
+
+    def give(self, **message: Any) -> None:
+        """Answer with ``message`` (``response_type``, ``text``, ``blocks``): in the ack if still in time."""
+        with self._lock:
+            in_time, self._acked = not self._acked, True
+        if in_time:
+            self._ack(**message)
+        elif message.get("text") or message.get("blocks"):
+            self._respond(replace_original=False, **message)

@@ -26,7 +26,7 @@ from bot.replies import Attachment
 from bot.request import Request
 from bot.runtime import DuplicateRequest, Runtime
 from bot.slack import profiles
-from bot.slack.ack import AckAwareExecutor, install_ack
+from bot.slack.ack import AckAwareExecutor, LateAnswer, install_ack
 from bot.slack.gate import BoundedLog
 from bot.slack.observe import kind_of, observed
 from bot.slack.payloads import error_text, field_block, message_args, request_key, view_values
@@ -138,18 +138,17 @@ class SlackAdapter:
             req.channel_id = body.get("channel_id")
             req.payload = body
 
-        match self.run(context, build, lambda req: dispatch_command(self.registry, name, req)):
-            case Refused(message=message):
-                ack(response_type="ephemeral", **message_args(message))
-            case Answered(answer=Message(reply=reply, message=message)):
-                ack(response_type="in_channel" if reply.public else "ephemeral", **message_args(message))
-                self._send_files(client, context, reply.files, body.get("channel_id"))
-            case Answered(answer=Modal(view=view)):
-                ack()
-                view["private_metadata"] = with_metadata(view.get("private_metadata", ""), body.get("channel_id"))
-                client.views_open(trigger_id=body["trigger_id"], view=view)
-            case _:
-                ack()
+        with LateAnswer(ack, respond) as answer:
+            match self.run(context, build, lambda req: dispatch_command(self.registry, name, req)):
+                case Refused(message=message):
+                    answer.give(response_type="ephemeral", **message_args(message))
+                case Answered(answer=Message(reply=reply, message=message)):
+                    answer.give(response_type="in_channel" if reply.public else "ephemeral", **message_args(message))
+                    self._send_files(client, context, reply.files, body.get("channel_id"))
+                case Answered(answer=Modal(view=view)):
+                    answer.give()
+                    view["private_metadata"] = with_metadata(view.get("private_metadata", ""), body.get("channel_id"))
+                    client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def on_action(self, ack: Any, body: dict, context: Any, client: Any, respond: Any) -> None:
         action = body["actions"][0]

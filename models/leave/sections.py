@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, and_, false, or_, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from models.core.calendar import BusinessCalendar
@@ -35,6 +36,43 @@ _COLUMNS = (
 )
 
 
+class LeaveRow(NamedTuple):
+    """One request as ``_select`` reads it. A plain tuple: a digest reads 100k of them, and a
+    SQLAlchemy ``Row``'s attribute access costs a microsecond each (a card reads 20)."""
+
+    id: int
+    person_id: int
+    start: dt.date
+    end: dt.date
+    half_start: bool
+    half_end: bool
+    days: Decimal
+    status: str
+    note: str | None
+    reason: str | None
+    decided_at: dt.datetime | None
+    created_at: dt.datetime
+    approver_id: int | None
+    person_name: str
+    slack_user_id: str | None
+    team: str | None
+    manager_id: int | None
+    boss_active: bool | None
+    type_code: str
+    type_name: str
+    sensitive: bool
+    decided_by: str | None
+
+
+def _rows(session: Session, statement: Any) -> list[LeaveRow]:
+    """The requests ``statement`` (a ``_select``) finds, as :class:`LeaveRow`."""
+    result = session.execute(statement)
+    if tuple(result.keys()) != LeaveRow._fields:  # _COLUMNS and LeaveRow must list the same columns
+        raise RuntimeError(f"leave rows: columns {tuple(result.keys())} are not LeaveRow's")
+    make = LeaveRow._make
+    return [make(r) for r in result]
+
+
 def _select(*where: Any) -> Any:
     """Requests with everything a card shows, in one statement (no lazy load afterwards)."""
     return (select(*_COLUMNS)
@@ -45,7 +83,7 @@ def _select(*where: Any) -> Any:
             .where(*where))
 
 
-def card(row: Row, viewer_id: int | None = None, viewer_admin: bool = False) -> dict:
+def card(row: LeaveRow, viewer_id: int | None = None, viewer_admin: bool = False) -> dict:
     """``LeaveRequest.card(viewer)`` from a row of ``_select``: the type and note only for those
     who may know why the person is out (``LeaveRequest.visible_to``)."""
     shown = not row.sensitive or (viewer_id is not None and (
@@ -78,14 +116,14 @@ def admin_ids(session: Session) -> set[int]:
                                .where(PersonRole.role == Role.admin.value, Person.active.is_(True))))
 
 
-def _approvers(row: Row, admins: set[int]) -> set[int]:
+def _approvers(row: LeaveRow, admins: set[int]) -> set[int]:
     """As ``leave_views.approver_ids``: the active manager (not oneself), else every other admin."""
     if row.manager_id is not None and row.manager_id != row.person_id and row.boss_active:
         return {row.manager_id}
     return admins - {row.person_id}
 
 
-def pending_for(session: Session, approvers: Iterable[int]) -> dict[int, list[Row]]:
+def pending_for(session: Session, approvers: Iterable[int]) -> dict[int, list[LeaveRow]]:
     """Pending requests waiting on each of ``approvers``, oldest first: two queries for any number.
 
     The SQL only narrows the rows (their manager is one of them, or, when an admin is asked
@@ -97,11 +135,11 @@ def pending_for(session: Session, approvers: Iterable[int]) -> dict[int, list[Ro
     admins = admin_ids(session)
     no_manager = or_(Requester.manager_id.is_(None), Requester.manager_id == LeaveRequest.person_id,
                      Boss.active.is_(False))
-    rows = session.execute(_select(
+    rows = _rows(session, _select(
         LeaveRequest.status == LeaveStatus.pending.value,
         or_(Requester.manager_id.in_(sorted(wanted)), no_manager if wanted & admins else false()),
-    ).order_by(LeaveRequest.created_at, LeaveRequest.id)).all()
-    out: dict[int, list[Row]] = {}
+    ).order_by(LeaveRequest.created_at, LeaveRequest.id))
+    out: dict[int, list[LeaveRow]] = {}
     for row in rows:
         for pid in _approvers(row, admins) & wanted:
             out.setdefault(pid, []).append(row)
@@ -145,9 +183,9 @@ def digest_team_out(session: Session, scope: DigestScope) -> dict[int, dict]:
         readers.append((int(r.person_id), r.team, day, calendar.next_business_day(day)))
     first = min(day for _, _, day, _ in readers)
     last = max(tomorrow for _, _, _, tomorrow in readers)
-    rows = session.execute(_select(
+    rows = _rows(session, _select(
         LeaveRequest.status == LeaveStatus.approved.value, and_(LeaveRequest.start <= last, LeaveRequest.end >= first),
-    ).order_by(LeaveRequest.start, LeaveRequest.id)).all()
+    ).order_by(LeaveRequest.start, LeaveRequest.id))
     # Index the rows by manager and by team once, so each reader looks at their own few rows only.
     by_manager: dict[int, list[int]] = {}
     by_team: dict[str, list[int]] = {}
@@ -173,7 +211,7 @@ def digest_team_out(session: Session, scope: DigestScope) -> dict[int, dict]:
     return out
 
 
-def _shared_card(cache: dict[int, dict], row: Row) -> dict:
+def _shared_card(cache: dict[int, dict], row: LeaveRow) -> dict:
     found = cache.get(row.id)
     if found is None:
         found = cache[row.id] = card(row)

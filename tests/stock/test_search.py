@@ -197,3 +197,28 @@ def test_products_that_tie_come_in_catalogue_order_every_time():
     assert [pid for pid, _score in hits] == list(range(1, 9))
     assert [pid for pid, _ in index.search("cadiera azul").hits] == list(range(1, 9))  # a typo: the same first eight
     assert 401 not in [pid for pid, _ in hits]  # the longer name ranks after the exact ones
+
+
+def test_an_answer_slower_than_slacks_three_seconds_still_reaches_the_seller(bot, standin, catalogue, monkeypatch):
+    from bot.slack import ack
+    from handlers.stock import commands
+
+    monkeypatch.setattr(ack, "ANSWER_DEADLINE", 0.2)  # stands for Slack's 3 s, without waiting them
+    release = threading.Event()
+    search = commands.search
+
+    def slow_search(*args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(30)  # e.g. the first search of a huge catalogue, building its index
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(commands, "search", slow_search)
+    try:
+        reply = bot.command("/stock", "porca", user=MARIANA)
+        # Slack got its answer in time: empty, so the seller sees no "operation timed out"...
+        assert reply.status == 200 and reply.text == ""
+    finally:
+        release.set()
+    # ... and the answer follows through the command's response_url, to the seller alone.
+    [late] = standin.wait_for("response_url")
+    assert "Porca sextavada M8" in late.text
+    assert late.get("response_type") == "ephemeral" and late.get("replace_original") is False
