@@ -76,10 +76,22 @@ def low(req: Request) -> Reply:
             aliases=("avisar", "acompanhar"))
 def watch_command(req: Request) -> Reply:
     if not req.text.strip():
-        return Reply("stock/watch_list", {"items": watched(req.ctx)})
+        return watch_list(req)
     code = req.text.split()[0]
     outcome = watch(req.ctx, code)
     return Reply("stock/watch", {"status": outcome.status, "p": outcome.product})
+
+
+WATCH_PAGE = 20  # each product is a block with its own button: a page stays well inside Slack's 50 blocks
+
+
+@button("stock_watch_page")
+def watch_list(req: Request) -> Reply:
+    """What I am watching, a page at a time (Previous/Next rewrite the message)."""
+    everything = watched(req.ctx)
+    page = Page.of(len(everything), WATCH_PAGE, "stock_watch_page", req.value)
+    return Reply("stock/watch_list", {"items": page.items(everything), "total": len(everything),
+                                      "page": page.data()}, replace_original=req.value is not None)
 
 
 @subcommand("stock", "unwatch", usage=N_("/stock unwatch <sku>"), help=N_("Stop watching a product."),

@@ -8,6 +8,7 @@ from models.core.audit import AuditRecord
 from models.stock.tables import StockWatch
 from tests.cast import CARLA, MARIANA
 from tests.conftest import pg_only
+from tests.stock.conftest import CATALOGUE
 
 STOCK_CHANNEL = "C0STOCK01"
 
@@ -140,3 +141,28 @@ def test_two_watch_clicks_at_once_make_one_watch(catalogue, runtime):
     assert sorted(outcomes) == ["already", "watching"]
     with runtime.db.session() as s:
         assert s.scalar(select(func.count()).select_from(StockWatch)) == 1
+
+
+def test_a_seller_watching_fifty_products_pages_through_all_of_them(bot, standin, catalogue):
+    skus = [f"PRD-{5000 + n}" for n in range(50)]  # MAX_WATCHES: the most one may watch
+    rows = [(sku, "", f"Luva nitrílica lote {n}", "SP-CD01", 0, 0, 0, "", 10, 20, "9,90") for n, sku in enumerate(skus)]
+    assert catalogue.file(CATALOGUE + rows)[0] == 0
+    for sku in skus:
+        assert "Vou te avisar" in bot.command("/stock", f"watch {sku}", user=MARIANA).text
+    first = bot.command("/stock", "watch", user=MARIANA)
+    assert "Você acompanha 50 produtos" in first.text and "Mostrando 1–20 de 50" in first.text
+    seen = [sku for sku in skus if sku in first.text]
+    assert len(first.json["blocks"]) <= 50
+    reply = first.json
+    while True:
+        nxt = [b for blk in reply["blocks"] if blk["type"] == "actions" for b in blk["elements"]
+               if b["action_id"] == "stock_watch_page:next"]
+        if not nxt:
+            break
+        standin.reset()
+        bot.click(nxt[0], user=MARIANA)
+        page = standin.wait_for("response_url")[-1]
+        assert page.get("replace_original") is True and len(page.get("blocks")) <= 50
+        seen += [sku for sku in skus if sku in page.text]
+        reply = {"blocks": page.get("blocks")}
+    assert sorted(seen) == sorted(skus)  # every one of the fifty, each once
