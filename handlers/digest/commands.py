@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections import Counter
 
 from bot.declare import no_args, subcommand
 from bot.replies import Reply
@@ -14,7 +13,7 @@ from handlers.digest.jobs import preview
 from models.core.calendar import BusinessCalendar
 from models.core.errors import N_, ValidationError
 from models.core.people import Role
-from models.core.scheduling import RunStatus, recent_runs
+from models.core.scheduling import RunStatus, recent_runs, run_counts
 from models.digest import tables as domain
 
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
@@ -117,22 +116,21 @@ def settings(req: Request) -> Reply:
     })
 
 
+PROBLEMS_SHOWN = 15  # the newest; the counts above them cover every run
+
+
 @subcommand("digest", "status", usage=N_("/digest status"),
             help=N_("What the clock did lately: digests sent, late and missed; jobs that failed."), role=Role.admin)
 def status(req: Request) -> Reply:
     """For admins: the clock's runs of the last two days, and the ones that need a look."""
     since = req.ctx.now - dt.timedelta(hours=STATUS_HOURS)
-    runs = recent_runs(req.ctx.session, since, limit=5000)
-    counts: Counter = Counter()
-    late: Counter = Counter()
-    for r in runs:
-        counts[(r.job, r.status)] += 1
-        late[(r.job, r.status)] += int(bool((r.result or {}).get("late")))
-    problems = [r for r in runs if r.status in (RunStatus.missed.value, RunStatus.failed.value)][:15]
+    counts = run_counts(req.ctx.session, since)
+    needing_a_look = (RunStatus.missed.value, RunStatus.failed.value)
+    problems = recent_runs(req.ctx.session, since, statuses=(RunStatus.missed, RunStatus.failed), limit=PROBLEMS_SHOWN)
     return Reply("digest/status", {
         "hours": STATUS_HOURS,
-        "counts": [{"job": job, "status": st, "count": n, "late": late[(job, st)]}
-                   for (job, st), n in sorted(counts.items())],
+        "counts": [{"job": c.job, "status": c.status, "count": c.count, "late": c.late} for c in counts],
         "problems": [{"key": p.key, "status": p.status, "due_at": p.due_at.isoformat(), "detail": p.detail}
                      for p in problems],
+        "problems_total": sum(c.count for c in counts if c.status in needing_a_look),
     })

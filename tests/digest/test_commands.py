@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from bot.scheduler import tick
 from models.core.audit import AuditRecord
 from models.core.outbox import OutboxMessage
+from models.core.scheduling import JobRun
 from models.digest.tables import Subscription
 from tests.cast import EDUARDA, GABRIELA, MARIANA, TIAGO
 from tests.digest.conftest import deliver, utc
@@ -146,3 +149,22 @@ def test_clock_status_is_for_admins(bot, staff):
     assert "admin" in refused.text and "digest.manager" not in refused.text
     status = bot.command("/digest", "status", user=EDUARDA)
     assert "Situação do relógio" in status.text and "`digest.manager` · feito: 4" in status.text
+
+
+def test_clock_status_counts_every_run_and_says_how_many_need_a_look(bot, staff):
+    # Two days of a company with thousands of managers: more runs than any list shows.
+    now = staff.clock.now()
+    runs = [JobRun(key=f"digest.manager:{n}", job="digest.manager", period="2026-11-25", subject=str(n),
+                   status="done", due_at=now - dt.timedelta(hours=1), claimed_at=now, claimed_by="test",
+                   result={"late": n < 3}) for n in range(6_000)]
+    runs += [JobRun(key=f"digest.manager:missed:{n}", job="digest.manager", period="2026-11-24", subject=str(n),
+                    status="missed", due_at=now - dt.timedelta(hours=20, minutes=n), claimed_at=now,
+                    claimed_by="test", detail="clock down") for n in range(20)]
+    with staff.db.session() as s:
+        s.add_all(runs)
+        s.commit()
+    status = bot.command("/digest", "status", user=EDUARDA).text
+    assert "`digest.manager` · feito: 6.000 · 3 enviados com atraso" in status
+    assert "`digest.manager` · perdido: 20" in status
+    assert status.count("digest.manager:missed:") == 15
+    assert "As 15 mais recentes de 20 execuções que precisam de atenção." in status
