@@ -163,7 +163,8 @@ def cmd_manifest(args: argparse.Namespace, settings: Settings) -> int:
         if url.scheme != "https" or not url.hostname:
             raise CliError(N_("--url must be the bot's public https address, like https://bot.example.com "
                               "(Slack calls only https); got “{url}”."), url=args.url)
-    print(json.dumps(build_manifest(build_registry(), url=args.url, socket=args.socket), indent=2, ensure_ascii=False))
+    print(json.dumps(build_manifest(build_registry(), url=args.url, socket=args.socket,
+                                     locale=settings.locale_default), indent=2, ensure_ascii=False))
     return 0
 
 

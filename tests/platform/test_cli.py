@@ -189,3 +189,16 @@ def test_serve_refuses_a_database_that_is_behind(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
     result = cli("serve", env=env, cwd=tmp_path)
     assert result.returncode == 2 and "db upgrade" in result.stderr
+
+
+def test_the_manifest_speaks_the_houses_language():
+    pt = json.loads(cli("manifest", "--socket").stdout)  # LOCALE_DEFAULT: pt-BR
+    en = json.loads(cli("manifest", "--socket", env={"LOCALE_DEFAULT": "en"}).stdout)
+    pt_stock = next(c for c in pt["features"]["slash_commands"] if c["command"] == "/stock")
+    en_stock = next(c for c in en["features"]["slash_commands"] if c["command"] == "/stock")
+    assert pt_stock["description"].startswith("disponibilidade por depósito")
+    assert "código de barras" in pt_stock["usage_hint"] and "watch [sku]" in pt_stock["usage_hint"]
+    assert en_stock["description"].startswith("availability per warehouse")
+    assert pt["features"]["shortcuts"][0]["name"] == "Reportar incidente"
+    assert en["features"]["shortcuts"][0]["name"] == "Report incident"
+    assert pt["display_information"]["description"].startswith("Estoque, folgas")
