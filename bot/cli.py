@@ -1,7 +1,7 @@
 """``backoffice-bot``: serve, socket, console, scheduler, import, demo, db, manifest, job.
 
 Each subcommand imports what it runs when it starts (the imports marked ``lazy``): loading
-every desk, Bolt, gunicorn and APScheduler takes seconds, which ``backoffice-bot db current``,
+every desk, Bolt, waitress and APScheduler takes seconds, which ``backoffice-bot db current``,
 ``--help`` or a one-line error should not pay.
 """
 
