@@ -137,6 +137,9 @@ class PrivacyPart:
     ``erase(ctx, person, scrubber)`` pseudonymises and removes the person's rows and returns
     ``{what: count}``; ``expire(ctx, retention)`` removes expired health details and returns
     how many. ``labels`` names each export section for people (English message ids).
+    ``subjects(session, person)`` gives ``{table: ids}`` of the desk's rows about the person (their
+    leave requests, the trades they booked...): the audit records others wrote about those rows go
+    in the export too, without their values (they may hold other people's data).
     """
 
     desk: str
@@ -144,6 +147,7 @@ class PrivacyPart:
     erase: Callable[[Ctx, Person, Scrubber], dict[str, int]]
     expire: Callable[[Ctx, Retention], int] | None = None
     labels: dict[str, str] = field(default_factory=dict)
+    subjects: Callable[[Session, Person], dict[str, list[int]]] | None = None
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:

@@ -63,7 +63,7 @@ def export_person(ctx: Ctx, person: Person, parts: Sequence[PrivacyPart]) -> dic
     for part in parts:
         for name, data in part.export(session, person).items():
             sections[name] = data
-    sections["audit"] = _audit_of(session, person)
+    sections["audit"] = _audit_of(session, person, parts)
     sections["notifications"] = [
         {"at": iso(m.created_at), "template": m.template, "status": m.status, "sent_at": iso(m.sent_at)}
         for m in session.scalars(select(OutboxMessage).where(OutboxMessage.person_id == person.id)
@@ -84,10 +84,16 @@ def _profile(session: Session, person: Person) -> dict[str, Any]:
     }
 
 
-def _audit_of(session: Session, person: Person) -> list[dict[str, Any]]:
-    """Records of what they did, and of what was done to their profile (only those carry values)."""
+def _audit_of(session: Session, person: Person, parts: Sequence[PrivacyPart] = ()) -> list[dict[str, Any]]:
+    """Records of what they did, of what was done to their profile (only those carry values), and
+    of what others did to the desks' rows about them (the fact only: who and what else stays out)."""
     own = (AuditRecord.entity == "people") & (AuditRecord.entity_id == str(person.id))
-    found = session.scalars(select(AuditRecord).where(or_(AuditRecord.actor_id == person.id, own))
+    about = [own]
+    for part in parts:
+        for table, ids in (part.subjects(session, person) if part.subjects else {}).items():
+            for chunk in in_chunks(sorted({str(i) for i in ids})):
+                about.append((AuditRecord.entity == table) & AuditRecord.entity_id.in_(chunk))
+    found = session.scalars(select(AuditRecord).where(or_(AuditRecord.actor_id == person.id, *about))
                             .order_by(AuditRecord.id))
     out = []
     others: dict[str, str] | None = None

@@ -68,5 +68,11 @@ def erase(ctx: Ctx, person: Person, scrub: Scrubber) -> dict[str, int]:
     return {"descriptions": descriptions, "timeline_texts": texts}
 
 
-PART = PrivacyPart("incidents", export=export, erase=erase, labels={
+def subjects(session: Session, person: Person) -> dict[str, list[int]]:
+    """The incidents they reported or are assigned."""
+    return {"incidents": list(session.scalars(select(Incident.id).where(or_(
+        Incident.reporter_id == person.id, Incident.assignee_id == person.id))))}
+
+
+PART = PrivacyPart("incidents", export=export, erase=erase, subjects=subjects, labels={
     "incidents": N_("Incidents reported or handled"), "incident_timeline": N_("Incident timeline entries written")})

@@ -85,6 +85,11 @@ def expire_health_notes(ctx: Ctx, retention: Retention) -> int:
     return removed
 
 
-PART = PrivacyPart("leave", export=export, erase=erase, expire=expire_health_notes, labels={
+def subjects(session: Session, person: Person) -> dict[str, list[int]]:
+    """Their leave requests (what approvers and admins did to them is audited on these)."""
+    return {"leave_requests": list(session.scalars(select(LeaveRequest.id).where(LeaveRequest.person_id == person.id)))}
+
+
+PART = PrivacyPart("leave", export=export, erase=erase, expire=expire_health_notes, subjects=subjects, labels={
     "leave_requests": N_("Leave requests and notes"), "leave_allocations": N_("Leave allowances"),
     "leave_decisions": N_("Leave decisions you made"), "leave_calendar_feed": N_("Calendar link")})

@@ -66,6 +66,13 @@ def erase(ctx: Ctx, person: Person, scrub: Scrubber) -> dict[str, int]:
     return {"notes": notes, "dispute_reasons": reasons}
 
 
-PART = PrivacyPart("trades", export=export, erase=erase, labels={
+def subjects(session: Session, person: Person) -> dict[str, list[int]]:
+    """The trades they booked, imported or confirmed."""
+    pid = person.id
+    return {"trades": list(session.scalars(select(Trade.id).where(or_(
+        Trade.booked_by_id == pid, Trade.imported_by_id == pid, Trade.confirmed_by_id == pid))))}
+
+
+PART = PrivacyPart("trades", export=export, erase=erase, subjects=subjects, labels={
     "trades": N_("Trades booked, imported or confirmed"), "trade_events": N_("Steps taken on trades"),
     "trade_confirmations_imported": N_("Broker confirmations imported")})

@@ -45,6 +45,10 @@ def test_my_export_has_everything_about_me_on_every_desk_and_nothing_of_anyone_e
     assert [d["channel"] for d in s["digest_subscriptions"]] == [HERS["digest_channel"]]
     actions = {a["action"] for a in s["audit"]}
     assert {"leave.requested", "trade.disputed", "incident.reported", "person.roles", "person.imported"} <= actions
+    # What others did to her rows is there too: the fact, not the values (they may name others).
+    by_others = {(a["action"], a["entity"], a["entity_id"]) for a in s["audit"] if not a["by_them"]}
+    assert ("leave.approved", "leave_requests", str(ids["vacation"])) in by_others
+    assert all("before" not in a and "after" not in a for a in s["audit"] if a["entity"] != "people")
     assert s["notifications"]  # the DMs she was sent (templates and times only)
     assert len(data["summary"]) == len(s)
 
