@@ -70,3 +70,10 @@ def test_intent_scores_stock_questions_and_ignores_other_talk():
         assert about_stock(question) >= 0.5, question
     for other in ("who is out tomorrow?", "bom dia", "/incident list", "aprovar férias da Ana"):
         assert about_stock(other) == 0, other
+
+
+def test_a_price_question_gets_the_card_with_its_price_in_reais(bot, standin, catalogue):
+    bot.mention("quanto custa a cadeira azul?", user=MARIANA, channel="C0SALES01")
+    msg = replies(standin, "C0SALES01")[-1]
+    assert "Cadeira ergonômica azul" in msg.text and "R$ 1.499,90" in msg.text
+    assert "preta" not in msg.text
