@@ -51,7 +51,8 @@ def pending(ctx: Ctx, limit: int = 40, offset: int = 0) -> tuple[list[Trade], in
     ctx.person.require(Role.backoffice)
     where = Trade.status.in_(OPEN_STATUSES)
     total = ctx.session.scalar(select(func.count()).select_from(Trade).where(where)) or 0
-    stmt = select(Trade).where(where).order_by(Trade.trade_date, Trade.ref).offset(max(offset, 0)).limit(limit)
+    # Past the end (a stale or forged page number) is an empty page, not an integer too big for SQL.
+    stmt = select(Trade).where(where).order_by(Trade.trade_date, Trade.ref).offset(min(max(offset, 0), total)).limit(limit)
     return list(ctx.session.scalars(stmt).unique()), total
 
 

@@ -154,6 +154,11 @@ def test_pending_lists_what_is_open_with_confirm_buttons(bot, desk, standin):
     bot.click(nxt, user=QUESIA)
     page = standin.wait_for("response_url", where=lambda c: "Página 2 de 2" in c.text)[0]
     assert page["replace_original"] in (True, "true") and "operações 41–60 de 60" in page.text
+    # A forged page number far past the end (bigger than any SQL integer) shows the last page.
+    standin.reset()
+    bot.click({**nxt, "value": "9" * 40}, user=QUESIA)
+    last = standin.wait_for("response_url")[0]
+    assert "Página 2 de 2" in last.text and "referência" not in last.text
 
 
 @pg_only()
