@@ -421,6 +421,7 @@ READ_ONLY = {
     ("button", "incident_list_page"): "another page of the list", ("button", "leave_list_page"): "another page",
     ("button", "leave_pending_page"): "another page", ("button", "people_page"): "another page",
     ("button", "stock_low_page"): "another page",
+    ("button", "stock_watch_page"): "another page of what one watches",
     ("/incident", "list"): "lists incidents", ("/incident", "show"): "one incident",
     ("/incident", "report"): "opens the form (its submission is listed)",
     ("button", "incident_report_open"): "opens the form",
