@@ -17,6 +17,7 @@ def _dms(standin, user, contains):
 
 def test_a_sev2_is_closed_only_with_a_summary_and_the_summary_can_be_written_later(bot, standin, people, runtime):
     report(bot, standin, severity="2")
+    runtime.sender.wait_idle()  # its channel is open (the outbox adds that to the timeline) before anyone acts
     bot.command("/incident", "ack INC-0001", user=HENRIQUE)
     bot.command("/incident", "resolve INC-0001", user=HENRIQUE)
     refused = bot.command("/incident", "close INC-0001", user=HENRIQUE)
