@@ -64,18 +64,30 @@ def _writes_held(runtime) -> Iterator[Callable[[float], bool]]:
     engine.dispose()
 
 
-def test_import_killed_halfway_writes_nothing(runtime, tmp_path):
+def _env(runtime, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": runtime.settings.database_url, **extra}
+    env.pop("SLACK_BOT_TOKEN", None)
+    return env
+
+
+def _signal_import_mid_transaction(runtime, tmp_path, sig: signal.Signals, env: dict[str, str]) -> tuple[int, str]:
+    """Start an import of 5,000 people, send ``sig`` while it is inside its transaction; its exit code and stderr."""
     big = tmp_path / "people.csv"
     _big_people_file(big, 5_000)
-    env = {**os.environ, "DATABASE_URL": runtime.settings.database_url}
-    env.pop("SLACK_BOT_TOKEN", None)
     with _writes_held(runtime) as seen_waiting:
         proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", "people", str(big)], env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
         assert seen_waiting(60), "the import never reached its writes"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+        assert proc.poll() is None
+        proc.send_signal(sig)
+    _out, err = proc.communicate(timeout=60)
+    return proc.returncode, err.decode()
+
+
+def test_import_killed_halfway_writes_nothing(runtime, tmp_path):
+    env = _env(runtime)
+    code, _err = _signal_import_mid_transaction(runtime, tmp_path, signal.SIGKILL, env)
+    assert code == -signal.SIGKILL
     assert _count(runtime) == 0
     # The database is intact: the next import goes through whole.
     done = subprocess.run([sys.executable, "-m", "bot.cli", "import", "people", str(DATA / "people.csv")], env=env,
@@ -85,35 +97,17 @@ def test_import_killed_halfway_writes_nothing(runtime, tmp_path):
 
 
 def test_import_stopped_by_sigterm_rolls_back_and_says_so(runtime, tmp_path):
-    big = tmp_path / "people.csv"
-    _big_people_file(big, 5_000)
-    env = {**os.environ, "DATABASE_URL": runtime.settings.database_url, "LOCALE_DEFAULT": "pt-BR"}
-    env.pop("SLACK_BOT_TOKEN", None)
-    with _writes_held(runtime) as seen_waiting:
-        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", "people", str(big)], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
-        assert seen_waiting(60), "the import never reached its writes"
-        assert proc.poll() is None
-        proc.send_signal(signal.SIGTERM)  # what a platform sends first on a deploy
-    _out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143
-    assert err.decode().strip().splitlines() == [
+    # SIGTERM is what a platform sends first on a deploy.
+    code, err = _signal_import_mid_transaction(runtime, tmp_path, signal.SIGTERM, _env(runtime, LOCALE_DEFAULT="pt-BR"))
+    assert code == 143
+    assert err.strip().splitlines() == [
         "backoffice-bot: interrompido por SIGTERM; o que não tinha terminado foi desfeito."]
     assert _count(runtime) == 0
 
 
 def test_sigterm_is_reported_in_english_for_an_english_house(runtime, tmp_path):
-    big = tmp_path / "people.csv"
-    _big_people_file(big, 5_000)
-    env = {**os.environ, "DATABASE_URL": runtime.settings.database_url, "LOCALE_DEFAULT": "en"}
-    env.pop("SLACK_BOT_TOKEN", None)
-    with _writes_held(runtime) as seen_waiting:
-        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "import", "people", str(big)], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
-        assert seen_waiting(60), "the import never reached its writes"
-        proc.send_signal(signal.SIGTERM)
-    _out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 143
-    assert err.decode().strip().splitlines() == [
+    code, err = _signal_import_mid_transaction(runtime, tmp_path, signal.SIGTERM, _env(runtime, LOCALE_DEFAULT="en"))
+    assert code == 143
+    assert err.strip().splitlines() == [
         "backoffice-bot: stopped by SIGTERM; what had not finished was rolled back."]
     assert _count(runtime) == 0
